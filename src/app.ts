@@ -1,0 +1,48 @@
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { ApiError, type ErrorCode } from "./errors";
+import { createRouter } from "./lib/create-router";
+import { errorResponse } from "./lib/respond";
+import type { AppEnv } from "./lib/types";
+import { bodyLimit } from "./middleware/body-limit";
+import { securityHeaders } from "./middleware/security-headers";
+import { registerDocs } from "./modules/docs/docs.index";
+import { health } from "./modules/health/health.index";
+import { registerOpenApi } from "./openapi";
+
+// What framework-level HTTP exceptions (body parsing, media type) mean in our vocabulary.
+const HTTP_EXCEPTION_CODES: Record<number, { code: ErrorCode; message?: string }> = {
+  400: { code: "INVALID_JSON", message: "Request body is not valid JSON" },
+  401: { code: "UNAUTHORIZED" },
+  404: { code: "NOT_FOUND" },
+  413: { code: "PAYLOAD_TOO_LARGE" },
+  415: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Content-Type must be application/json" },
+};
+
+export function createApp() {
+  const app = createRouter();
+
+  app.use("*", requestId({ limitLength: 64 }));
+  app.use("*", securityHeaders());
+  app.use("*", bodyLimit());
+
+  app.route("/", health);
+  registerOpenApi(app);
+  registerDocs(app);
+
+  app.notFound((c) => errorResponse(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)));
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return errorResponse(c, err);
+    if (err instanceof HTTPException && HTTP_EXCEPTION_CODES[err.status]) {
+      const { code, message } = HTTP_EXCEPTION_CODES[err.status]!;
+      return errorResponse(c, new ApiError(code, message ?? err.message));
+    }
+    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: String(err), stack: (err as Error)?.stack }));
+    return errorResponse(c, new ApiError("INTERNAL_ERROR", "Internal server error"));
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,57 @@
+import type { Router } from "./lib/create-router";
+import { ErrorSchema } from "./schemas/error";
+import { API_VERSION } from "./lib/version";
+
+export const LOCAL_SERVER = { url: "http://127.0.0.1:8787", description: "Local development (npm start)" };
+
+const DESCRIPTION = `Multi-tenant authentication for Cloudflare Workers.
+
+* **Auth API** (\`/api/auth/{projectId}/...\`): what your apps call to register, log in and manage sessions of their users. Access tokens are ES256 JWTs signed per project; verify them offline with the project's JWKS.
+* **Admin API** (\`/api/admin/...\`): what operators call to manage projects, users, keys and the audit log. Authenticate with \`POST /api/admin/login\` and send the session token in \`X-Admin-Session\`.
+
+Every response is an envelope: \`{"success": true, "data": ...}\` or \`{"success": false, "error": "...", "code": "..."}\`. Every response carries \`X-Request-Id\`.`;
+
+/** The OpenAPI 3.1 document of everything registered on `app`. */
+export function openApiDocument(app: Router) {
+  app.openAPIRegistry.register("Error", ErrorSchema);
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "A project access token from register, login or refresh.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminSession", {
+    type: "apiKey",
+    in: "header",
+    name: "X-Admin-Session",
+    description: "An admin session token from POST /api/admin/login.",
+  });
+  return app.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: "edge-auth API",
+      version: API_VERSION,
+      description: DESCRIPTION,
+      license: { name: "MIT", identifier: "MIT" },
+      contact: { name: "edge-auth maintainers" },
+    },
+    servers: [LOCAL_SERVER],
+    tags: [
+      { name: "Auth", description: "Per-project end-user authentication." },
+      { name: "Admin", description: "Operating the service: projects, users, keys, audit log." },
+      { name: "Meta", description: "Service health." },
+    ],
+  });
+}
+
+/** Serves the document; the current origin is listed first so "try it" targets this deployment. */
+export function registerOpenApi(app: Router) {
+  let doc: ReturnType<typeof openApiDocument> | undefined;
+  app.get("/openapi.json", (c) => {
+    doc ??= openApiDocument(app);
+    const origin = new URL(c.req.url).origin;
+    const servers = doc.servers?.some((s) => s.url === origin) ? doc.servers : [{ url: origin, description: "This deployment" }, ...(doc.servers ?? [])];
+    c.header("Cache-Control", "public, max-age=60");
+    return c.json({ ...doc, servers });
+  });
+}

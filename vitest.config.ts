@@ -1,0 +1,29 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd against the real Worker (wrangler.toml) and a real local D1,
+// migrated in test/setup.ts from the same SQL files `wrangler d1 migrations apply` uses.
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async () => ({
+      main: "./src/index.ts",
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./src/db/migrations", import.meta.url))),
+          KEY_ENCRYPTION_SECRET: "test-key-encryption-secret-0123456789abcdef",
+          PASSWORD_PEPPER: "test-pepper",
+          ADMIN_EMAIL: "owner@example.com",
+          ADMIN_PASSWORD: "owner-password-for-tests",
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    setupFiles: ["./test/setup.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
