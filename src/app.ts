@@ -6,6 +6,7 @@ import { errorResponse } from "./lib/respond";
 import type { AppEnv } from "./lib/types";
 import { bodyLimit } from "./middleware/body-limit";
 import { securityHeaders } from "./middleware/security-headers";
+import { auth } from "./modules/auth/auth.index";
 import { registerDocs } from "./modules/docs/docs.index";
 import { health } from "./modules/health/health.index";
 import { registerOpenApi } from "./openapi";
@@ -27,6 +28,7 @@ export function createApp() {
   app.use("*", bodyLimit());
 
   app.route("/", health);
+  app.route("/", auth);
   registerOpenApi(app);
   registerDocs(app);
 

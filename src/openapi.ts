@@ -32,7 +32,7 @@ export function openApiDocument(app: Router) {
       title: "edge-auth API",
       version: API_VERSION,
       description: DESCRIPTION,
-      license: { name: "MIT", identifier: "MIT" },
+      license: { name: "MIT", url: "https://opensource.org/license/mit" },
       contact: { name: "edge-auth maintainers" },
     },
     servers: [LOCAL_SERVER],

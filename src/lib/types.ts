@@ -1,9 +1,11 @@
-import type { ProjectRow } from "../db/projects.repo";
+import type { AccessClaims } from "../crypto/jwt";
+import type { ProjectWithKey } from "../db/projects.repo";
+import type { SessionUser } from "../db/sessions.repo";
 
 export interface Bindings {
   DB: D1Database;
   ASSETS?: Fetcher;
-  /** Base64 of 32 random bytes (or any long random string): encrypts private signing keys at rest. */
+  /** 32+ random characters: encrypts private signing keys (and other secrets) at rest. */
   KEY_ENCRYPTION_SECRET?: string;
   /** Optional pepper mixed into every password hash (HMAC) before scrypt. */
   PASSWORD_PEPPER?: string;
@@ -14,9 +16,15 @@ export interface Bindings {
   PUBLIC_URL?: string;
 }
 
+export interface UserAuth {
+  claims: AccessClaims;
+  user: SessionUser;
+}
+
 export interface Variables {
   requestId: string;
-  project: ProjectRow;
+  project: ProjectWithKey;
+  auth: UserAuth;
 }
 
 export interface AppEnv {

@@ -63,7 +63,7 @@ export const errorResponses = <S extends ErrorStatus>(...statuses: S[]) =>
         },
       ];
     }),
-  ) as { [K in S]: { description: string; content: { "application/json": { schema: typeof ErrorSchema } } } };
+  ) as unknown as { [K in S]: { description: string; content: { "application/json": { schema: typeof ErrorSchema } } } };
 
 /** Statuses every operation with a JSON body can answer besides its own. */
 export const BODY_ERRORS = [400, 413, 415] as const;

@@ -1,0 +1,61 @@
+// Access tokens: short-lived ES256 JWTs, one issuer and audience per project.
+import { SignJWT, decodeProtectedHeader, errors, jwtVerify } from "jose";
+import { SIGNING_ALG } from "./keys";
+
+/** Clock skew tolerated when verifying iat/exp. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+export interface AccessClaims {
+  iss: string;
+  aud: string;
+  sub: string;
+  sid: string;
+  iat: number;
+  exp: number;
+}
+
+export async function signAccessToken(
+  key: CryptoKey,
+  kid: string,
+  claims: { issuer: string; projectId: string; userId: string; sessionId: string; ttlSeconds: number; now: number },
+): Promise<string> {
+  const iat = Math.floor(claims.now / 1000);
+  return new SignJWT({ sid: claims.sessionId })
+    .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: "at+jwt" })
+    .setIssuer(claims.issuer)
+    .setAudience(claims.projectId)
+    .setSubject(claims.userId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + claims.ttlSeconds)
+    .sign(key);
+}
+
+/** The kid in a compact JWS header, or null when the token is not a JWS at all. */
+export function tokenKid(token: string): string | null {
+  try {
+    const { kid, alg } = decodeProtectedHeader(token);
+    return alg === SIGNING_ALG && typeof kid === "string" ? kid : null;
+  } catch {
+    return null;
+  }
+}
+
+export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; reason: "expired" | "invalid" };
+
+export async function verifyAccessToken(token: string, key: CryptoKey, expected: { issuer: string; projectId: string; now: number }): Promise<VerifyResult> {
+  try {
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: [SIGNING_ALG],
+      issuer: expected.issuer,
+      audience: expected.projectId,
+      typ: "at+jwt",
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      currentDate: new Date(expected.now),
+      requiredClaims: ["sub", "sid", "iat", "exp"],
+    });
+    if (typeof payload.sid !== "string" || typeof payload.sub !== "string") return { ok: false, reason: "invalid" };
+    return { ok: true, claims: payload as unknown as AccessClaims };
+  } catch (err) {
+    return { ok: false, reason: err instanceof errors.JWTExpired ? "expired" : "invalid" };
+  }
+}

@@ -1,0 +1,37 @@
+import type { NewSigningKey, PublicJwk } from "../crypto/keys";
+
+export function insertSigningKey(db: D1Database, projectId: string, key: NewSigningKey, createdAt: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO signing_keys (id, project_id, alg, public_jwk, private_jwk_box, status, created_at)
+       VALUES (?, ?, ?, ?, ?, 'active', ?)`,
+    )
+    .bind(key.kid, projectId, key.publicJwk.alg, JSON.stringify(key.publicJwk), key.privateBox, createdAt);
+}
+
+export interface VerificationKeyRow {
+  public_jwk: string;
+  status: "active" | "retired";
+  verify_until: string | null;
+}
+
+/** A key of this project that may still verify tokens, or null. */
+export function getVerificationKey(db: D1Database, projectId: string, kid: string): Promise<VerificationKeyRow | null> {
+  return db
+    .prepare(`SELECT public_jwk, status, verify_until FROM signing_keys WHERE project_id = ? AND id = ?`)
+    .bind(projectId, kid)
+    .first<VerificationKeyRow>();
+}
+
+/** Public keys that verify tokens now: the active key and retired keys whose tokens may still live. */
+export async function listVerificationKeys(db: D1Database, projectId: string, nowIso: string): Promise<PublicJwk[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT public_jwk FROM signing_keys
+       WHERE project_id = ? AND (status = 'active' OR verify_until > ?)
+       ORDER BY created_at DESC`,
+    )
+    .bind(projectId, nowIso)
+    .all<{ public_jwk: string }>();
+  return results.map((r) => JSON.parse(r.public_jwk) as PublicJwk);
+}

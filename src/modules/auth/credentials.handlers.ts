@@ -1,0 +1,81 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
+import { randomId, sha256Hex } from "../../crypto/random";
+import { insertAudit } from "../../db/audit.repo";
+import { findRefreshToken, revokeSession } from "../../db/sessions.repo";
+import { findUserByEmail, insertUser, isUniqueViolation, setPasswordHash, touchLogin, type UserRow } from "../../db/users.repo";
+import { ApiError } from "../../errors";
+import { iso } from "../../lib/clock";
+import { auditEntry } from "../../lib/request-meta";
+import type { AppEnv } from "../../lib/types";
+import { toUser } from "./auth.mappers";
+import type { login, logout, refresh, register } from "./credentials.routes";
+import { rotate, startSession } from "./session-tokens";
+
+export const registerHandler: RouteHandler<typeof register, AppEnv> = async (c) => {
+  const project = c.get("project");
+  const { email, password, displayName } = c.req.valid("json");
+  const id = randomId("usr");
+  const at = iso();
+  const insert = insertUser(c.env.DB, {
+    id,
+    projectId: project.id,
+    email,
+    displayName: displayName ?? null,
+    passwordHash: await hashPassword(password, c.env.PASSWORD_PEPPER),
+    createdAt: at,
+  });
+  const audit = insertAudit(c.env.DB, auditEntry(c, { type: "auth.register", outcome: "success", actorType: "user", actorId: id, projectId: project.id, targetType: "user", targetId: id }));
+  try {
+    const { tokens, results } = await startSession(c, id, { before: [insert], after: [audit] });
+    const user = results[0]!.results[0] as UserRow;
+    return c.json({ success: true as const, data: { ...tokens, user: toUser(user) } }, 201);
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    await c.env.DB.batch([insertAudit(c.env.DB, auditEntry(c, { type: "auth.register", outcome: "failure", actorType: "anonymous", projectId: project.id, details: { reason: "email_taken" } }))]);
+    throw new ApiError("EMAIL_TAKEN", "An account with this email already exists");
+  }
+};
+
+export const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
+  const project = c.get("project");
+  const { email, password } = c.req.valid("json");
+  const pepper = c.env.PASSWORD_PEPPER;
+  const user = await findUserByEmail(c.env.DB, project.id, email);
+  // Exactly one scrypt evaluation on every path, so timing does not reveal which emails exist.
+  const valid = user?.password_hash ? await verifyPassword(password, user.password_hash, pepper) : await verifyAgainstDummy(password, pepper);
+  const who = { projectId: project.id, targetType: "user", targetId: user?.id ?? null } as const;
+  if (!user || !valid) {
+    await c.env.DB.batch([insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.login", outcome: "failure", actorType: "anonymous", details: { reason: "invalid_credentials" } }))]);
+    throw new ApiError("INVALID_CREDENTIALS", "Email or password is incorrect");
+  }
+  if (user.disabled) {
+    await c.env.DB.batch([insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.login", outcome: "failure", actorType: "user", actorId: user.id, details: { reason: "user_disabled" } }))]);
+    throw new ApiError("USER_DISABLED", "This account is disabled");
+  }
+  const at = iso();
+  const before = [touchLogin(c.env.DB, project.id, user.id, at)];
+  // Parameters rose (or a pepper was added) since this hash was made: upgrade it now that we know the password.
+  if (needsRehash(user.password_hash!, pepper)) before.push(setPasswordHash(c.env.DB, project.id, user.id, await hashPassword(password, pepper), at));
+  const audit = insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.login", outcome: "success", actorType: "user", actorId: user.id }));
+  const { tokens } = await startSession(c, user.id, { before, after: [audit] });
+  return c.json({ success: true as const, data: { ...tokens, user: toUser(user) } }, 200);
+};
+
+export const refreshHandler: RouteHandler<typeof refresh, AppEnv> = async (c) => {
+  const { tokens } = await rotate(c, c.req.valid("json").refreshToken);
+  return c.json({ success: true as const, data: tokens }, 200);
+};
+
+export const logoutHandler: RouteHandler<typeof logout, AppEnv> = async (c) => {
+  const project = c.get("project");
+  const state = await findRefreshToken(c.env.DB, project.id, await sha256Hex(c.req.valid("json").refreshToken));
+  if (state && !state.session_revoked_at) {
+    const at = iso();
+    await c.env.DB.batch([
+      revokeSession(c.env.DB, project.id, state.session_id, "logout", at),
+      insertAudit(c.env.DB, auditEntry(c, { type: "auth.logout", outcome: "success", actorType: "user", actorId: state.user_id, projectId: project.id, targetType: "session", targetId: state.session_id, at })),
+    ]);
+  }
+  return c.json({ success: true as const, data: { loggedOut: true as const } }, 200);
+};

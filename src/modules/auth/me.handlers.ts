@@ -1,0 +1,66 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { hashPassword, verifyPassword } from "../../crypto/password";
+import { insertAudit, insertAuditIf } from "../../db/audit.repo";
+import { REVOKED_AT, listLiveSessions, revokeSession, revokeUserSessions } from "../../db/sessions.repo";
+import { getUser, setPasswordHash, updateProfile } from "../../db/users.repo";
+import { ApiError } from "../../errors";
+import { iso } from "../../lib/clock";
+import { auditEntry } from "../../lib/request-meta";
+import type { AppEnv } from "../../lib/types";
+import { toProfile, toSession } from "./auth.mappers";
+import type { changePassword, deleteSession, getMe, listSessions, updateMe } from "./me.routes";
+
+export const getMeHandler: RouteHandler<typeof getMe, AppEnv> = (c) =>
+  c.json({ success: true as const, data: toProfile(c.get("auth").user) }, 200);
+
+export const updateMeHandler: RouteHandler<typeof updateMe, AppEnv> = async (c) => {
+  const { user } = c.get("auth");
+  const updated = await updateProfile(c.env.DB, c.get("project").id, user.id, c.req.valid("json").displayName, iso());
+  if (!updated) throw new ApiError("NOT_FOUND", "User no longer exists");
+  return c.json({ success: true as const, data: toProfile({ ...updated, session_revoked_at: null }) }, 200);
+};
+
+export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> = async (c) => {
+  const project = c.get("project");
+  const { user, claims } = c.get("auth");
+  const { currentPassword, newPassword } = c.req.valid("json");
+  const pepper = c.env.PASSWORD_PEPPER;
+  const row = await getUser(c.env.DB, project.id, user.id);
+  const who = { projectId: project.id, actorType: "user", actorId: user.id, targetType: "user", targetId: user.id } as const;
+  if (!row?.password_hash || !(await verifyPassword(currentPassword, row.password_hash, pepper))) {
+    await c.env.DB.batch([insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.password.change", outcome: "failure", details: { reason: "wrong_current_password" } }))]);
+    throw new ApiError("INVALID_CREDENTIALS", "Current password is incorrect");
+  }
+  const at = iso();
+  const [, revoked] = await c.env.DB.batch([
+    setPasswordHash(c.env.DB, project.id, user.id, await hashPassword(newPassword, pepper), at),
+    revokeUserSessions(c.env.DB, project.id, user.id, "password_changed", at, claims.sid),
+    insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.password.change", outcome: "success", at })),
+  ]);
+  return c.json({ success: true as const, data: { otherSessionsEnded: revoked?.meta.changes ?? 0 } }, 200);
+};
+
+export const listSessionsHandler: RouteHandler<typeof listSessions, AppEnv> = async (c) => {
+  const { user, claims } = c.get("auth");
+  const { results } = await listLiveSessions(c.env.DB, c.get("project").id, user.id, iso());
+  return c.json({ success: true as const, data: results.map((s) => toSession(s, claims.sid)) }, 200);
+};
+
+export const deleteSessionHandler: RouteHandler<typeof deleteSession, AppEnv> = async (c) => {
+  const project = c.get("project");
+  const { user } = c.get("auth");
+  const { sessionId } = c.req.valid("param");
+  const at = iso();
+  const [revoked] = await c.env.DB.batch([
+    revokeSession(c.env.DB, project.id, sessionId, "ended_by_user", at, user.id),
+    insertAuditIf(
+      c.env.DB,
+      auditEntry(c, { type: "auth.session.end", outcome: "success", actorType: "user", actorId: user.id, projectId: project.id, targetType: "session", targetId: sessionId, at }),
+      REVOKED_AT,
+      sessionId,
+      at,
+    ),
+  ]);
+  if (revoked?.meta.changes !== 1) throw new ApiError("NOT_FOUND", "No live session with this id");
+  return c.json({ success: true as const, data: { ended: true as const } }, 200);
+};

@@ -1,0 +1,105 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { DisplayNameSchema, NewPasswordSchema, ProjectIdParam, UserSchema } from "../../schemas/auth";
+import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
+
+const tags = ["Auth"];
+const security = [{ bearerAuth: [] }];
+
+export const ProfileSchema = UserSchema.extend({
+  updatedAt: z.string().datetime(),
+  lastLoginAt: z.string().datetime().nullable(),
+}).openapi("Profile");
+
+export const SessionSchema = z
+  .object({
+    id: z.string().openapi({ example: "ses_4fQ9xk2LmN0pR7sT1uV3wY" }),
+    userAgent: z.string().nullable().openapi({ example: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)" }),
+    ip: z.string().nullable().openapi({ example: "203.0.113.7" }),
+    createdAt: z.string().datetime(),
+    lastUsedAt: z.string().datetime(),
+    expiresAt: z.string().datetime(),
+    current: z.boolean().openapi({ description: "True for the session of the access token making this request." }),
+  })
+  .openapi("Session");
+
+const authErrors = [401, 403, 404] as const;
+
+export const getMe = createRoute({
+  method: "get",
+  path: "/api/auth/{projectId}/me",
+  operationId: "getMe",
+  tags,
+  security,
+  summary: "Get the current user",
+  description:
+    "The profile of the user the access token belongs to. 401 `UNAUTHORIZED` without a token, `INVALID_TOKEN` for a token of another project or an ended session, `TOKEN_EXPIRED` when it expired; 403 `USER_DISABLED` or `PROJECT_DISABLED`.",
+  request: { params: ProjectIdParam },
+  responses: { 200: ok(ProfileSchema, "The current user."), ...errorResponses(...authErrors) },
+});
+
+export const updateMe = createRoute({
+  method: "patch",
+  path: "/api/auth/{projectId}/me",
+  operationId: "updateMe",
+  tags,
+  security,
+  summary: "Update the current user's profile",
+  description: "Sets the display name; `null` clears it. Email changes go through verification and are not accepted here.",
+  request: {
+    params: ProjectIdParam,
+    body: jsonBody(z.object({ displayName: DisplayNameSchema.nullable() }).strict().openapi("UpdateMeRequest")),
+  },
+  responses: { 200: ok(ProfileSchema, "The updated profile."), ...errorResponses(...BODY_ERRORS, ...authErrors) },
+});
+
+export const changePassword = createRoute({
+  method: "post",
+  path: "/api/auth/{projectId}/me/password",
+  operationId: "changePassword",
+  tags,
+  security,
+  summary: "Change the current user's password",
+  description:
+    "Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Every other session of the user is ended; the session making the request stays logged in.",
+  request: {
+    params: ProjectIdParam,
+    body: jsonBody(
+      z
+        .object({ currentPassword: z.string().min(1).max(1024), newPassword: NewPasswordSchema })
+        .openapi("ChangePasswordRequest", { example: { currentPassword: "strongpassword123", newPassword: "an even longer passphrase" } }),
+    ),
+  },
+  responses: {
+    200: ok(z.object({ otherSessionsEnded: z.number().int() }).openapi("ChangePasswordResult"), "Password changed."),
+    ...errorResponses(...BODY_ERRORS, ...authErrors),
+  },
+});
+
+export const listSessions = createRoute({
+  method: "get",
+  path: "/api/auth/{projectId}/sessions",
+  operationId: "listSessions",
+  tags,
+  security,
+  summary: "List the current user's live sessions",
+  description: "Every session (device) of the user that has not ended, most recently used first (up to 100).",
+  request: { params: ProjectIdParam },
+  responses: { 200: ok(z.array(SessionSchema), "Live sessions."), ...errorResponses(...authErrors) },
+});
+
+export const deleteSession = createRoute({
+  method: "delete",
+  path: "/api/auth/{projectId}/sessions/{sessionId}",
+  operationId: "deleteSession",
+  tags,
+  security,
+  summary: "End one of the current user's sessions",
+  description: "Ends the session (its refresh token stops working, its access tokens are refused). 404 when the session is not a live session of this user.",
+  request: {
+    params: ProjectIdParam.extend({ sessionId: z.string().min(1).max(64).openapi({ param: { name: "sessionId", in: "path" }, example: "ses_4fQ9xk2LmN0pR7sT1uV3wY" }) }),
+  },
+  responses: {
+    200: ok(z.object({ ended: z.literal(true) }).openapi("EndSessionResult"), "The session is ended."),
+    ...errorResponses(...authErrors),
+  },
+});

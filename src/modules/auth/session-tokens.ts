@@ -1,0 +1,154 @@
+// Issuing and rotating a session's tokens: the one place that signs access tokens and
+// mints refresh tokens, for register, login and refresh alike.
+import type { Context } from "hono";
+import { open, seal } from "../../crypto/box";
+import { signAccessToken } from "../../crypto/jwt";
+import { importPrivateKey } from "../../crypto/keys";
+import { randomId, randomToken, sha256Hex } from "../../crypto/random";
+import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
+import type { ProjectWithKey } from "../../db/projects.repo";
+import { findRefreshToken, insertSession, revokeSession, revokeUserSessions, rotateRefreshToken, type RefreshTokenState } from "../../db/sessions.repo";
+import { ApiError } from "../../errors";
+import { iso, now } from "../../lib/clock";
+import { auditEntry, clientIp, issuerOf, userAgent } from "../../lib/request-meta";
+import type { AppEnv } from "../../lib/types";
+
+/** A rotated token presented again within this window gets its successor instead of a logout (benign races, retries). */
+export const REUSE_GRACE_MS = 10_000;
+const SUCCESSOR_PURPOSE = "once:refresh-successor";
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: "Bearer";
+  expiresIn: number;
+}
+
+async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, userId: string, sessionId: string): Promise<string> {
+  if (!project.key_id || !project.key_box) throw new Error(`project ${project.id} has no active signing key`);
+  const key = await importPrivateKey(project.key_id, project.key_box, c.env.KEY_ENCRYPTION_SECRET);
+  return signAccessToken(key, project.key_id, {
+    issuer: issuerOf(c, project.id),
+    projectId: project.id,
+    userId,
+    sessionId,
+    ttlSeconds: project.access_token_ttl,
+    now: now(),
+  });
+}
+
+const pair = (project: ProjectWithKey, accessToken: string, refreshToken: string): TokenPair => ({
+  accessToken,
+  refreshToken,
+  tokenType: "Bearer",
+  expiresIn: project.access_token_ttl,
+});
+
+/**
+ * Starts a session for `userId`, in one batch with `before` (e.g. the user's insert) and
+ * `after` statements, so a failure anywhere leaves nothing written. Returns the batch results.
+ */
+export async function startSession(
+  c: Context<AppEnv>,
+  userId: string,
+  statements: { before?: D1PreparedStatement[]; after?: D1PreparedStatement[] } = {},
+): Promise<{ tokens: TokenPair; sessionId: string; results: D1Result[] }> {
+  const project = c.get("project");
+  const sessionId = randomId("ses");
+  const refreshToken = randomToken("rt");
+  const at = now();
+  const session = insertSession(c.env.DB, {
+    id: sessionId,
+    projectId: project.id,
+    userId,
+    userAgent: userAgent(c),
+    ip: clientIp(c),
+    createdAt: iso(at),
+    expiresAt: iso(at + project.refresh_token_ttl * 1000),
+    tokenHash: await sha256Hex(refreshToken),
+  });
+  const signing = accessToken(c, project, userId, sessionId);
+  const results = await c.env.DB.batch([...(statements.before ?? []), ...session, ...(statements.after ?? [])]);
+  return { tokens: pair(project, await signing, refreshToken), sessionId, results };
+}
+
+/** Follows a rotated token to the newest successor issued inside the grace window. */
+async function successorOf(c: Context<AppEnv>, presented: string, state: RefreshTokenState): Promise<string | null> {
+  let token = presented;
+  let current: RefreshTokenState | null = state;
+  for (let hops = 0; hops < 5 && current?.rotated_at && current.successor_box; hops++) {
+    if (now() - Date.parse(current.rotated_at) > REUSE_GRACE_MS) return hops === 0 ? null : token;
+    const next = await open(token, SUCCESSOR_PURPOSE, current.successor_box);
+    if (!next) return null;
+    token = next;
+    current = await findRefreshToken(c.env.DB, c.get("project").id, await sha256Hex(token));
+  }
+  return token === presented ? null : token;
+}
+
+/**
+ * Rotates `presented`. Exactly one caller wins the rotation; concurrent duplicates inside the
+ * grace window receive the winner's successor (one chain, nobody logged out); a rotated token
+ * replayed after the window revokes the whole session.
+ */
+export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ tokens: TokenPair; userId: string; sessionId: string }> {
+  const project = c.get("project");
+  const db = c.env.DB;
+  const oldHash = await sha256Hex(presented);
+  let state = await findRefreshToken(db, project.id, oldHash);
+  const fail = (audit: Omit<AuditEntry, "at" | "ip" | "userAgent" | "requestId">) => db.batch([insertAudit(db, auditEntry(c, audit))]);
+  const base = { projectId: project.id, targetType: "session" } as const;
+
+  if (!state) {
+    await fail({ ...base, type: "auth.refresh", outcome: "failure", actorType: "anonymous", details: { reason: "unknown_token" } });
+    throw new ApiError("INVALID_TOKEN", "Refresh token is invalid");
+  }
+  const actor = { ...base, actorType: "user" as const, actorId: state.user_id, targetId: state.session_id };
+  if (state.session_revoked_at) {
+    await fail({ ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "session_ended" } });
+    throw new ApiError("INVALID_TOKEN", "This session has ended; log in again");
+  }
+  if (state.user_disabled) {
+    await db.batch([
+      revokeUserSessions(db, project.id, state.user_id, "user_disabled", iso()),
+      insertAudit(db, auditEntry(c, { ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "user_disabled" } })),
+    ]);
+    throw new ApiError("USER_DISABLED", "This account is disabled");
+  }
+  if (Date.parse(state.expires_at) <= now()) {
+    await fail({ ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "expired" } });
+    throw new ApiError("TOKEN_EXPIRED", "Refresh token has expired; log in again");
+  }
+
+  if (!state.rotated_at) {
+    const successor = randomToken("rt");
+    const newHash = await sha256Hex(successor);
+    const at = now();
+    const rotation = rotateRefreshToken(db, {
+      projectId: project.id,
+      oldHash,
+      newHash,
+      successorBox: await seal(presented, SUCCESSOR_PURPOSE, successor),
+      at: iso(at),
+      expiresAt: iso(at + project.refresh_token_ttl * 1000),
+    });
+    const won = `SELECT 1 FROM refresh_tokens WHERE token_hash = ? AND successor_hash = ?`;
+    const audit = insertAuditIf(db, auditEntry(c, { ...actor, type: "auth.refresh", outcome: "success" }), won, oldHash, newHash);
+    const signing = accessToken(c, project, state.user_id, state.session_id);
+    const [update] = await db.batch([...rotation, audit]);
+    if (update?.meta.changes === 1) {
+      return { tokens: pair(project, await signing, successor), userId: state.user_id, sessionId: state.session_id };
+    }
+    state = (await findRefreshToken(db, project.id, oldHash)) ?? state; // lost the race: decide as a duplicate
+  }
+
+  const successor = await successorOf(c, presented, state);
+  if (successor) {
+    return { tokens: pair(project, await accessToken(c, project, state.user_id, state.session_id), successor), userId: state.user_id, sessionId: state.session_id };
+  }
+  await db.batch([
+    revokeSession(db, project.id, state.session_id, "refresh_token_reused", iso()),
+    insertAudit(db, auditEntry(c, { ...actor, type: "auth.refresh.reuse", outcome: "blocked" })),
+  ]);
+  throw new ApiError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been revoked for safety");
+}

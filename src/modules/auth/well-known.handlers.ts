@@ -1,0 +1,29 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { SIGNING_ALG } from "../../crypto/keys";
+import { listVerificationKeys } from "../../db/keys.repo";
+import { iso } from "../../lib/clock";
+import { issuerOf } from "../../lib/request-meta";
+import type { AppEnv } from "../../lib/types";
+import type { getJwks, getOpenIdConfiguration } from "./well-known.routes";
+
+export const jwksHandler: RouteHandler<typeof getJwks, AppEnv> = async (c) => {
+  const keys = await listVerificationKeys(c.env.DB, c.get("project").id, iso());
+  c.header("Cache-Control", "public, max-age=300");
+  return c.json({ keys: keys.map(({ kty, crv, x, y, kid, alg, use }) => ({ kty: kty as "EC", crv: crv as "P-256", x: x!, y: y!, kid, alg, use })) }, 200);
+};
+
+export const openIdConfigurationHandler: RouteHandler<typeof getOpenIdConfiguration, AppEnv> = (c) => {
+  const issuer = issuerOf(c, c.get("project").id);
+  c.header("Cache-Control", "public, max-age=300");
+  return c.json(
+    {
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      subject_types_supported: ["public"],
+      id_token_signing_alg_values_supported: [SIGNING_ALG],
+      token_endpoint_auth_methods_supported: ["none"],
+      claims_supported: ["iss", "aud", "sub", "sid", "iat", "exp"],
+    },
+    200,
+  );
+};

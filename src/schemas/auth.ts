@@ -1,0 +1,46 @@
+import { z } from "@hono/zod-openapi";
+import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from "../crypto/password";
+
+export const ProjectIdParam = z.object({
+  projectId: z.string().min(1).max(64).openapi({ param: { name: "projectId", in: "path" }, example: "mobile_app" }),
+});
+
+export const EmailSchema = z.string().trim().max(254).email().openapi({ example: "user@example.com" });
+
+/** A new password: 8–128 characters, not one of the 10,000 commonest (NIST SP 800-63B). */
+export const NewPasswordSchema = z
+  .string()
+  .min(PASSWORD_MIN)
+  .max(PASSWORD_MAX)
+  .superRefine((value, ctx) => {
+    const problem = value.length >= PASSWORD_MIN && value.length <= PASSWORD_MAX ? passwordProblem(value) : null;
+    if (problem) ctx.addIssue({ code: "custom", message: `Password ${problem}` });
+  })
+  .openapi({ example: "strongpassword123", description: "8–128 characters; the commonest passwords are refused." });
+
+export const DisplayNameSchema = z.string().trim().min(1).max(100).openapi({ example: "John Doe" });
+
+export const UserSchema = z
+  .object({
+    id: z.string().openapi({ example: "usr_8Jd2kq0xP1bYt7xZ3mW9aA" }),
+    email: z.string().openapi({ example: "user@example.com" }),
+    displayName: z.string().nullable().openapi({ example: "John Doe" }),
+    emailVerified: z.boolean(),
+    createdAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
+  })
+  .openapi("User");
+
+export const TokenPairSchema = z
+  .object({
+    accessToken: z.string().openapi({ description: "ES256 JWT; send as `Authorization: Bearer <token>`.", example: "eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleV8uLi4iLCJ0eXAiOiJhdCtqd3QifQ..." }),
+    refreshToken: z.string().openapi({ description: "Opaque, single use: every refresh returns a new one.", example: "rt_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA" }),
+    tokenType: z.literal("Bearer"),
+    expiresIn: z.number().int().openapi({ description: "Seconds until the access token expires.", example: 900 }),
+  })
+  .openapi("TokenPair");
+
+export const AuthResultSchema = TokenPairSchema.extend({ user: UserSchema }).openapi("AuthResult");
+
+export const RefreshTokenBody = z
+  .object({ refreshToken: z.string().min(1).max(512).openapi({ example: "rt_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA" }) })
+  .openapi("RefreshTokenRequest");

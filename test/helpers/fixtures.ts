@@ -1,0 +1,36 @@
+import { env } from "cloudflare:test";
+import { generateSigningKey } from "../../src/crypto/keys";
+import { insertSigningKey } from "../../src/db/keys.repo";
+import { insertProject } from "../../src/db/projects.repo";
+import { iso } from "../../src/lib/clock";
+import { apiClient } from "./client";
+
+let counter = 0;
+export const uniqueId = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${(counter++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+
+/** A fresh enabled project with its signing key, written straight to D1. */
+export async function createProject(overrides: { id?: string; accessTokenTtl?: number } = {}): Promise<string> {
+  const id = overrides.id ?? uniqueId("proj");
+  const at = iso();
+  const key = await generateSigningKey(env.KEY_ENCRYPTION_SECRET);
+  await env.DB.batch([
+    insertProject(env.DB, { id, name: `Project ${id}`, description: "", environment: "development", createdAt: at }),
+    insertSigningKey(env.DB, id, key, at),
+  ]);
+  if (overrides.accessTokenTtl) await env.DB.prepare(`UPDATE projects SET access_token_ttl = ? WHERE id = ?`).bind(overrides.accessTokenTtl, id).run();
+  return id;
+}
+
+export const PASSWORD = "strongpassword123";
+
+/** Registers a user through the API and returns the tokens and user. */
+export async function registerUser(projectId: string, email = `${uniqueId("u")}@example.com`, password = PASSWORD) {
+  const { data, response } = await apiClient().POST("/api/auth/{projectId}/register", {
+    params: { path: { projectId } },
+    body: { email, password, displayName: "Test User" },
+  });
+  if (response.status !== 201 || !data) throw new Error(`register failed: ${response.status}`);
+  return { ...data.data, email, password };
+}
+
+export const bearer = (accessToken: string) => apiClient({ Authorization: `Bearer ${accessToken}` });
