@@ -1,6 +1,6 @@
-import { SELF } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../src/middleware/body-limit";
+import { SELF, env } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { createApp } from "../src/app";
 import spec from "../openapi/openapi.json";
 import { api, call, json } from "./helpers/client";
 
@@ -60,4 +60,20 @@ describe("GET /docs", () => {
   });
 });
 
-export { MAX_BODY_BYTES };
+describe("unexpected exceptions", () => {
+  it("answer 500 INTERNAL_ERROR in the envelope, with the request id and no internals", async () => {
+    const app = createApp();
+    app.get("/boom", () => {
+      throw new Error("secret internals: SELECT * FROM users at /src/db/users.repo.ts:42");
+    });
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const res = await app.request("/boom", { headers: { "X-Request-Id": "req-boom-1" } }, env);
+    expect(res.status).toBe(500);
+    expect(res.headers.get("x-request-id")).toBe("req-boom-1");
+    const body = await res.text();
+    expect(JSON.parse(body)).toEqual({ success: false, error: "Internal server error", code: "INTERNAL_ERROR" });
+    expect(body).not.toMatch(/secret|SELECT|\.ts/);
+    expect(String(logged.mock.calls[0]?.[0])).toContain("req-boom-1");
+    logged.mockRestore();
+  });
+});
