@@ -6,6 +6,8 @@ import { errorResponse } from "./lib/respond";
 import type { AppEnv } from "./lib/types";
 import { bodyLimit } from "./middleware/body-limit";
 import { securityHeaders } from "./middleware/security-headers";
+import { admin } from "./modules/admin/admin.index";
+import { admins } from "./modules/admins/admins.index";
 import { auth } from "./modules/auth/auth.index";
 import { registerDocs } from "./modules/docs/docs.index";
 import { health } from "./modules/health/health.index";
@@ -29,6 +31,8 @@ export function createApp() {
 
   app.route("/", health);
   app.route("/", auth);
+  app.route("/", admin);
+  app.route("/", admins);
   registerOpenApi(app);
   registerDocs(app);
 

@@ -1,4 +1,5 @@
 import type { AccessClaims } from "../crypto/jwt";
+import type { AdminRow } from "../db/admins.repo";
 import type { ProjectWithKey } from "../db/projects.repo";
 import type { SessionUser } from "../db/sessions.repo";
 
@@ -25,6 +26,7 @@ export interface Variables {
   requestId: string;
   project: ProjectWithKey;
   auth: UserAuth;
+  admin: AdminRow & { sessionId: string };
 }
 
 export interface AppEnv {

@@ -1,0 +1,83 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
+import { randomId, randomToken, sha256Hex } from "../../crypto/random";
+import { insertAudit } from "../../db/audit.repo";
+import { insertAdminSession, revokeAdminSession, revokeAdminSessions } from "../../db/admin-sessions.repo";
+import { findAdminByEmail, getAdmin, hasAdmins, insertFirstOwner, touchAdminLogin, updateAdmin, type AdminRow } from "../../db/admins.repo";
+import { normalizeEmail } from "../../db/users.repo";
+import { ApiError } from "../../errors";
+import { iso, now } from "../../lib/clock";
+import { auditEntry, clientIp, userAgent } from "../../lib/request-meta";
+import type { AppEnv } from "../../lib/types";
+import { ADMIN_ABSOLUTE_MS } from "../../middleware/admin-session";
+import { toAdmin } from "./admin.mappers";
+import type { adminChangePassword, adminLogin, adminLogout, adminMe } from "./admin.routes";
+
+/** On an empty admins table, the configured ADMIN_EMAIL becomes the first owner. */
+async function bootstrapOwner(c: Context<AppEnv>, email: string): Promise<AdminRow | null> {
+  const { ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD_PEPPER } = c.env;
+  if (!ADMIN_EMAIL || !ADMIN_PASSWORD || normalizeEmail(email) !== normalizeEmail(ADMIN_EMAIL)) return null;
+  if (await hasAdmins(c.env.DB)) return null;
+  const id = randomId("adm");
+  const at = iso();
+  await c.env.DB.batch([
+    insertFirstOwner(c.env.DB, { id, email: ADMIN_EMAIL, displayName: "Owner", passwordHash: await hashPassword(ADMIN_PASSWORD, PASSWORD_PEPPER), createdAt: at }),
+    insertAudit(c.env.DB, auditEntry(c, { type: "admin.bootstrap", outcome: "success", actorType: "system", targetType: "admin", targetId: id, at })),
+  ]);
+  return findAdminByEmail(c.env.DB, email);
+}
+
+export const adminLoginHandler: RouteHandler<typeof adminLogin, AppEnv> = async (c) => {
+  const { email, password } = c.req.valid("json");
+  const pepper = c.env.PASSWORD_PEPPER;
+  const admin = (await findAdminByEmail(c.env.DB, email)) ?? (await bootstrapOwner(c, email));
+  // One scrypt evaluation on every path: responses and timing do not reveal which admins exist.
+  const valid = admin ? await verifyPassword(password, admin.password_hash, pepper) : await verifyAgainstDummy(password, pepper);
+  if (!admin || !valid || admin.disabled) {
+    const reason = !admin || !valid ? "invalid_credentials" : "admin_disabled";
+    await insertAudit(c.env.DB, auditEntry(c, { type: "admin.login", outcome: "failure", actorType: "anonymous", targetType: "admin", targetId: admin?.id ?? null, details: { reason } })).run();
+    throw new ApiError("INVALID_CREDENTIALS", "Email or password is incorrect");
+  }
+  const token = randomToken("as");
+  const t = now();
+  const expiresAt = iso(t + ADMIN_ABSOLUTE_MS);
+  const statements = [
+    insertAdminSession(c.env.DB, { id: randomId("ads"), tokenHash: await sha256Hex(token), adminId: admin.id, ip: clientIp(c), userAgent: userAgent(c), createdAt: iso(t), expiresAt }),
+    touchAdminLogin(c.env.DB, admin.id, iso(t)),
+    insertAudit(c.env.DB, auditEntry(c, { type: "admin.login", outcome: "success", actorType: "admin", actorId: admin.id, targetType: "admin", targetId: admin.id })),
+  ];
+  if (needsRehash(admin.password_hash, pepper)) statements.push(updateAdmin(c.env.DB, admin.id, { passwordHash: await hashPassword(password, pepper) }, iso(t)));
+  await c.env.DB.batch(statements);
+  return c.json({ success: true as const, data: { sessionToken: token, expiresAt, admin: toAdmin({ ...admin, last_login_at: iso(t) }) } }, 200);
+};
+
+export const adminLogoutHandler: RouteHandler<typeof adminLogout, AppEnv> = async (c) => {
+  const admin = c.get("admin");
+  await c.env.DB.batch([
+    revokeAdminSession(c.env.DB, admin.sessionId, iso()),
+    insertAudit(c.env.DB, auditEntry(c, { type: "admin.logout", outcome: "success", actorType: "admin", actorId: admin.id, targetType: "admin", targetId: admin.id })),
+  ]);
+  return c.json({ success: true as const, data: { loggedOut: true as const } }, 200);
+};
+
+export const adminMeHandler: RouteHandler<typeof adminMe, AppEnv> = (c) => c.json({ success: true as const, data: toAdmin(c.get("admin")) }, 200);
+
+export const adminChangePasswordHandler: RouteHandler<typeof adminChangePassword, AppEnv> = async (c) => {
+  const admin = c.get("admin");
+  const { currentPassword, newPassword } = c.req.valid("json");
+  const pepper = c.env.PASSWORD_PEPPER;
+  const who = { actorType: "admin", actorId: admin.id, targetType: "admin", targetId: admin.id } as const;
+  const row = await getAdmin(c.env.DB, admin.id);
+  if (!row || !(await verifyPassword(currentPassword, row.password_hash, pepper))) {
+    await insertAudit(c.env.DB, auditEntry(c, { ...who, type: "admin.password.change", outcome: "failure" })).run();
+    throw new ApiError("INVALID_CREDENTIALS", "Current password is incorrect");
+  }
+  const at = iso();
+  const [, ended] = await c.env.DB.batch([
+    updateAdmin(c.env.DB, admin.id, { passwordHash: await hashPassword(newPassword, pepper) }, at),
+    revokeAdminSessions(c.env.DB, admin.id, at, admin.sessionId),
+    insertAudit(c.env.DB, auditEntry(c, { ...who, type: "admin.password.change", outcome: "success", at })),
+  ]);
+  return c.json({ success: true as const, data: { otherSessionsEnded: ended?.meta.changes ?? 0 } }, 200);
+};

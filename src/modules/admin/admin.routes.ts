@@ -1,0 +1,73 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { adminRoute } from "../../lib/admin-route";
+import { AdminSchema } from "../../schemas/admin";
+import { EmailSchema, NewPasswordSchema } from "../../schemas/auth";
+import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
+
+export const adminLogin = createRoute({
+  method: "post",
+  path: "/api/admin/login",
+  operationId: "adminLogin",
+  tags: ["Admin"],
+  security: [],
+  summary: "Log in as an admin",
+  description:
+    "Returns an opaque session token: send it as `X-Admin-Session` on every other Admin API request. Sessions end after 30 minutes without a request or 12 hours after login. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS`. On a database without admins, the first owner is created from the `ADMIN_EMAIL` / `ADMIN_PASSWORD` secrets at the first login.",
+  request: {
+    body: jsonBody(
+      z
+        .object({ email: EmailSchema, password: z.string().min(1).max(1024) })
+        .openapi("AdminLoginRequest", { example: { email: "admin@example.com", password: "password" } }),
+    ),
+  },
+  responses: {
+    200: ok(
+      z
+        .object({
+          sessionToken: z.string().openapi({ example: "as_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA" }),
+          expiresAt: z.string().datetime().openapi({ description: "Absolute expiry; idle expiry comes sooner without use." }),
+          admin: AdminSchema,
+        })
+        .openapi("AdminLoginResult"),
+      "Logged in.",
+    ),
+    ...errorResponses(...BODY_ERRORS, 401),
+  },
+});
+
+export const adminLogout = adminRoute("viewer", {
+  method: "post",
+  path: "/api/admin/logout",
+  operationId: "adminLogout",
+  summary: "End the current admin session",
+  description: "Revokes the session token sent in `X-Admin-Session`.",
+  responses: { 200: ok(z.object({ loggedOut: z.literal(true) }).openapi("AdminLogoutResult"), "The session is ended.") },
+});
+
+export const adminMe = adminRoute("viewer", {
+  method: "get",
+  path: "/api/admin/me",
+  operationId: "getAdminMe",
+  summary: "Get the current admin",
+  description: "The admin the session belongs to, with their role.",
+  responses: { 200: ok(AdminSchema, "The current admin.") },
+});
+
+export const adminChangePassword = adminRoute("viewer", {
+  method: "post",
+  path: "/api/admin/me/password",
+  operationId: "changeAdminPassword",
+  summary: "Change the current admin's password",
+  description: "Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Ends the admin's other sessions.",
+  request: {
+    body: jsonBody(
+      z
+        .object({ currentPassword: z.string().min(1).max(1024), newPassword: NewPasswordSchema })
+        .openapi("AdminChangePasswordRequest"),
+    ),
+  },
+  responses: {
+    200: ok(z.object({ otherSessionsEnded: z.number().int() }).openapi("AdminChangePasswordResult"), "Password changed."),
+    ...errorResponses(...BODY_ERRORS),
+  },
+});

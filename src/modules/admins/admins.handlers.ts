@@ -1,0 +1,64 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { hashPassword } from "../../crypto/password";
+import { randomId } from "../../crypto/random";
+import { insertAudit } from "../../db/audit.repo";
+import { revokeSessionsIfDisabled } from "../../db/admin-sessions.repo";
+import { deleteAdmin, getAdmin, insertAdmin, listAdmins, updateAdmin, type AdminRow } from "../../db/admins.repo";
+import { isUniqueViolation } from "../../db/users.repo";
+import { ApiError } from "../../errors";
+import { iso } from "../../lib/clock";
+import { auditEntry } from "../../lib/request-meta";
+import type { AppEnv } from "../../lib/types";
+import { toAdmin } from "../admin/admin.mappers";
+import type { createAdminRoute, deleteAdminRoute, listAdminsRoute, updateAdminRoute } from "./admins.routes";
+
+export const listAdminsHandler: RouteHandler<typeof listAdminsRoute, AppEnv> = async (c) => {
+  const { results } = await listAdmins(c.env.DB);
+  return c.json({ success: true as const, data: results.map(toAdmin) }, 200);
+};
+
+export const createAdminHandler: RouteHandler<typeof createAdminRoute, AppEnv> = async (c) => {
+  const actor = c.get("admin");
+  const { email, password, displayName, role } = c.req.valid("json");
+  const id = randomId("adm");
+  const at = iso();
+  try {
+    const [inserted] = await c.env.DB.batch([
+      insertAdmin(c.env.DB, { id, email, displayName: displayName ?? null, passwordHash: await hashPassword(password, c.env.PASSWORD_PEPPER), role, createdAt: at }),
+      insertAudit(c.env.DB, auditEntry(c, { type: "admin.admin.create", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: id, details: { role }, at })),
+    ]);
+    return c.json({ success: true as const, data: toAdmin(inserted!.results[0] as AdminRow) }, 201);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ApiError("CONFLICT", "An admin with this email already exists");
+    throw err;
+  }
+};
+
+export const updateAdminHandler: RouteHandler<typeof updateAdminRoute, AppEnv> = async (c) => {
+  const actor = c.get("admin");
+  const { adminId } = c.req.valid("param");
+  const changes = c.req.valid("json");
+  const at = iso();
+  const statements = [updateAdmin(c.env.DB, adminId, changes, at)];
+  if (changes.disabled) statements.push(revokeSessionsIfDisabled(c.env.DB, adminId, at));
+  const [updated] = await c.env.DB.batch(statements);
+  const row = updated!.results[0] as AdminRow | undefined;
+  if (!row) {
+    if (!(await getAdmin(c.env.DB, adminId))) throw new ApiError("NOT_FOUND", "No admin with this id");
+    throw new ApiError("CONFLICT", "The last enabled owner cannot be demoted or disabled");
+  }
+  await insertAudit(c.env.DB, auditEntry(c, { type: "admin.admin.update", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: adminId, details: { changed: Object.keys(changes), ...changes }, at })).run();
+  return c.json({ success: true as const, data: toAdmin(row) }, 200);
+};
+
+export const deleteAdminHandler: RouteHandler<typeof deleteAdminRoute, AppEnv> = async (c) => {
+  const actor = c.get("admin");
+  const { adminId } = c.req.valid("param");
+  const [deleted] = await c.env.DB.batch([deleteAdmin(c.env.DB, adminId)]);
+  if (deleted!.results.length !== 1) {
+    if (!(await getAdmin(c.env.DB, adminId))) throw new ApiError("NOT_FOUND", "No admin with this id");
+    throw new ApiError("CONFLICT", "The last enabled owner cannot be deleted");
+  }
+  await insertAudit(c.env.DB, auditEntry(c, { type: "admin.admin.delete", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: adminId })).run();
+  return c.json({ success: true as const, data: { deleted: true as const } }, 200);
+};

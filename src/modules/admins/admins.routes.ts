@@ -1,0 +1,58 @@
+import { z } from "@hono/zod-openapi";
+import { adminRoute } from "../../lib/admin-route";
+import { AdminIdParam, AdminSchema, RoleSchema } from "../../schemas/admin";
+import { DisplayNameSchema, EmailSchema, NewPasswordSchema } from "../../schemas/auth";
+import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
+
+export const listAdminsRoute = adminRoute("viewer", {
+  method: "get",
+  path: "/api/admin/admins",
+  operationId: "listAdmins",
+  summary: "List admins",
+  description: "Every admin of this deployment, oldest first.",
+  responses: { 200: ok(z.array(AdminSchema), "The admins.") },
+});
+
+export const createAdminRoute = adminRoute("owner", {
+  method: "post",
+  path: "/api/admin/admins",
+  operationId: "createAdmin",
+  summary: "Create an admin",
+  description: "Adds an operator with a role. 409 `CONFLICT` when the email is already an admin.",
+  request: {
+    body: jsonBody(
+      z
+        .object({ email: EmailSchema, password: NewPasswordSchema, displayName: DisplayNameSchema.optional(), role: RoleSchema })
+        .openapi("CreateAdminRequest", { example: { email: "ops@example.com", password: "a long admin passphrase", displayName: "Ops", role: "viewer" } }),
+    ),
+  },
+  responses: { 201: ok(AdminSchema, "The new admin."), ...errorResponses(...BODY_ERRORS, 409) },
+});
+
+export const updateAdminRoute = adminRoute("owner", {
+  method: "patch",
+  path: "/api/admin/admins/{adminId}",
+  operationId: "updateAdmin",
+  summary: "Change an admin's name, role or status",
+  description: "Disabling an admin ends their sessions. The last enabled owner cannot be demoted or disabled (409 `CONFLICT`).",
+  request: {
+    params: AdminIdParam,
+    body: jsonBody(
+      z
+        .object({ displayName: DisplayNameSchema.nullable().optional(), role: RoleSchema.optional(), disabled: z.boolean().optional() })
+        .strict()
+        .openapi("UpdateAdminRequest", { example: { role: "admin" } }),
+    ),
+  },
+  responses: { 200: ok(AdminSchema, "The updated admin."), ...errorResponses(...BODY_ERRORS, 404, 409) },
+});
+
+export const deleteAdminRoute = adminRoute("owner", {
+  method: "delete",
+  path: "/api/admin/admins/{adminId}",
+  operationId: "deleteAdmin",
+  summary: "Delete an admin",
+  description: "Removes the admin and their sessions. The last enabled owner cannot be deleted (409 `CONFLICT`).",
+  request: { params: AdminIdParam },
+  responses: { 200: ok(z.object({ deleted: z.literal(true) }).openapi("DeleteAdminResult"), "Deleted."), ...errorResponses(404, 409) },
+});
