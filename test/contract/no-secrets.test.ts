@@ -1,0 +1,69 @@
+// Walks every response schema of the committed contract and fails on properties that look like
+// secrets, so a password hash or key can never be added to a response by accident.
+import { describe, expect, it } from "vitest";
+import spec from "../../openapi/openapi.json";
+
+type Json = Record<string, any>;
+const SECRET_NAME = /password|hash|secret|private|pepper|encrypt|box|^d$|^salt$/i;
+const TOKEN_NAME = /token/i;
+// Tokens an endpoint exists to hand out: the Auth API's pair, and an admin login's session.
+const ISSUES_TOKENS = (path: string) => path.startsWith("/api/auth/") || path === "/api/admin/login";
+
+function resolve(schema: Json, doc: Json): Json {
+  let s = schema;
+  const seen = new Set<string>();
+  while (s?.$ref && !seen.has(s.$ref)) {
+    seen.add(s.$ref);
+    s = s.$ref.split("/").slice(1).reduce((node: Json, key: string) => node?.[key], doc);
+  }
+  return s ?? {};
+}
+
+/** Every property path under `schema` whose name looks secret (booleans like hasPassword are fine). */
+export function secretProperties(schema: Json, doc: Json, allowTokens: boolean, path = "", seen = new Set<Json>()): string[] {
+  const s = resolve(schema, doc);
+  if (seen.has(s)) return [];
+  seen.add(s);
+  const found: string[] = [];
+  for (const [name, child] of Object.entries((s.properties ?? {}) as Json)) {
+    const c = resolve(child, doc);
+    const isFlag = c.type === "boolean";
+    if (!isFlag && (SECRET_NAME.test(name) || (!allowTokens && TOKEN_NAME.test(name)))) found.push(`${path}.${name}`);
+    found.push(...secretProperties(child, doc, allowTokens, `${path}.${name}`, seen));
+  }
+  for (const key of ["items", "additionalProperties"]) if (s[key] && typeof s[key] === "object") found.push(...secretProperties(s[key], doc, allowTokens, `${path}[]`, seen));
+  for (const key of ["allOf", "anyOf", "oneOf"]) for (const part of s[key] ?? []) found.push(...secretProperties(part, doc, allowTokens, path, seen));
+  return found;
+}
+
+function leaks(doc: Json): string[] {
+  const found: string[] = [];
+  for (const [path, item] of Object.entries(doc.paths as Json)) {
+    for (const [method, op] of Object.entries(item as Json)) {
+      for (const [status, response] of Object.entries((op.responses ?? {}) as Json)) {
+        const schema = (response as Json).content?.["application/json"]?.schema;
+        if (schema) found.push(...secretProperties(schema, doc, ISSUES_TOKENS(path)).map((p) => `${method.toUpperCase()} ${path} ${status}: ${p}`));
+      }
+    }
+  }
+  return found;
+}
+
+describe("the contract never returns secrets", () => {
+  it("has no secret-looking property in any response schema", () => {
+    expect(leaks(spec as Json)).toEqual([]);
+  });
+
+  it("would catch one: a response with a password hash, a private key or an admin-visible refresh token", () => {
+    const tampered = structuredClone(spec) as Json;
+    tampered.components.schemas.Admin.properties.passwordHash = { type: "string" };
+    tampered.paths["/api/admin/me"].get.responses["200"].content["application/json"].schema.properties.data = {
+      type: "object",
+      properties: { keys: { type: "array", items: { type: "object", properties: { privateJwk: { type: "object" }, refreshToken: { type: "string" } } } } },
+    };
+    const found = leaks(tampered);
+    expect(found.some((f) => f.includes("passwordHash"))).toBe(true);
+    expect(found.some((f) => f.includes("privateJwk"))).toBe(true);
+    expect(found.some((f) => f.includes("refreshToken"))).toBe(true);
+  });
+});
