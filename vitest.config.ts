@@ -22,6 +22,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // Script tests spawn processes, which workerd cannot: they run in Node (vitest.node.config.ts).
+    exclude: ["test/node/**", "node_modules/**"],
     setupFiles: ["./test/setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+// Tests that spawn CLIs (spectral, optic, tsx) cannot run inside workerd, so they get their own plain-Node run.
+export default defineConfig({
+  test: {
+    environment: "node",
+    include: ["test/node/**/*.test.ts"],
+    testTimeout: 30_000,
+  },
+});
