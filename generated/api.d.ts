@@ -692,6 +692,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
             };
             cookie?: never;
@@ -811,6 +812,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     login: {
@@ -818,6 +837,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
             };
             cookie?: never;
@@ -937,6 +957,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     refreshToken: {
@@ -944,6 +982,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
             };
             cookie?: never;
@@ -1063,6 +1102,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     logout: {
@@ -1070,6 +1127,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
             };
             cookie?: never;
@@ -1180,6 +1238,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
             };
             cookie?: never;
@@ -1254,6 +1313,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
             };
             cookie?: never;
@@ -1380,6 +1440,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
             };
             cookie?: never;
@@ -1506,6 +1567,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
             };
             cookie?: never;
@@ -1580,7 +1642,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
+                /** @description A session id from GET /sessions. */
                 sessionId: string;
             };
             cookie?: never;
@@ -1655,6 +1719,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
             };
             cookie?: never;
@@ -1709,6 +1774,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
             };
             cookie?: never;
@@ -1843,6 +1909,24 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Content-Type must be application/json",
                      *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -2255,6 +2339,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The admin's id. */
                 adminId: string;
             };
             cookie?: never;
@@ -2345,6 +2430,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The admin's id. */
                 adminId: string;
             };
             cookie?: never;

@@ -2,9 +2,11 @@ import type { AccessClaims } from "../crypto/jwt";
 import type { AdminRow } from "../db/admins.repo";
 import type { ProjectWithKey } from "../db/projects.repo";
 import type { SessionUser } from "../db/sessions.repo";
+import type { RateLimiter } from "../durable-objects/rate-limiter";
 
 export interface Bindings {
   DB: D1Database;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   ASSETS?: Fetcher;
   /** 32+ random characters: encrypts private signing keys (and other secrets) at rest. */
   KEY_ENCRYPTION_SECRET?: string;

@@ -2,7 +2,11 @@ import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from "../crypto/password";
 
 export const ProjectIdParam = z.object({
-  projectId: z.string().min(1).max(64).openapi({ param: { name: "projectId", in: "path" }, example: "mobile_app" }),
+  projectId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "projectId", in: "path", description: "The project's id (a readable slug, e.g. `mobile_app`)." }, example: "mobile_app" }),
 });
 
 export const EmailSchema = z.string().trim().max(254).email().openapi({ example: "user@example.com" });

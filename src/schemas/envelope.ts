@@ -57,6 +57,7 @@ export const errorResponses = <S extends ErrorStatus>(...statuses: S[]) =>
         status,
         {
           description: doc.description,
+          ...(status === 429 ? { headers: { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } } } } : {}),
           content: {
             [JSON_TYPE]: { schema: ErrorSchema, example: { success: false, error: doc.error, code: doc.code } },
           },

@@ -8,6 +8,7 @@ import { findAdminByEmail, getAdmin, hasAdmins, insertFirstOwner, touchAdminLogi
 import { normalizeEmail } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
+import { forget, limit, loginSubjects } from "../../lib/rate-limit";
 import { auditEntry, clientIp, userAgent } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { ADMIN_ABSOLUTE_MS } from "../../middleware/admin-session";
@@ -31,12 +32,15 @@ async function bootstrapOwner(c: Context<AppEnv>, email: string): Promise<AdminR
 export const adminLoginHandler: RouteHandler<typeof adminLogin, AppEnv> = async (c) => {
   const { email, password } = c.req.valid("json");
   const pepper = c.env.PASSWORD_PEPPER;
+  const subjects = loginSubjects(c, "admin_login", normalizeEmail(email));
+  await limit(c, "admin", "peek", subjects);
   const admin = (await findAdminByEmail(c.env.DB, email)) ?? (await bootstrapOwner(c, email));
   // One scrypt evaluation on every path: responses and timing do not reveal which admins exist.
   const valid = admin ? await verifyPassword(password, admin.password_hash, pepper) : await verifyAgainstDummy(password, pepper);
   if (!admin || !valid || admin.disabled) {
     const reason = !admin || !valid ? "invalid_credentials" : "admin_disabled";
     await insertAudit(c.env.DB, auditEntry(c, { type: "admin.login", outcome: "failure", actorType: "anonymous", targetType: "admin", targetId: admin?.id ?? null, details: { reason } })).run();
+    await limit(c, "admin", "hit", subjects);
     throw new ApiError("INVALID_CREDENTIALS", "Email or password is incorrect");
   }
   const token = randomToken("as");
@@ -48,7 +52,7 @@ export const adminLoginHandler: RouteHandler<typeof adminLogin, AppEnv> = async 
     insertAudit(c.env.DB, auditEntry(c, { type: "admin.login", outcome: "success", actorType: "admin", actorId: admin.id, targetType: "admin", targetId: admin.id })),
   ];
   if (needsRehash(admin.password_hash, pepper)) statements.push(updateAdmin(c.env.DB, admin.id, { passwordHash: await hashPassword(password, pepper) }, iso(t)));
-  await c.env.DB.batch(statements);
+  await Promise.all([c.env.DB.batch(statements), forget(c, "admin", subjects.slice(0, 1))]);
   return c.json({ success: true as const, data: { sessionToken: token, expiresAt, admin: toAdmin({ ...admin, last_login_at: iso(t) }) } }, 200);
 };
 

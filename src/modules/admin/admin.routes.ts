@@ -31,7 +31,7 @@ export const adminLogin = createRoute({
         .openapi("AdminLoginResult"),
       "Logged in.",
     ),
-    ...errorResponses(...BODY_ERRORS, 401),
+    ...errorResponses(...BODY_ERRORS, 401, 429),
   },
 });
 

@@ -24,7 +24,7 @@ export const register = createRoute({
   },
   responses: {
     201: ok(AuthResultSchema, "The user was created and is logged in."),
-    ...errorResponses(...BODY_ERRORS, 403, 404, 409),
+    ...errorResponses(...BODY_ERRORS, 403, 404, 409, 429),
   },
 });
 
@@ -47,7 +47,7 @@ export const login = createRoute({
   },
   responses: {
     200: ok(AuthResultSchema, "Logged in."),
-    ...errorResponses(...BODY_ERRORS, 401, 403, 404),
+    ...errorResponses(...BODY_ERRORS, 401, 403, 404, 429),
   },
 });
 
@@ -63,7 +63,7 @@ export const refresh = createRoute({
   request: { params: ProjectIdParam, body: jsonBody(RefreshTokenBody) },
   responses: {
     200: ok(TokenPairSchema, "A new token pair."),
-    ...errorResponses(...BODY_ERRORS, 401, 403, 404),
+    ...errorResponses(...BODY_ERRORS, 401, 403, 404, 429),
   },
 });
 

@@ -96,7 +96,7 @@ export const deleteSession = createRoute({
   summary: "End one of the current user's sessions",
   description: "Ends the session (its refresh token stops working, its access tokens are refused). 404 when the session is not a live session of this user.",
   request: {
-    params: ProjectIdParam.extend({ sessionId: z.string().min(1).max(64).openapi({ param: { name: "sessionId", in: "path" }, example: "ses_4fQ9xk2LmN0pR7sT1uV3wY" }) }),
+    params: ProjectIdParam.extend({ sessionId: z.string().min(1).max(64).openapi({ param: { name: "sessionId", in: "path", description: "A session id from GET /sessions." }, example: "ses_4fQ9xk2LmN0pR7sT1uV3wY" }) }),
   },
   responses: {
     200: ok(z.object({ ended: z.literal(true) }).openapi("EndSessionResult"), "The session is ended."),

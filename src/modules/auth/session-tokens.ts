@@ -10,6 +10,7 @@ import type { ProjectWithKey } from "../../db/projects.repo";
 import { findRefreshToken, insertSession, revokeSession, revokeUserSessions, rotateRefreshToken, type RefreshTokenState } from "../../db/sessions.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
+import { limit, overridesOf } from "../../lib/rate-limit";
 import { auditEntry, clientIp, issuerOf, userAgent } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 
@@ -119,6 +120,8 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     await fail({ ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "expired" } });
     throw new ApiError("TOKEN_EXPIRED", "Refresh token has expired; log in again");
   }
+
+  await limit(c, project.id, "hit", [{ rule: "refresh.session", key: state.session_id }], overridesOf(project.rate_limits));
 
   if (!state.rotated_at) {
     const successor = randomToken("rt");
