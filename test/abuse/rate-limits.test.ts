@@ -55,7 +55,7 @@ describe("failed logins per account and IP (exponential backoff)", () => {
     await login("198.51.100.3", user.email, PASSWORD);
     const row = await env.DB.prepare(`SELECT * FROM audit_log WHERE type = 'ratelimit.block' AND project_id = ? AND ip = ?`).bind(projectId, "198.51.100.3").first<Record<string, string>>();
     expect(row).toMatchObject({ outcome: "blocked" });
-    expect(JSON.parse(row!.details)).toMatchObject({ rule: "login.account_ip" });
+    expect(JSON.parse(row!.details!)).toMatchObject({ rule: "login.account_ip" });
   });
 
   it("keeps counting across a Durable Object restart", async () => {

@@ -1,5 +1,6 @@
 import { createRouter } from "../../lib/create-router";
 import { bearerAuth } from "../../middleware/bearer-auth";
+import { projectCors } from "../../middleware/cors";
 import { resolveProject } from "../../middleware/project";
 import { loginHandler, logoutHandler, refreshHandler, registerHandler } from "./credentials.handlers";
 import { login, logout, refresh, register } from "./credentials.routes";
@@ -10,7 +11,7 @@ import { getJwks, getOpenIdConfiguration } from "./well-known.routes";
 
 export const auth = createRouter();
 
-auth.use("/api/auth/:projectId/*", resolveProject());
+auth.use("/api/auth/:projectId/*", resolveProject(), projectCors());
 for (const path of ["/me", "/me/*", "/sessions", "/sessions/*"]) auth.use(`/api/auth/:projectId${path}`, bearerAuth());
 
 auth
