@@ -16,6 +16,8 @@ export default defineConfig({
           PASSWORD_PEPPER: "test-pepper",
           ADMIN_EMAIL: "owner@example.com",
           ADMIN_PASSWORD: "owner-password-for-tests",
+          // Cases per operation for test/fuzz (`npm run fuzz`); empty means the file's default.
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
         },
       },
     })),
@@ -26,6 +28,9 @@ export default defineConfig({
     exclude: ["test/node/**", "node_modules/**"],
     setupFiles: ["./test/setup.ts"],
     testTimeout: 30_000,
+    // CI sums these reports for its "N passed, M failed" line (.ci/run).
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: ".artifacts/vitest-workers.json" },
     hookTimeout: 30_000,
   },
 });

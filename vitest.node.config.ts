@@ -6,5 +6,7 @@ export default defineConfig({
     environment: "node",
     include: ["test/node/**/*.test.ts"],
     testTimeout: 30_000,
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: ".artifacts/vitest-node.json" },
   },
 });

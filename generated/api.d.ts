@@ -366,6 +366,112 @@ export interface paths {
         patch: operations["updateAdmin"];
         trace?: never;
     };
+    "/api/admin/projects/{projectId}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a project's users
+         * @description Newest first. Filter with `search` (part of the email or display name) and `status`. Pages are keyset-paginated: pass `meta.nextCursor` as `cursor` for the next page; users created meanwhile never shift a page, so nothing is skipped or repeated. 404 `NOT_FOUND` when the project does not exist.
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        get: operations["listProjectUsers"];
+        put?: never;
+        /**
+         * Create a user in a project
+         * @description Creates a user with a password, or without one to invite them (`hasPassword` false: they cannot log in until a password is set). 409 `EMAIL_TAKEN` when the project already has a user with this email; 404 `NOT_FOUND` when the project does not exist.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        post: operations["createProjectUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/projects/{projectId}/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a project's user
+         * @description 404 `NOT_FOUND` when the project does not exist or has no user with this id.
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        get: operations["getProjectUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a project's user
+         * @description Deletes the user for good, with their sessions and refresh tokens. The audit log keeps only the user's id.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        delete: operations["deleteProjectUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a project's user
+         * @description Changes only the fields given (at least one). A new `email` resets `emailVerified` unless it is given too; 409 `EMAIL_TAKEN` when another user of the project has it. Setting `disabled: true` or a `password` ends all of the user's sessions at once: their access tokens and refresh tokens stop working.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        patch: operations["updateProjectUser"];
+        trace?: never;
+    };
+    "/api/admin/projects/{projectId}/users/{userId}/revoke-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End all of a user's sessions
+         * @description Signs the user out everywhere: their refresh tokens and the access tokens of those sessions stop working. The user can log in again.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        post: operations["revokeProjectUserSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query the audit log
+         * @description Every Auth API event (registrations, logins, refreshes, logouts, password changes, ...) and every admin action, newest first: who acted, on what, in which project, with what outcome, from which IP and user agent, in which request. Combine the filters freely; `type` takes an exact type or a prefix such as `auth.*`, `from` is inclusive and `to` exclusive. Pages are keyset-paginated: pass `meta.nextCursor` as `cursor`; events logged meanwhile never shift a page. Details never contain passwords, hashes or tokens.
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        get: operations["listAuditLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -406,24 +512,8 @@ export interface components {
              */
             time: string;
         };
-        AuthResult: components["schemas"]["TokenPair"] & {
+        AuthResult: {
             user: components["schemas"]["User"];
-        };
-        User: {
-            /** @example usr_8Jd2kq0xP1bYt7xZ3mW9aA */
-            id: string;
-            /** @example user@example.com */
-            email: string;
-            /** @example John Doe */
-            displayName: string | null;
-            emailVerified: boolean;
-            /**
-             * Format: date-time
-             * @example 2026-01-01T00:00:00.000Z
-             */
-            createdAt: string;
-        };
-        TokenPair: {
             /**
              * @description ES256 JWT; send as `Authorization: Bearer <token>`.
              * @example eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleV8uLi4iLCJ0eXAiOiJhdCtqd3QifQ...
@@ -441,6 +531,20 @@ export interface components {
              * @example 900
              */
             expiresIn: number;
+        };
+        User: {
+            /** @example usr_8Jd2kq0xP1bYt7xZ3mW9aA */
+            id: string;
+            /** @example user@example.com */
+            email: string;
+            /** @example John Doe */
+            displayName: string | null;
+            emailVerified: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            createdAt: string;
         };
         /**
          * @example {
@@ -477,6 +581,25 @@ export interface components {
             email: string;
             password: string;
         };
+        TokenPair: {
+            /**
+             * @description ES256 JWT; send as `Authorization: Bearer <token>`.
+             * @example eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleV8uLi4iLCJ0eXAiOiJhdCtqd3QifQ...
+             */
+            accessToken: string;
+            /**
+             * @description Opaque, single use: every refresh returns a new one.
+             * @example rt_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA
+             */
+            refreshToken: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
+            /**
+             * @description Seconds until the access token expires.
+             * @example 900
+             */
+            expiresIn: number;
+        };
         RefreshTokenRequest: {
             /** @example rt_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA */
             refreshToken: string;
@@ -485,7 +608,19 @@ export interface components {
             /** @enum {boolean} */
             loggedOut: true;
         };
-        Profile: components["schemas"]["User"] & {
+        Profile: {
+            /** @example usr_8Jd2kq0xP1bYt7xZ3mW9aA */
+            id: string;
+            /** @example user@example.com */
+            email: string;
+            /** @example John Doe */
+            displayName: string | null;
+            emailVerified: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            createdAt: string;
             /** Format: date-time */
             updatedAt: string;
             /** Format: date-time */
@@ -654,6 +789,151 @@ export interface components {
             /** @enum {boolean} */
             deleted: true;
         };
+        ProjectUser: {
+            /** @example usr_8Jd2kq0xP1bYt7xZ3mW9aA */
+            id: string;
+            /** @example user@example.com */
+            email: string;
+            /** @example John Doe */
+            displayName: string | null;
+            emailVerified: boolean;
+            /** @description A disabled user cannot log in, refresh or use existing access tokens. */
+            disabled: boolean;
+            /** @description False for an invited user who cannot log in until a password is set. */
+            hasPassword: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-02T00:00:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-03T00:00:00.000Z
+             */
+            lastLoginAt: string | null;
+        };
+        PageMeta: {
+            /** @description Opaque cursor for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "email": "ada@example.com",
+         *       "password": "a long user passphrase",
+         *       "displayName": "Ada",
+         *       "emailVerified": true
+         *     }
+         */
+        CreateProjectUserRequest: {
+            /**
+             * Format: email
+             * @example user@example.com
+             */
+            email: string;
+            /**
+             * @description Omit to invite: the user cannot log in until a password is set.
+             * @example strongpassword123
+             */
+            password?: string;
+            /** @example John Doe */
+            displayName?: string;
+            /** @description Defaults to false. */
+            emailVerified?: boolean;
+        };
+        /**
+         * @example {
+         *       "disabled": true
+         *     }
+         */
+        UpdateProjectUserRequest: {
+            /** @example John Doe */
+            displayName?: string | null;
+            /**
+             * Format: email
+             * @description Changing it resets `emailVerified` to false unless `emailVerified` is also given.
+             * @example user@example.com
+             */
+            email?: string;
+            emailVerified?: boolean;
+            /** @description Disabling ends all of the user's sessions. */
+            disabled?: boolean;
+            /**
+             * @description Sets a new password and ends all of the user's sessions.
+             * @example strongpassword123
+             */
+            password?: string;
+        };
+        DeleteProjectUserResult: {
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        RevokeSessionsResult: {
+            /**
+             * @description Sessions that were still open and are now ended.
+             * @example 2
+             */
+            revoked: number;
+        };
+        AuditEvent: {
+            /** @example evt_4hT2pQ9xW1bYt7xZ3mW9aA */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description What happened, dotted: `auth.login`, `admin.user.update`, ...
+             * @example admin.user.update
+             */
+            type: string;
+            outcome: components["schemas"]["AuditOutcome"];
+            actorType: components["schemas"]["AuditActorType"];
+            /**
+             * @description The user or admin who acted; null when anonymous.
+             * @example adm_2vQ8kLm0Pq1Rs7Tu9Wx3Yz
+             */
+            actorId: string | null;
+            /** @example mobile_app */
+            projectId: string | null;
+            /** @example user */
+            targetType: string | null;
+            /** @example usr_8Jd2kq0xP1bYt7xZ3mW9aA */
+            targetId: string | null;
+            /** @example 203.0.113.7 */
+            ip: string | null;
+            /** @example Mozilla/5.0 */
+            userAgent: string | null;
+            /**
+             * @description The X-Request-Id of the request that caused the event.
+             * @example 3f2a9c1e-7b4d-4e8a-9c61-2d5f0b8e1a47
+             */
+            requestId: string | null;
+            /**
+             * @description Event-specific facts (e.g. which fields changed). Never holds secrets.
+             * @example {
+             *       "changed": [
+             *         "disabled"
+             *       ],
+             *       "disabled": true
+             *     }
+             */
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description success: the action happened. failure: it was refused (e.g. wrong password). blocked: refused as abuse (e.g. rate limit, token reuse).
+         * @enum {string}
+         */
+        AuditOutcome: "success" | "failure" | "blocked";
+        /** @enum {string} */
+        AuditActorType: "user" | "admin" | "anonymous" | "system";
     };
     responses: never;
     parameters: never;
@@ -2561,6 +2841,716 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Content-Type must be application/json",
                      *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProjectUsers: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `meta.nextCursor` of the previous page; omit for the first page. */
+                cursor?: string;
+                /** @description Substring of the email or display name; case-insensitive (ASCII letters in names). */
+                search?: string;
+                /** @description Only enabled (`active`) or only `disabled` users. */
+                status?: "active" | "disabled";
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ProjectUser"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createProjectUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProjectUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The new user. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ProjectUser"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a taken email or id). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Already exists",
+                     *       "code": "CONFLICT"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProjectUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The user's id, as returned when the user was created. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ProjectUser"];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteProjectUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The user's id, as returned when the user was created. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["DeleteProjectUserResult"];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateProjectUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The user's id, as returned when the user was created. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProjectUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ProjectUser"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a taken email or id). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Already exists",
+                     *       "code": "CONFLICT"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeProjectUserSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The user's id, as returned when the user was created. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions are ended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["RevokeSessionsResult"];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAuditLogs: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `meta.nextCursor` of the previous page; omit for the first page. */
+                cursor?: string;
+                /** @description Only events of this project. */
+                projectId?: string;
+                /** @description An exact event type, or a prefix ending in `.*` (`auth.*` matches `auth.login`, `auth.refresh`, ...). */
+                type?: string;
+                /** @description Only events by this user or admin id. */
+                actor?: string;
+                /** @description Only events with this outcome. */
+                outcome?: components["schemas"]["AuditOutcome"];
+                /** @description Events at or after this ISO-8601 time (inclusive). */
+                from?: string;
+                /** @description Events before this ISO-8601 time (exclusive). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["AuditEvent"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -43,7 +43,8 @@ export const TokenPairSchema = z
   })
   .openapi("TokenPair");
 
-export const AuthResultSchema = TokenPairSchema.extend({ user: UserSchema }).openapi("AuthResult");
+// Flat objects rather than `extend` (which becomes allOf): simpler for every client generator.
+export const AuthResultSchema = z.object({ user: UserSchema, ...TokenPairSchema.shape }).openapi("AuthResult");
 
 export const RefreshTokenBody = z
   .object({ refreshToken: z.string().min(1).max(512).openapi({ example: "rt_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA" }) })

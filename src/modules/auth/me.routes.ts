@@ -5,7 +5,8 @@ import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelop
 const tags = ["Auth"];
 const security = [{ bearerAuth: [] }];
 
-export const ProfileSchema = UserSchema.extend({
+export const ProfileSchema = z.object({
+  ...UserSchema.shape,
   updatedAt: z.string().datetime(),
   lastLoginAt: z.string().datetime().nullable(),
 }).openapi("Profile");
