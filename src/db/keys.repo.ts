@@ -35,3 +35,35 @@ export async function listVerificationKeys(db: D1Database, projectId: string, no
     .all<{ public_jwk: string }>();
   return results.map((r) => JSON.parse(r.public_jwk) as PublicJwk);
 }
+
+export interface SigningKeyRow {
+  id: string;
+  alg: string;
+  public_jwk: string;
+  status: "active" | "retired";
+  created_at: string;
+  retired_at: string | null;
+  verify_until: string | null;
+}
+
+/** Every key of the project, newest first; never selects the sealed private half. */
+export async function listSigningKeys(db: D1Database, projectId: string): Promise<SigningKeyRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, alg, public_jwk, status, created_at, retired_at, verify_until FROM signing_keys
+       WHERE project_id = ? ORDER BY created_at DESC, id DESC`,
+    )
+    .bind(projectId)
+    .all<SigningKeyRow>();
+  return results;
+}
+
+/** Retires the project's active key(s); they keep verifying (and stay in JWKS) until `verifyUntil`. */
+export function retireActiveKeys(db: D1Database, projectId: string, at: string, verifyUntil: string): D1PreparedStatement {
+  return db
+    .prepare(`UPDATE signing_keys SET status = 'retired', retired_at = ?, verify_until = ? WHERE project_id = ? AND status = 'active'`)
+    .bind(at, verifyUntil, projectId);
+}
+
+/** SQLite's answer to a key for a project that no longer exists. */
+export const isForeignKeyViolation = (err: unknown) => String((err as Error)?.message ?? err).includes("FOREIGN KEY constraint failed");

@@ -1,5 +1,7 @@
 // Projects (tenants). A project row is read on every Auth API request together with its
 // active signing key, so issuing a token needs no second query.
+import { containsPattern } from "./users.repo";
+
 export type Environment = "development" | "staging" | "production";
 
 export interface ProjectRow {
@@ -48,4 +50,90 @@ export function insertProject(db: D1Database, p: NewProject): D1PreparedStatemen
        VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
     )
     .bind(p.id, p.name, p.description, p.environment, p.createdAt, p.createdAt);
+}
+
+export function getProject(db: D1Database, projectId: string): Promise<ProjectRow | null> {
+  return db.prepare(`SELECT * FROM projects WHERE id = ?`).bind(projectId).first<ProjectRow>();
+}
+
+export interface ProjectListFilters {
+  environment?: Environment;
+  enabled?: boolean;
+  search?: string;
+  /** Keyset position: only rows strictly after this (created_at, id), newest first. */
+  after?: { createdAt: string; id: string } | null;
+  limit: number;
+}
+
+/** One page of projects, newest first, on index projects_created; fetches limit + 1 to tell whether a next page exists. */
+export function listProjects(db: D1Database, f: ProjectListFilters): Promise<D1Result<ProjectRow>> {
+  const where: string[] = [];
+  const bindings: unknown[] = [];
+  const add = (sql: string, ...values: unknown[]) => {
+    where.push(sql);
+    bindings.push(...values);
+  };
+  if (f.environment) add("environment = ?", f.environment);
+  if (f.enabled !== undefined) add("enabled = ?", f.enabled ? 1 : 0);
+  if (f.search) {
+    const pattern = containsPattern(f.search);
+    add(`(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')`, pattern, pattern);
+  }
+  if (f.after) add("(created_at, id) < (?, ?)", f.after.createdAt, f.after.id);
+  const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  return db
+    .prepare(`SELECT * FROM projects ${clause} ORDER BY created_at DESC, id DESC LIMIT ?`)
+    .bind(...bindings, f.limit + 1)
+    .all<ProjectRow>();
+}
+
+export interface ProjectChanges {
+  name?: string;
+  description?: string;
+  environment?: Environment;
+  enabled?: boolean;
+  accessTokenTtl?: number;
+  refreshTokenTtl?: number;
+  corsOrigins?: string[];
+  redirectUrls?: string[];
+}
+
+/**
+ * Applies the given changes and returns the row, or nothing when the project is gone or the
+ * result would break refresh_token_ttl > access_token_ttl (checked here, so two PATCHes cannot race past it).
+ */
+export function updateProject(db: D1Database, projectId: string, changes: ProjectChanges, at: string): D1PreparedStatement {
+  const json = (list: string[] | undefined) => (list === undefined ? null : JSON.stringify(list));
+  return db
+    .prepare(
+      `UPDATE projects SET
+         name = COALESCE(?1, name),
+         description = COALESCE(?2, description),
+         environment = COALESCE(?3, environment),
+         enabled = COALESCE(?4, enabled),
+         access_token_ttl = COALESCE(?5, access_token_ttl),
+         refresh_token_ttl = COALESCE(?6, refresh_token_ttl),
+         cors_origins = COALESCE(?7, cors_origins),
+         redirect_urls = COALESCE(?8, redirect_urls),
+         updated_at = ?9
+       WHERE id = ?10 AND COALESCE(?6, refresh_token_ttl) > COALESCE(?5, access_token_ttl)
+       RETURNING *`,
+    )
+    .bind(
+      changes.name ?? null,
+      changes.description ?? null,
+      changes.environment ?? null,
+      changes.enabled === undefined ? null : changes.enabled ? 1 : 0,
+      changes.accessTokenTtl ?? null,
+      changes.refreshTokenTtl ?? null,
+      json(changes.corsOrigins),
+      json(changes.redirectUrls),
+      at,
+      projectId,
+    );
+}
+
+/** Deletes the project; its users, sessions, refresh tokens and signing keys go with it (ON DELETE CASCADE). */
+export function deleteProject(db: D1Database, projectId: string): D1PreparedStatement {
+  return db.prepare(`DELETE FROM projects WHERE id = ? RETURNING id`).bind(projectId);
 }

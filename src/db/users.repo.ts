@@ -62,3 +62,91 @@ export function setPasswordHash(db: D1Database, projectId: string, userId: strin
 export function touchLogin(db: D1Database, projectId: string, userId: string, at: string): D1PreparedStatement {
   return db.prepare(`UPDATE users SET last_login_at = ? WHERE project_id = ? AND id = ?`).bind(at, projectId, userId);
 }
+
+/** A LIKE pattern matching `text` anywhere, with LIKE's own wildcards taken literally (use with ESCAPE '\'). */
+export const containsPattern = (text: string) => `%${escapeLike(text)}%`;
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
+
+export interface UserListFilters {
+  search?: string;
+  status?: "active" | "disabled";
+  /** Keyset position: only rows strictly after this (created_at, id), newest first. */
+  after?: { createdAt: string; id: string } | null;
+  limit: number;
+}
+
+/** The SQL of one page of a project's users, newest first: a range seek on users_project_created (no OFFSET, no COUNT). */
+export function listUsersQuery(projectId: string, f: UserListFilters): { sql: string; bindings: unknown[] } {
+  const where = ["project_id = ?"];
+  const bindings: unknown[] = [projectId];
+  const add = (sql: string, ...values: unknown[]) => {
+    where.push(sql);
+    bindings.push(...values);
+  };
+  if (f.search) {
+    const pattern = containsPattern(f.search.toLowerCase());
+    add(`(email_normalized LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\')`, pattern, pattern);
+  }
+  if (f.status) add("disabled = ?", f.status === "disabled" ? 1 : 0);
+  // A row-value comparison is one range seek on the index; the equivalent OR is not.
+  if (f.after) add("(created_at, id) < (?, ?)", f.after.createdAt, f.after.id);
+  return { sql: `SELECT * FROM users WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`, bindings: [...bindings, f.limit + 1] };
+}
+
+/** One page (plus one row, to tell whether another page follows) of a project's users. */
+export function listUsers(db: D1Database, projectId: string, f: UserListFilters): Promise<D1Result<UserRow>> {
+  const { sql, bindings } = listUsersQuery(projectId, f);
+  return db.prepare(sql).bind(...bindings).all<UserRow>();
+}
+
+export interface UserChanges {
+  email?: string;
+  displayName?: string | null;
+  emailVerified?: boolean;
+  disabled?: boolean;
+  passwordHash?: string;
+}
+
+/**
+ * Applies the given changes and returns the row. A new email (by normalized value) resets
+ * email_verified unless `emailVerified` is given too, decided in SQL so it cannot race.
+ */
+export function updateUser(db: D1Database, projectId: string, userId: string, changes: UserChanges, at: string): D1PreparedStatement {
+  const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
+  return db
+    .prepare(
+      `UPDATE users SET
+         email = COALESCE(?1, email),
+         email_normalized = COALESCE(?2, email_normalized),
+         display_name = CASE WHEN ?3 THEN ?4 ELSE display_name END,
+         email_verified = COALESCE(?5, CASE WHEN ?2 IS NOT NULL AND ?2 != email_normalized THEN 0 ELSE email_verified END),
+         disabled = COALESCE(?6, disabled),
+         password_hash = COALESCE(?7, password_hash),
+         updated_at = ?8
+       WHERE project_id = ?9 AND id = ?10
+       RETURNING *`,
+    )
+    .bind(
+      changes.email?.trim() ?? null,
+      changes.email === undefined ? null : normalizeEmail(changes.email),
+      changes.displayName !== undefined ? 1 : 0,
+      changes.displayName ?? null,
+      flag(changes.emailVerified),
+      flag(changes.disabled),
+      changes.passwordHash ?? null,
+      at,
+      projectId,
+      userId,
+    );
+}
+
+/**
+ * Deletes a user; their sessions and refresh tokens go with it (FK cascade). The returned
+ * row, not meta.changes (which D1 inflates with cascaded rows), tells whether it hit.
+ */
+export function deleteUser(db: D1Database, projectId: string, userId: string): D1PreparedStatement {
+  return db.prepare(`DELETE FROM users WHERE project_id = ? AND id = ? RETURNING id`).bind(projectId, userId);
+}
+
+/** Condition for insertAuditIf (bind projectId, userId): the user exists. */
+export const USER_EXISTS = `SELECT 1 FROM users WHERE project_id = ? AND id = ?`;

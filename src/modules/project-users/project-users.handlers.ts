@@ -1,0 +1,115 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { hashPassword } from "../../crypto/password";
+import { randomId } from "../../crypto/random";
+import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
+import { getProjectWithKey } from "../../db/projects.repo";
+import { revokeUserSessions } from "../../db/sessions.repo";
+import { USER_EXISTS, deleteUser, getUser, insertUser, isUniqueViolation, listUsers, updateUser, type UserRow } from "../../db/users.repo";
+import { ApiError } from "../../errors";
+import { iso } from "../../lib/clock";
+import { decodeCursor, page } from "../../lib/cursor";
+import { auditEntry } from "../../lib/request-meta";
+import type { AppEnv } from "../../lib/types";
+import { endsSessions, toProjectUser, updateDetails } from "./project-users.mappers";
+import type { createProjectUser, deleteProjectUser, getProjectUser, listProjectUsers, revokeProjectUserSessions, updateProjectUser } from "./project-users.routes";
+
+/** 404 unless the project exists; disabled projects count, their users are still managed here. */
+async function requireProject(c: Context<AppEnv>, projectId: string): Promise<void> {
+  if (!(await getProjectWithKey(c.env.DB, projectId))) throw new ApiError("NOT_FOUND", `Project '${projectId}' does not exist`);
+}
+
+const noSuchUser = () => new ApiError("NOT_FOUND", "No user with this id in this project");
+
+/** The user, scoped to the project in the path: another project's user id is a 404 here. */
+async function requireUser(c: Context<AppEnv>, projectId: string, userId: string): Promise<UserRow> {
+  const user = await getUser(c.env.DB, projectId, userId);
+  if (!user) throw noSuchUser();
+  return user;
+}
+
+/** An audit entry for an admin's action on a project's user. */
+const userAudit = (c: Context<AppEnv>, projectId: string, userId: string, type: string, at: string, details?: Record<string, unknown>): AuditEntry =>
+  auditEntry(c, { type, outcome: "success", actorType: "admin", actorId: c.get("admin").id, projectId, targetType: "user", targetId: userId, details, at });
+
+const emailTaken = () => new ApiError("EMAIL_TAKEN", "Another user of this project has this email");
+
+export const listProjectUsersHandler: RouteHandler<typeof listProjectUsers, AppEnv> = async (c) => {
+  const { projectId } = c.req.valid("param");
+  const { search, status, limit, cursor } = c.req.valid("query");
+  const after = decodeCursor(cursor);
+  const [, { results }] = await Promise.all([requireProject(c, projectId), listUsers(c.env.DB, projectId, { search, status, after, limit })]);
+  const { items, nextCursor } = page(results, limit);
+  return c.json({ success: true as const, data: items.map(toProjectUser), meta: { nextCursor } }, 200);
+};
+
+export const createProjectUserHandler: RouteHandler<typeof createProjectUser, AppEnv> = async (c) => {
+  const { projectId } = c.req.valid("param");
+  const { email, password, displayName, emailVerified = false } = c.req.valid("json");
+  await requireProject(c, projectId);
+  const id = randomId("usr");
+  const at = iso();
+  const passwordHash = password === undefined ? null : await hashPassword(password, c.env.PASSWORD_PEPPER);
+  try {
+    const [inserted] = await c.env.DB.batch([
+      insertUser(c.env.DB, { id, projectId, email, displayName: displayName ?? null, passwordHash, emailVerified, createdAt: at }),
+      insertAudit(c.env.DB, userAudit(c, projectId, id, "admin.user.create", at, { hasPassword: passwordHash !== null, emailVerified })),
+    ]);
+    return c.json({ success: true as const, data: toProjectUser(inserted!.results[0] as UserRow) }, 201);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw emailTaken();
+    throw err;
+  }
+};
+
+export const getProjectUserHandler: RouteHandler<typeof getProjectUser, AppEnv> = async (c) => {
+  const { projectId, userId } = c.req.valid("param");
+  return c.json({ success: true as const, data: toProjectUser(await requireUser(c, projectId, userId)) }, 200);
+};
+
+export const updateProjectUserHandler: RouteHandler<typeof updateProjectUser, AppEnv> = async (c) => {
+  const { projectId, userId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const before = await requireUser(c, projectId, userId);
+  const { password, ...fields } = body;
+  const passwordHash = password === undefined ? undefined : await hashPassword(password, c.env.PASSWORD_PEPPER);
+  const at = iso();
+  const db = c.env.DB;
+  // The audit row goes first, conditional on the user still existing, so a lost race records nothing.
+  const statements = [
+    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.update", at, updateDetails(before, body)), USER_EXISTS, projectId, userId),
+    updateUser(db, projectId, userId, { ...fields, passwordHash }, at),
+  ];
+  if (endsSessions(body)) statements.push(revokeUserSessions(db, projectId, userId, body.disabled ? "user_disabled" : "password_set_by_admin", at));
+  try {
+    const [, updated] = await db.batch(statements);
+    const row = updated!.results[0] as UserRow | undefined;
+    if (!row) throw noSuchUser();
+    return c.json({ success: true as const, data: toProjectUser(row) }, 200);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw emailTaken();
+    throw err;
+  }
+};
+
+export const deleteProjectUserHandler: RouteHandler<typeof deleteProjectUser, AppEnv> = async (c) => {
+  const { projectId, userId } = c.req.valid("param");
+  const db = c.env.DB;
+  const [, deleted] = await db.batch([
+    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.delete", iso()), USER_EXISTS, projectId, userId),
+    deleteUser(db, projectId, userId),
+  ]);
+  if (deleted!.results.length !== 1) throw noSuchUser();
+  return c.json({ success: true as const, data: { deleted: true as const } }, 200);
+};
+
+export const revokeProjectUserSessionsHandler: RouteHandler<typeof revokeProjectUserSessions, AppEnv> = async (c) => {
+  const { projectId, userId } = c.req.valid("param");
+  await requireUser(c, projectId, userId);
+  const at = iso();
+  const [revoked] = await c.env.DB.batch([
+    revokeUserSessions(c.env.DB, projectId, userId, "revoked_by_admin", at),
+    insertAudit(c.env.DB, userAudit(c, projectId, userId, "admin.user.revoke_sessions", at)),
+  ]);
+  return c.json({ success: true as const, data: { revoked: revoked?.meta.changes ?? 0 } }, 200);
+};

@@ -1,0 +1,37 @@
+import type { z } from "@hono/zod-openapi";
+import { normalizeEmail, type UserRow } from "../../db/users.repo";
+import type { UpdateProjectUserRequest } from "../../schemas/project-user";
+
+/** The Admin API shape of a project's user; never includes the password hash. */
+export const toProjectUser = (u: UserRow) => ({
+  id: u.id,
+  email: u.email,
+  displayName: u.display_name,
+  emailVerified: u.email_verified === 1,
+  disabled: u.disabled === 1,
+  hasPassword: u.password_hash !== null,
+  createdAt: u.created_at,
+  updatedAt: u.updated_at,
+  lastLoginAt: u.last_login_at,
+});
+
+export type UserUpdate = z.infer<typeof UpdateProjectUserRequest>;
+
+/**
+ * What an update changes, for the audit log: flags with their new value; personal data and
+ * secrets only as "changed", so the log holds no password and nothing personal outlives a deletion.
+ */
+export function updateDetails(before: UserRow, body: UserUpdate): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  if (body.email !== undefined && body.email !== before.email) details.email = "changed";
+  if (body.displayName !== undefined && body.displayName !== before.display_name) details.displayName = "changed";
+  if (body.password !== undefined) details.password = "changed";
+  if (body.disabled !== undefined && body.disabled !== (before.disabled === 1)) details.disabled = body.disabled;
+  const newAddress = body.email !== undefined && normalizeEmail(body.email) !== before.email_normalized;
+  const verified = body.emailVerified ?? (newAddress ? false : before.email_verified === 1);
+  if (verified !== (before.email_verified === 1)) details.emailVerified = verified;
+  return details;
+}
+
+/** True when the update must end every session of the user (same batch as the update). */
+export const endsSessions = (body: UserUpdate) => body.disabled === true || body.password !== undefined;

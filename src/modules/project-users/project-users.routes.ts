@@ -1,0 +1,78 @@
+import { adminRoute } from "../../lib/admin-route";
+import { ProjectIdParam } from "../../schemas/auth";
+import { BODY_ERRORS, errorResponses, jsonBody, ok, okList } from "../../schemas/envelope";
+import {
+  CreateProjectUserRequest,
+  DeleteProjectUserResultSchema,
+  ListProjectUsersQuery,
+  ProjectUserSchema,
+  RevokeSessionsResultSchema,
+  UpdateProjectUserRequest,
+  UserIdParam,
+} from "../../schemas/project-user";
+
+const USERS = "/api/admin/projects/{projectId}/users";
+const USER = `${USERS}/{userId}`;
+
+export const listProjectUsers = adminRoute("viewer", {
+  method: "get",
+  path: USERS,
+  operationId: "listProjectUsers",
+  summary: "List a project's users",
+  description:
+    "Newest first. Filter with `search` (part of the email or display name) and `status`. Pages are keyset-paginated: pass `meta.nextCursor` as `cursor` for the next page; users created meanwhile never shift a page, so nothing is skipped or repeated. 404 `NOT_FOUND` when the project does not exist.",
+  request: { params: ProjectIdParam, query: ListProjectUsersQuery },
+  responses: { 200: okList(ProjectUserSchema, "A page of users."), ...errorResponses(400, 404) },
+});
+
+export const createProjectUser = adminRoute("admin", {
+  method: "post",
+  path: USERS,
+  operationId: "createProjectUser",
+  summary: "Create a user in a project",
+  description:
+    "Creates a user with a password, or without one to invite them (`hasPassword` false: they cannot log in until a password is set). 409 `EMAIL_TAKEN` when the project already has a user with this email; 404 `NOT_FOUND` when the project does not exist.",
+  request: { params: ProjectIdParam, body: jsonBody(CreateProjectUserRequest) },
+  responses: { 201: ok(ProjectUserSchema, "The new user."), ...errorResponses(...BODY_ERRORS, 404, 409) },
+});
+
+export const getProjectUser = adminRoute("viewer", {
+  method: "get",
+  path: USER,
+  operationId: "getProjectUser",
+  summary: "Get a project's user",
+  description: "404 `NOT_FOUND` when the project does not exist or has no user with this id.",
+  request: { params: UserIdParam },
+  responses: { 200: ok(ProjectUserSchema, "The user."), ...errorResponses(400, 404) },
+});
+
+export const updateProjectUser = adminRoute("admin", {
+  method: "patch",
+  path: USER,
+  operationId: "updateProjectUser",
+  summary: "Change a project's user",
+  description:
+    "Changes only the fields given (at least one). A new `email` resets `emailVerified` unless it is given too; 409 `EMAIL_TAKEN` when another user of the project has it. Setting `disabled: true` or a `password` ends all of the user's sessions at once: their access tokens and refresh tokens stop working.",
+  request: { params: UserIdParam, body: jsonBody(UpdateProjectUserRequest) },
+  responses: { 200: ok(ProjectUserSchema, "The updated user."), ...errorResponses(...BODY_ERRORS, 404, 409) },
+});
+
+export const deleteProjectUser = adminRoute("admin", {
+  method: "delete",
+  path: USER,
+  operationId: "deleteProjectUser",
+  summary: "Delete a project's user",
+  description: "Deletes the user for good, with their sessions and refresh tokens. The audit log keeps only the user's id.",
+  request: { params: UserIdParam },
+  responses: { 200: ok(DeleteProjectUserResultSchema, "Deleted."), ...errorResponses(400, 404) },
+});
+
+export const revokeProjectUserSessions = adminRoute("admin", {
+  method: "post",
+  path: `${USER}/revoke-sessions`,
+  operationId: "revokeProjectUserSessions",
+  summary: "End all of a user's sessions",
+  description: "Signs the user out everywhere: their refresh tokens and the access tokens of those sessions stop working. The user can log in again.",
+  request: { params: UserIdParam },
+  responses: { 200: ok(RevokeSessionsResultSchema, "The sessions are ended."), ...errorResponses(400, 404) },
+});

@@ -1,0 +1,91 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { generateSigningKey } from "../../crypto/keys";
+import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
+import { insertSigningKey } from "../../db/keys.repo";
+import * as projects from "../../db/projects.repo";
+import { isUniqueViolation } from "../../db/users.repo";
+import { ApiError } from "../../errors";
+import { decodeCursor, page } from "../../lib/cursor";
+import { iso } from "../../lib/clock";
+import { auditEntry } from "../../lib/request-meta";
+import type { AppEnv } from "../../lib/types";
+import { projectSlug } from "../../schemas/project";
+import { toProject, updateDetails } from "./projects.mappers";
+import type { createProject, deleteProject, getProject, listProjects, updateProject } from "./projects.routes";
+
+/** An audit entry for an admin action on project `projectId`. */
+export const projectAudit = (c: Context<AppEnv>, projectId: string, type: string, details: Record<string, unknown> | undefined, at: string): AuditEntry =>
+  auditEntry(c, { type, outcome: "success", actorType: "admin", actorId: c.get("admin").id, projectId, targetType: "project", targetId: projectId, details, at });
+
+export async function requireProject(db: D1Database, projectId: string): Promise<projects.ProjectRow> {
+  const project = await projects.getProject(db, projectId);
+  if (!project) throw new ApiError("NOT_FOUND", "No project with this id");
+  return project;
+}
+
+export const listProjectsHandler: RouteHandler<typeof listProjects, AppEnv> = async (c) => {
+  const { environment, enabled, search, limit, cursor } = c.req.valid("query");
+  const after = decodeCursor(cursor);
+  const { results } = await projects.listProjects(c.env.DB, { environment, enabled: enabled === undefined ? undefined : enabled === "true", search, after, limit });
+  const { items, nextCursor } = page(results, limit);
+  return c.json({ success: true as const, data: items.map(toProject), meta: { nextCursor } }, 200);
+};
+
+export const createProjectHandler: RouteHandler<typeof createProject, AppEnv> = async (c) => {
+  const { name, environment, description = "", id: given } = c.req.valid("json");
+  const id = given ?? projectSlug(name);
+  const key = await generateSigningKey(c.env.KEY_ENCRYPTION_SECRET);
+  const at = iso();
+  try {
+    // One batch is one transaction: the project never exists without its key and its audit entry.
+    const [inserted] = await c.env.DB.batch([
+      projects.insertProject(c.env.DB, { id, name, description, environment, createdAt: at }),
+      insertSigningKey(c.env.DB, id, key, at),
+      insertAudit(c.env.DB, projectAudit(c, id, "admin.project.create", { name, environment, kid: key.kid }, at)),
+    ]);
+    return c.json({ success: true as const, data: toProject(inserted!.results[0] as projects.ProjectRow) }, 201);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ApiError("CONFLICT", `A project with id '${id}' already exists; give another id`);
+    throw err;
+  }
+};
+
+export const getProjectHandler: RouteHandler<typeof getProject, AppEnv> = async (c) => {
+  const project = await requireProject(c.env.DB, c.req.valid("param").projectId);
+  return c.json({ success: true as const, data: toProject(project) }, 200);
+};
+
+const ttlOrderError = (accessTokenTtl: number) =>
+  new ApiError("VALIDATION_ERROR", `refreshTokenTtl: must be greater than accessTokenTtl (${accessTokenTtl})`, {
+    details: [{ path: "refreshTokenTtl", message: `must be greater than accessTokenTtl (${accessTokenTtl})` }],
+  });
+
+export const updateProjectHandler: RouteHandler<typeof updateProject, AppEnv> = async (c) => {
+  const { projectId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const before = toProject(await requireProject(c.env.DB, projectId));
+  if ((body.refreshTokenTtl ?? before.refreshTokenTtl) <= (body.accessTokenTtl ?? before.accessTokenTtl)) throw ttlOrderError(body.accessTokenTtl ?? before.accessTokenTtl);
+  const at = iso();
+  const audit = projectAudit(c, projectId, "admin.project.update", updateDetails(before, body), at);
+  // The audit entry is written only if the guarded update was (a concurrent change may have made it fail).
+  const [updated] = await c.env.DB.batch([
+    projects.updateProject(c.env.DB, projectId, body, at),
+    insertAuditIf(c.env.DB, audit, `SELECT 1 FROM projects WHERE id = ? AND updated_at = ?`, projectId, at),
+  ]);
+  const row = updated!.results[0] as projects.ProjectRow | undefined;
+  if (!row) throw ttlOrderError((await requireProject(c.env.DB, projectId)).access_token_ttl);
+  return c.json({ success: true as const, data: toProject(row) }, 200);
+};
+
+export const deleteProjectHandler: RouteHandler<typeof deleteProject, AppEnv> = async (c) => {
+  const { projectId } = c.req.valid("param");
+  const audit = projectAudit(c, projectId, "admin.project.delete", undefined, iso());
+  // Audit first, conditional on the project existing, so both happen or neither does.
+  const [, deleted] = await c.env.DB.batch([
+    insertAuditIf(c.env.DB, audit, `SELECT 1 FROM projects WHERE id = ?`, projectId),
+    projects.deleteProject(c.env.DB, projectId),
+  ]);
+  if (deleted!.results.length === 0) throw new ApiError("NOT_FOUND", "No project with this id");
+  return c.json({ success: true as const, data: { deleted: true as const } }, 200);
+};

@@ -1,0 +1,47 @@
+import type { z } from "@hono/zod-openapi";
+import type { PublicJwk } from "../../crypto/keys";
+import type { SigningKeyRow } from "../../db/keys.repo";
+import type { ProjectRow } from "../../db/projects.repo";
+import type { UpdateProjectRequest } from "../../schemas/project";
+
+/** The API shape of a project; its signing keys and rate-limit overrides are not part of it. */
+export const toProject = (p: ProjectRow) => ({
+  id: p.id,
+  name: p.name,
+  description: p.description,
+  environment: p.environment,
+  enabled: p.enabled === 1,
+  accessTokenTtl: p.access_token_ttl,
+  refreshTokenTtl: p.refresh_token_ttl,
+  corsOrigins: JSON.parse(p.cors_origins) as string[],
+  redirectUrls: JSON.parse(p.redirect_urls) as string[],
+  createdAt: p.created_at,
+  updatedAt: p.updated_at,
+});
+
+/** The public JWK fields picked one by one, so nothing else stored with a key can slip out. */
+const toPublicJwk = (text: string) => {
+  const { kty, crv, x, y, kid, alg, use } = JSON.parse(text) as PublicJwk;
+  return { kty: kty as "EC", crv: crv as "P-256", x: x!, y: y!, kid, alg, use };
+};
+
+/** The API shape of a signing key: public half and lifecycle only, never the sealed private key. */
+export const toSigningKey = (k: SigningKeyRow) => ({
+  kid: k.id,
+  alg: k.alg as "ES256",
+  status: k.status,
+  createdAt: k.created_at,
+  retiredAt: k.retired_at,
+  verifyUntil: k.verify_until,
+  publicJwk: toPublicJwk(k.public_jwk),
+});
+
+export type ProjectUpdate = z.infer<typeof UpdateProjectRequest>;
+
+/** The fields an update really changes, with their new values, for the audit log (none is secret). */
+export function updateDetails(before: ReturnType<typeof toProject>, body: ProjectUpdate): Record<string, unknown> {
+  const changed = Object.fromEntries(
+    Object.entries(body).filter(([field, value]) => JSON.stringify(value) !== JSON.stringify(before[field as keyof typeof before])),
+  );
+  return { changed: Object.keys(changed), ...changed };
+}

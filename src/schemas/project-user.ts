@@ -1,0 +1,81 @@
+import { z } from "@hono/zod-openapi";
+import { DisplayNameSchema, EmailSchema, NewPasswordSchema, ProjectIdParam } from "./auth";
+
+export const UserIdParam = ProjectIdParam.extend({
+  userId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "userId", in: "path", description: "The user's id, as returned when the user was created." }, example: "usr_8Jd2kq0xP1bYt7xZ3mW9aA" }),
+});
+
+/** `limit` and `cursor`, the query of every keyset-paginated list. */
+export const PageQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(50)
+    .openapi({ param: { name: "limit", in: "query", description: "Page size, 1–100." }, example: 50 }),
+  cursor: z
+    .string()
+    .max(512)
+    .optional()
+    .openapi({ param: { name: "cursor", in: "query", description: "`meta.nextCursor` of the previous page; omit for the first page." } }),
+});
+
+export const ListProjectUsersQuery = PageQuery.extend({
+  search: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ param: { name: "search", in: "query", description: "Substring of the email or display name; case-insensitive (ASCII letters in names)." }, example: "ada" }),
+  status: z
+    .enum(["active", "disabled"])
+    .optional()
+    .openapi({ param: { name: "status", in: "query", description: "Only enabled (`active`) or only `disabled` users." } }),
+});
+
+export const ProjectUserSchema = z
+  .object({
+    id: z.string().openapi({ example: "usr_8Jd2kq0xP1bYt7xZ3mW9aA" }),
+    email: z.string().openapi({ example: "user@example.com" }),
+    displayName: z.string().nullable().openapi({ example: "John Doe" }),
+    emailVerified: z.boolean(),
+    disabled: z.boolean().openapi({ description: "A disabled user cannot log in, refresh or use existing access tokens." }),
+    hasPassword: z.boolean().openapi({ description: "False for an invited user who cannot log in until a password is set." }),
+    createdAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
+    updatedAt: z.string().datetime().openapi({ example: "2026-01-02T00:00:00.000Z" }),
+    lastLoginAt: z.string().datetime().nullable().openapi({ example: "2026-01-03T00:00:00.000Z" }),
+  })
+  .openapi("ProjectUser");
+
+export const CreateProjectUserRequest = z
+  .object({
+    email: EmailSchema,
+    password: NewPasswordSchema.optional().openapi({ description: "Omit to invite: the user cannot log in until a password is set." }),
+    displayName: DisplayNameSchema.optional(),
+    emailVerified: z.boolean().optional().openapi({ description: "Defaults to false." }),
+  })
+  .openapi("CreateProjectUserRequest", { example: { email: "ada@example.com", password: "a long user passphrase", displayName: "Ada", emailVerified: true } });
+
+export const UpdateProjectUserRequest = z
+  .object({
+    displayName: DisplayNameSchema.nullable().optional(),
+    email: EmailSchema.optional().openapi({ description: "Changing it resets `emailVerified` to false unless `emailVerified` is also given." }),
+    emailVerified: z.boolean().optional(),
+    disabled: z.boolean().optional().openapi({ description: "Disabling ends all of the user's sessions." }),
+    password: NewPasswordSchema.optional().openapi({ description: "Sets a new password and ends all of the user's sessions." }),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: "Provide at least one field to change" })
+  .openapi("UpdateProjectUserRequest", { minProperties: 1, example: { disabled: true } });
+
+export const RevokeSessionsResultSchema = z
+  .object({ revoked: z.number().int().openapi({ description: "Sessions this call ended: all of the user's sessions not already logged out or revoked.", example: 2 }) })
+  .openapi("RevokeSessionsResult");
+
+export const DeleteProjectUserResultSchema = z.object({ deleted: z.literal(true) }).openapi("DeleteProjectUserResult");

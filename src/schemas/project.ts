@@ -1,0 +1,120 @@
+import { z } from "@hono/zod-openapi";
+import { PageQuery } from "./project-user";
+
+export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_]{1,47}$/;
+
+/** The id a project gets from its name: `New Project` → `new_project` (accents dropped, other runs → `_`). */
+export const projectSlug = (name: string): string =>
+  name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+/, "")
+    .slice(0, 48)
+    .replace(/_+$/, "");
+
+export const EnvironmentSchema = z.enum(["development", "staging", "production"]).openapi("Environment");
+
+const NameSchema = z.string().trim().min(1).max(100).openapi({ example: "Mobile App" });
+const DescriptionSchema = z.string().trim().max(500).openapi({ example: "iOS and Android apps" });
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const parseUrl = (text: string): URL | null => (URL.canParse(text) ? new URL(text) : null);
+// Plain http only for local development; anything reachable by others must be https.
+const secureOrLocal = (url: URL) => url.protocol === "https:" || (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname));
+
+const OriginSchema = z
+  .string()
+  .max(255)
+  .refine((text) => {
+    const url = parseUrl(text);
+    return url !== null && secureOrLocal(url) && url.origin === text;
+  }, "must be an origin like https://app.example.com: https (http only for localhost), lower-case host, optional port, no path or trailing slash")
+  .openapi({ example: "https://app.example.com" });
+
+const RedirectUrlSchema = z
+  .string()
+  .max(2048)
+  .refine((text) => {
+    const url = parseUrl(text);
+    return url !== null && secureOrLocal(url) && !url.username && !url.password && !text.includes("#");
+  }, "must be an absolute https URL (http only for localhost or 127.0.0.1) without credentials or a fragment")
+  .openapi({ example: "https://app.example.com/auth/callback" });
+
+export const ProjectSchema = z
+  .object({
+    id: z.string().openapi({ example: "mobile_app" }),
+    name: z.string().openapi({ example: "Mobile App" }),
+    description: z.string().openapi({ example: "iOS and Android apps" }),
+    environment: EnvironmentSchema,
+    enabled: z.boolean().openapi({ description: "A disabled project's Auth API answers 403 `PROJECT_DISABLED`, even for tokens already issued." }),
+    accessTokenTtl: z.number().int().openapi({ description: "Access token lifetime in seconds.", example: 900 }),
+    refreshTokenTtl: z.number().int().openapi({ description: "Session (refresh token) lifetime in seconds.", example: 2592000 }),
+    corsOrigins: z.array(z.string()).openapi({ description: "Browser origins allowed to call the Auth API.", example: ["https://app.example.com"] }),
+    redirectUrls: z.array(z.string()).openapi({ description: "URLs the service may redirect users back to.", example: ["https://app.example.com/auth/callback"] }),
+    createdAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
+    updatedAt: z.string().datetime().openapi({ example: "2026-01-02T00:00:00.000Z" }),
+  })
+  .openapi("Project");
+
+export const ListProjectsQuery = PageQuery.extend({
+  environment: EnvironmentSchema.optional().openapi({ param: { name: "environment", in: "query", description: "Only projects of this environment." } }),
+  enabled: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ param: { name: "enabled", in: "query", description: "`true`: only enabled projects; `false`: only disabled ones." } }),
+  search: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ param: { name: "search", in: "query", description: "Substring of the id or name; case-insensitive (ASCII letters)." }, example: "mobile" }),
+});
+
+export const CreateProjectRequest = z
+  .object({
+    name: NameSchema,
+    environment: EnvironmentSchema,
+    description: DescriptionSchema.optional(),
+    id: z
+      .string()
+      .regex(PROJECT_ID_PATTERN, "must be 2–48 characters of a-z, 0-9 and _, starting with a letter or digit")
+      .optional()
+      .openapi({ description: "Immutable slug used in Auth API URLs. Defaults to one derived from `name` (`New Project` → `new_project`).", example: "new_project" }),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.id === undefined && !PROJECT_ID_PATTERN.test(projectSlug(body.name))) {
+      ctx.addIssue({ code: "custom", path: ["id"], message: "cannot be derived from this name (needs 2+ letters or digits); give an id" });
+    }
+  })
+  .openapi("CreateProjectRequest", { example: { name: "New Project", environment: "development", description: "My new project" } });
+
+export const UpdateProjectRequest = z
+  .object({
+    name: NameSchema.optional(),
+    description: DescriptionSchema.optional(),
+    environment: EnvironmentSchema.optional(),
+    enabled: z.boolean().optional().openapi({ description: "`false` stops the project's Auth API at once, for tokens already issued too." }),
+    accessTokenTtl: z.number().int().min(60).max(86400).optional().openapi({ description: "Seconds, 60–86400. Applies to tokens issued from now on.", example: 900 }),
+    refreshTokenTtl: z
+      .number()
+      .int()
+      .min(3600)
+      .max(31536000)
+      .optional()
+      .openapi({ description: "Seconds, 3600–31536000, and greater than `accessTokenTtl`. Applies to sessions started or refreshed from now on.", example: 2592000 }),
+    corsOrigins: z.array(OriginSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
+    redirectUrls: z.array(RedirectUrlSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: "Provide at least one field to change" })
+  .refine((body) => body.accessTokenTtl === undefined || body.refreshTokenTtl === undefined || body.refreshTokenTtl > body.accessTokenTtl, {
+    path: ["refreshTokenTtl"],
+    message: "must be greater than accessTokenTtl",
+  })
+  .openapi("UpdateProjectRequest", { example: { enabled: false } });
+
+export const DeleteProjectResultSchema = z.object({ deleted: z.literal(true) }).openapi("DeleteProjectResult");
