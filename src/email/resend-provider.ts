@@ -1,0 +1,75 @@
+// Delivery through Resend's HTTP API (https://resend.com/docs/api-reference/emails/send-email).
+import type { Delivery, EmailProvider, OutgoingEmail } from "./provider";
+
+export const RESEND_URL = "https://api.resend.com/emails";
+export const MAX_ATTEMPTS = 3;
+const TIMEOUT_MS = 10_000;
+/** Waits before retries 2 and 3: this, then twice this (or the server's Retry-After, up to MAX_WAIT_MS). */
+const BACKOFF_MS = 250;
+const MAX_WAIT_MS = 5_000;
+
+export interface ResendOptions {
+  apiKey?: string;
+  /** e.g. `Acme <no-reply@acme.com>`, on a domain verified with Resend. */
+  from?: string;
+}
+
+const retryable = (status: number) => status === 429 || status >= 500;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function waitBefore(attempt: number, retryAfter: string | null): number {
+  const backoff = BACKOFF_MS * 2 ** (attempt - 1);
+  const asked = Number(retryAfter) * 1000;
+  return Math.min(MAX_WAIT_MS, Number.isFinite(asked) && asked > backoff ? asked : backoff);
+}
+
+// What the outbox and audit log keep of a failure: the status and Resend's error name and
+// message, with anything token-like removed, so no credential or link ends up at rest.
+async function describe(response: Response, apiKey: string): Promise<string> {
+  let detail = "";
+  try {
+    const body = (await response.json()) as { name?: unknown; message?: unknown };
+    detail = [body.name, body.message].filter((v) => typeof v === "string").join(": ");
+  } catch {
+    // not JSON: the status says enough
+  }
+  const safe = detail.split(apiKey).join("[redacted]").replace(/[A-Za-z0-9_-]{24,}/g, "[redacted]").slice(0, 300);
+  return `Resend answered ${response.status}${safe ? ` (${safe})` : ""}`;
+}
+
+export function resendProvider(options: ResendOptions): EmailProvider {
+  return {
+    name: "resend",
+    keepsMessages: false,
+    async send(email: OutgoingEmail): Promise<Delivery> {
+      const { apiKey, from } = options;
+      if (!apiKey) return { ok: false, attempts: 0, error: "RESEND_API_KEY is not configured" };
+      if (!from) return { ok: false, attempts: 0, error: "EMAIL_FROM is not configured" };
+      const request = {
+        method: "POST",
+        headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json", "Idempotency-Key": email.idempotencyKey },
+        body: JSON.stringify({ from, to: [email.to], subject: email.subject, text: email.text, html: email.html }),
+      };
+      let error = "";
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        let response: Response | null = null;
+        try {
+          response = await fetch(RESEND_URL, { ...request, signal: AbortSignal.timeout(TIMEOUT_MS) });
+        } catch (err) {
+          error = (err as Error)?.name === "TimeoutError" ? "Resend did not answer in time" : "Resend could not be reached";
+        }
+        if (response?.ok) {
+          const body = (await response.json().catch(() => null)) as { id?: unknown } | null;
+          return { ok: true, attempts: attempt, messageId: typeof body?.id === "string" ? body.id.slice(0, 128) : null };
+        }
+        if (response) {
+          error = await describe(response, apiKey);
+          if (!retryable(response.status)) return { ok: false, attempts: attempt, error };
+        }
+        if (attempt < MAX_ATTEMPTS) await sleep(waitBefore(attempt, response?.headers.get("Retry-After") ?? null));
+      }
+      return { ok: false, attempts: MAX_ATTEMPTS, error };
+    },
+  };
+}
