@@ -16,6 +16,9 @@ export default defineConfig({
           PASSWORD_PEPPER: "test-pepper",
           ADMIN_EMAIL: "owner@example.com",
           ADMIN_PASSWORD: "owner-password-for-tests",
+          // The development provider whatever .dev.vars says: the outbox is the tests' mailbox.
+          EMAIL_PROVIDER: "dev",
+          EMAIL_FROM: "Edge Auth Tests <no-reply@auth.test>",
           // Cases per operation for test/fuzz (`npm run fuzz`); empty means the file's default.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
         },

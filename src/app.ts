@@ -10,7 +10,13 @@ import { admin } from "./modules/admin/admin.index";
 import { admins } from "./modules/admins/admins.index";
 import { auth } from "./modules/auth/auth.index";
 import { registerDocs } from "./modules/docs/docs.index";
+import { emailTemplates } from "./modules/email-templates/email-templates.index";
 import { health } from "./modules/health/health.index";
+import { logs } from "./modules/logs/logs.index";
+import { oauthProviders } from "./modules/oauth-providers/oauth-providers.index";
+import { outbox } from "./modules/outbox/outbox.index";
+import { projectUsers } from "./modules/project-users/project-users.index";
+import { projects } from "./modules/projects/projects.index";
 import { registerOpenApi } from "./openapi";
 
 // What framework-level HTTP exceptions (body parsing, media type) mean in our vocabulary.
@@ -33,6 +39,12 @@ export function createApp() {
   app.route("/", auth);
   app.route("/", admin);
   app.route("/", admins);
+  app.route("/", projectUsers);
+  app.route("/", logs);
+  app.route("/", projects);
+  app.route("/", oauthProviders);
+  app.route("/", outbox);
+  app.route("/", emailTemplates);
   registerOpenApi(app);
   registerDocs(app);
 

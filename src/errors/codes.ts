@@ -16,9 +16,11 @@ export const ERROR_CODES = [
   "CONFLICT",
   "EMAIL_TAKEN",
   "REFRESH_TOKEN_REUSED",
+  "INVALID_GRANT",
   "PAYLOAD_TOO_LARGE",
   "RATE_LIMITED",
   "INTERNAL_ERROR",
+  "UPSTREAM_ERROR",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -27,12 +29,13 @@ export const ErrorCodeSchema = z.enum(ERROR_CODES).openapi("ErrorCode", {
   description: "Machine-readable error code. Stable: clients may branch on it.",
 });
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502;
 
 // The status each code is answered with, so a code can never travel with the wrong status.
 export const STATUS_OF: Record<ErrorCode, ErrorStatus> = {
   VALIDATION_ERROR: 400,
   INVALID_JSON: 400,
+  INVALID_GRANT: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNAUTHORIZED: 401,
   INVALID_TOKEN: 401,
@@ -48,4 +51,5 @@ export const STATUS_OF: Record<ErrorCode, ErrorStatus> = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  UPSTREAM_ERROR: 502,
 };

@@ -17,6 +17,12 @@ export interface Bindings {
   ADMIN_PASSWORD?: string;
   /** Public origin of this deployment, used as the token issuer prefix; defaults to the request origin. */
   PUBLIC_URL?: string;
+  /** Email delivery: "dev" (default: nothing leaves, the outbox keeps each message) or "resend". */
+  EMAIL_PROVIDER?: string;
+  /** Sender of every email, e.g. `Acme <no-reply@acme.com>`; required by real providers. */
+  EMAIL_FROM?: string;
+  /** Secret: Resend API key, for EMAIL_PROVIDER=resend. */
+  RESEND_API_KEY?: string;
 }
 
 export interface UserAuth {

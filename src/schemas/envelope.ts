@@ -46,6 +46,7 @@ const ERROR_DOCS: Record<ErrorStatus, { description: string; code: ErrorCode; er
   415: { description: "Request body is not `application/json`.", code: "UNSUPPORTED_MEDIA_TYPE", error: "Content-Type must be application/json" },
   429: { description: "Rate limited; retry after the number of seconds in `Retry-After`.", code: "RATE_LIMITED", error: "Too many requests" },
   500: { description: "Unexpected server error; carries no internals. Quote X-Request-Id when reporting it.", code: "INTERNAL_ERROR", error: "Internal server error" },
+  502: { description: "An upstream service (e.g. an identity provider) could not be reached or answered with an error.", code: "UPSTREAM_ERROR", error: "Could not fetch https://idp.example.com/.well-known/openid-configuration: timed out" },
 };
 
 /** The shared Error component for each given status, with a representative example. */

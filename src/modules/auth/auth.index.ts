@@ -4,6 +4,10 @@ import { projectCors } from "../../middleware/cors";
 import { resolveProject } from "../../middleware/project";
 import { loginHandler, logoutHandler, refreshHandler, registerHandler } from "./credentials.handlers";
 import { login, logout, refresh, register } from "./credentials.routes";
+import { confirmEmailHandler, forgotPasswordHandler, resetPasswordHandler, sendVerificationEmailHandler } from "./email.handlers";
+import { confirmEmail, forgotPassword, resetPassword, sendVerificationEmail } from "./email.routes";
+import { oauthAuthorizeHandler, oauthCallbackHandler, oauthTokenHandler } from "./oauth.handlers";
+import { oauthAuthorize, oauthCallback, oauthToken } from "./oauth.routes";
 import { changePasswordHandler, deleteSessionHandler, getMeHandler, listSessionsHandler, updateMeHandler } from "./me.handlers";
 import { changePassword, deleteSession, getMe, listSessions, updateMe } from "./me.routes";
 import { jwksHandler, openIdConfigurationHandler } from "./well-known.handlers";
@@ -12,7 +16,8 @@ import { getJwks, getOpenIdConfiguration } from "./well-known.routes";
 export const auth = createRouter();
 
 auth.use("/api/auth/:projectId/*", resolveProject(), projectCors());
-for (const path of ["/me", "/me/*", "/sessions", "/sessions/*"]) auth.use(`/api/auth/:projectId${path}`, bearerAuth());
+// Hono's "/x/*" also matches "/x", so each path appears once: the check must not run twice.
+for (const path of ["/me/*", "/sessions/*", "/verify-email/send"]) auth.use(`/api/auth/:projectId${path}`, bearerAuth());
 
 auth
   .openapi(register, registerHandler)
@@ -24,5 +29,12 @@ auth
   .openapi(changePassword, changePasswordHandler)
   .openapi(listSessions, listSessionsHandler)
   .openapi(deleteSession, deleteSessionHandler)
+  .openapi(sendVerificationEmail, sendVerificationEmailHandler)
+  .openapi(confirmEmail, confirmEmailHandler)
+  .openapi(forgotPassword, forgotPasswordHandler)
+  .openapi(resetPassword, resetPasswordHandler)
   .openapi(getJwks, jwksHandler)
-  .openapi(getOpenIdConfiguration, openIdConfigurationHandler);
+  .openapi(getOpenIdConfiguration, openIdConfigurationHandler)
+  .openapi(oauthAuthorize, oauthAuthorizeHandler)
+  .openapi(oauthCallback, oauthCallbackHandler)
+  .openapi(oauthToken, oauthTokenHandler);
