@@ -1,0 +1,108 @@
+// Fixtures behind the fuzzer's valid cases. Each operation gets its own project and user, so an
+// operation that changes or ends them (logout, password change, deleting a session, a user or
+// the project) cannot take valid credentials away from the operations after it. Fixture
+// requests go through `send` too (not SELF; see send.ts) and are contract-checked the same way.
+import { env } from "cloudflare:test";
+import { createClient } from "../../generated/client.js";
+import { ADMIN_PASSWORD } from "../helpers/admin";
+import { BASE_URL } from "../helpers/client";
+import { PASSWORD, createProject, uniqueId } from "../helpers/fixtures";
+import { base64url } from "./cases";
+import type { FuzzContext } from "./request";
+import { send } from "./send";
+import { type FuzzOperation, resolve } from "./spec";
+
+const client = (headers: Record<string, string> = {}) => createClient({ baseUrl: BASE_URL, headers, fetch: (request: Request) => send(request) });
+
+async function registerUser(projectId: string) {
+  const email = `${uniqueId("fuzz")}@example.com`;
+  const { data } = await client().POST("/api/auth/{projectId}/register", { params: { path: { projectId } }, body: { email, password: PASSWORD } });
+  if (!data) throw new Error(`fixture: register in ${projectId} failed`);
+  return { email, accessToken: data.data.accessToken, userId: data.data.user.id };
+}
+
+async function adminLogin(email: string, password: string): Promise<string> {
+  const { data } = await client().POST("/api/admin/login", { body: { email, password } });
+  if (!data) throw new Error(`fixture: admin login of ${email} failed`);
+  return data.data.sessionToken;
+}
+
+const ownerLogin = () => adminLogin(env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
+
+export interface SharedFixtures {
+  /** A live access token of a user of another project. */
+  foreignToken: string;
+  viewerSession: string;
+  ownerSession: string;
+}
+
+export async function sharedFixtures(): Promise<SharedFixtures> {
+  const other = await registerUser(await createProject());
+  const ownerSession = await ownerLogin();
+  const email = `${uniqueId("viewer")}@example.com`;
+  await client({ "X-Admin-Session": ownerSession }).POST("/api/admin/admins", { body: { email, password: ADMIN_PASSWORD, role: "viewer" } });
+  return { foreignToken: other.accessToken, viewerSession: await adminLogin(email, ADMIN_PASSWORD), ownerSession };
+}
+
+/**
+ * The shared owner session, replaced when a previous operation ended it: POST /api/admin/logout
+ * does so with every valid case, and later admin operations still need a live one.
+ */
+async function liveOwnerSession(shared: SharedFixtures): Promise<string> {
+  const { response } = await client({ "X-Admin-Session": shared.ownerSession }).GET("/api/admin/me");
+  if (response.status !== 200) shared.ownerSession = await ownerLogin();
+  return shared.ownerSession;
+}
+
+const part = (token: string, i: number) => token.split(".")[i] ?? "";
+const claims = (token: string) => JSON.parse(atob(part(token, 1).replace(/-/g, "+").replace(/_/g, "/"))) as { sid: string; sub: string };
+
+/** Misuses of a real access token: a flipped signature, `alg: none`, another user's claims. */
+function tokenVariants(token: string): Record<string, string> {
+  const [h, p, s] = [part(token, 0), part(token, 1), part(token, 2)];
+  const flipped = s.slice(0, -4) + (s.slice(-4) === "AAAA" ? "BBBB" : "AAAA");
+  const header = JSON.parse(atob(h.replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, unknown>;
+  const swapped = base64url(JSON.stringify({ ...claims(token), sub: "usr_someone_else" }));
+  return {
+    tamperedToken: `${h}.${p}.${flipped}`,
+    algNoneToken: `${base64url(JSON.stringify({ ...header, alg: "none" }))}.${p}.`,
+    swappedToken: `${h}.${swapped}.${s}`,
+  };
+}
+
+/**
+ * What `op` needs to be reached for real: its own project (projectId), a user with a token
+ * (bearer auth; userId; bodies that take an email, which then sometimes name that user), a
+ * second session of that user (sessionId), a live owner session (admin session auth) and a
+ * throwaway admin (adminId). Unknown path params keep their spec example.
+ */
+export async function contextFor(op: FuzzOperation, shared: SharedFixtures): Promise<FuzzContext> {
+  const names = new Set(op.pathParams.map((p) => p.name));
+  const bearer = op.credentials.some((c) => c.kind === "bearer");
+  const admin = op.credentials.some((c) => c.kind === "header");
+  const bodyTakesEmail = Object.values<{ format?: string }>(op.body?.schema.properties ?? {}).some((p) => resolve(p).format === "email");
+  const params: Record<string, string> = {};
+  const values: Record<string, string> = { foreignToken: shared.foreignToken, viewerSession: shared.viewerSession, userToken: shared.foreignToken };
+
+  if (names.has("projectId") || bearer) params.projectId = await createProject();
+  if (params.projectId && (bearer || bodyTakesEmail || names.has("userId") || names.has("sessionId"))) {
+    const user = await registerUser(params.projectId);
+    Object.assign(values, { userToken: user.accessToken, email: user.email });
+    params.userId = user.userId;
+    if (names.has("sessionId")) {
+      const second = await client().POST("/api/auth/{projectId}/login", { params: { path: { projectId: params.projectId } }, body: { email: user.email, password: PASSWORD } });
+      params.sessionId = claims(second.data!.data.accessToken).sid;
+    }
+  }
+  Object.assign(values, tokenVariants(values.userToken!));
+
+  values.ownerSession = admin ? await liveOwnerSession(shared) : shared.ownerSession;
+  values.ownerSessionUpper = values.ownerSession.toUpperCase();
+  if (names.has("adminId") && admin) {
+    const created = await client({ "X-Admin-Session": values.ownerSession }).POST("/api/admin/admins", {
+      body: { email: `${uniqueId("fuzz")}@example.com`, password: ADMIN_PASSWORD, role: "viewer" },
+    });
+    params.adminId = created.data!.data.id;
+  }
+  return { values, params };
+}
