@@ -5,7 +5,8 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["test/node/**/*.test.ts"],
-    testTimeout: 30_000,
+    // CLIs such as spectral take ~15 s each on a loaded 2-core machine.
+    testTimeout: 120_000,
     reporters: process.env.CI ? ["default", "json"] : ["default"],
     outputFile: { json: ".artifacts/vitest-node.json" },
   },

@@ -11,6 +11,33 @@ const DESCRIPTION = `Multi-tenant authentication for Cloudflare Workers.
 
 Every response is an envelope: \`{"success": true, "data": ...}\` or \`{"success": false, "error": "...", "code": "..."}\`. Every response carries \`X-Request-Id\`.`;
 
+type Doc = ReturnType<Router["getOpenAPI31Document"]>;
+
+const errorRef = (description: string, code: string, error: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, example: { success: false, error, code } } },
+});
+
+/**
+ * Answers that come from shared middleware rather than a route, documented on every operation
+ * they can reach: the body cap is enforced before routing, so any non-GET operation can answer
+ * 413; parameter validation (defaultHook) means any operation with parameters can answer 400.
+ */
+function documentFrameworkErrors(doc: Doc): Doc {
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(item as Record<string, any>)) {
+      if (!op?.responses) continue;
+      if (method !== "get" && !op.responses["413"]) {
+        op.responses["413"] = errorRef("Request body larger than the documented cap (64 KiB).", "PAYLOAD_TOO_LARGE", "Request body exceeds 65536 bytes");
+      }
+      if (op.parameters?.length && !op.responses["400"]) {
+        op.responses["400"] = errorRef("A path or query parameter fails validation.", "VALIDATION_ERROR", "path.sessionId: Too big: expected string to have <=64 characters");
+      }
+    }
+  }
+  return doc;
+}
+
 /** The OpenAPI 3.1 document of everything registered on `app`. */
 export function openApiDocument(app: Router) {
   app.openAPIRegistry.register("Error", ErrorSchema);
@@ -26,7 +53,7 @@ export function openApiDocument(app: Router) {
     name: "X-Admin-Session",
     description: "An admin session token from POST /api/admin/login.",
   });
-  return app.getOpenAPI31Document({
+  return documentFrameworkErrors(app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
       title: "edge-auth API",
@@ -41,7 +68,7 @@ export function openApiDocument(app: Router) {
       { name: "Admin", description: "Operating the service: projects, users, keys, audit log." },
       { name: "Meta", description: "Service health." },
     ],
-  });
+  }));
 }
 
 /** Serves the document; the current origin is listed first so "try it" targets this deployment. */

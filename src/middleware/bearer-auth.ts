@@ -42,8 +42,10 @@ export const bearerAuth = () =>
         : new ApiError("INVALID_TOKEN", "Access token is invalid for this project");
     }
     const user = await getSessionUser(c.env.DB, project.id, result.claims.sub, result.claims.sid);
-    if (!user || user.session_revoked_at) throw new ApiError("INVALID_TOKEN", "The session of this access token has ended");
+    if (!user) throw new ApiError("INVALID_TOKEN", "The session of this access token has ended");
+    // Disabling a user also revokes their sessions; checked first so the caller learns why.
     if (user.disabled) throw new ApiError("USER_DISABLED", "This account is disabled");
+    if (user.session_revoked_at) throw new ApiError("INVALID_TOKEN", "The session of this access token has ended");
     c.set("auth", { claims: result.claims, user });
     await next();
   });

@@ -27,7 +27,8 @@ export function secretProperties(schema: Json, doc: Json, allowTokens: boolean, 
   const found: string[] = [];
   for (const [name, child] of Object.entries((s.properties ?? {}) as Json)) {
     const c = resolve(child, doc);
-    const isFlag = c.type === "boolean";
+    // Flags (hasPassword, clientSecretSet) and numbers (accessTokenTtl) cannot hold a secret.
+    const isFlag = c.type === "boolean" || c.type === "integer" || c.type === "number";
     if (!isFlag && (SECRET_NAME.test(name) || (!allowTokens && TOKEN_NAME.test(name)))) found.push(`${path}.${name}`);
     found.push(...secretProperties(child, doc, allowTokens, `${path}.${name}`, seen));
   }

@@ -105,16 +105,17 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     throw new ApiError("INVALID_TOKEN", "Refresh token is invalid");
   }
   const actor = { ...base, actorType: "user" as const, actorId: state.user_id, targetId: state.session_id };
-  if (state.session_revoked_at) {
-    await fail({ ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "session_ended" } });
-    throw new ApiError("INVALID_TOKEN", "This session has ended; log in again");
-  }
+  // Disabled first: disabling also revokes the sessions, and the caller should learn why.
   if (state.user_disabled) {
     await db.batch([
       revokeUserSessions(db, project.id, state.user_id, "user_disabled", iso()),
       insertAudit(db, auditEntry(c, { ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "user_disabled" } })),
     ]);
     throw new ApiError("USER_DISABLED", "This account is disabled");
+  }
+  if (state.session_revoked_at) {
+    await fail({ ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "session_ended" } });
+    throw new ApiError("INVALID_TOKEN", "This session has ended; log in again");
   }
   if (Date.parse(state.expires_at) <= now()) {
     await fail({ ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "expired" } });
