@@ -1,0 +1,86 @@
+// The table and the JSON file. Ratios compare endpoints measured in the same run (shared, noisy
+// machines make absolute numbers meaningless across runs); targets are shown, never enforced.
+import { readFileSync } from "node:fs";
+import { cpus, loadavg, platform, release, totalmem } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../lib/wrangler-dev.mjs";
+
+/** More than this share of non-2xx answers or socket errors on any endpoint fails the run. */
+export const MAX_BAD_FRACTION = 0.01;
+
+/** Table rows in order: key, label, and which measurement its ratio divides by. */
+export const ROWS = [
+  { key: "health", label: "GET /health", base: null, note: "baseline" },
+  { key: "me", label: "GET /api/auth/{p}/me", base: "health", target: 0.6 },
+  { key: "refresh", label: "POST /api/auth/{p}/refresh", base: "health", target: 0.4 },
+  { key: "hash", label: "raw verifyPassword (workerd)", base: null, note: "baseline for login/register" },
+  { key: "login", label: "POST /api/auth/{p}/login", base: "hash", target: 0.85 },
+  { key: "register", label: "POST /api/auth/{p}/register", base: "hash" },
+  { key: "adminProjects", label: "GET /api/admin/projects", base: "health" },
+  { key: "adminUsers", label: "GET /api/admin/projects/{p}/users?limit=50", base: "health" },
+  { key: "adminLogs", label: "GET /api/admin/logs?limit=50", base: "health" },
+  { key: "healthEnd", label: "GET /health (again, at the end)", base: "health", note: "drift check" },
+];
+
+const version = (pkg) => JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")).version;
+
+export function machineInfo() {
+  const list = cpus();
+  return {
+    cpus: list.length,
+    cpuModel: list[0]?.model ?? "unknown",
+    totalMemoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    loadAverage: loadavg().map((n) => Math.round(n * 100) / 100),
+    platform: `${platform()} ${release()}`,
+    node: process.version,
+    wrangler: version("wrangler"),
+    autocannon: version("autocannon"),
+    date: new Date().toISOString(),
+  };
+}
+
+/** Adds ratio/target fields to each measured row. */
+export function withRatios(results) {
+  return ROWS.filter((row) => results[row.key]).map((row) => {
+    const r = results[row.key];
+    const base = row.base ? (r.baseline ?? results[row.base]) : null;
+    const ratio = base && base.requestsPerSecond > 0 ? r.requestsPerSecond / base.requestsPerSecond : null;
+    return {
+      key: row.key,
+      endpoint: row.label,
+      ...r,
+      ratio,
+      ratioOf: row.base,
+      baseRequestsPerSecond: base?.requestsPerSecond ?? null,
+      target: row.target ?? null,
+      meetsTarget: row.target && ratio !== null ? ratio >= row.target : null,
+      note: row.note ?? null,
+    };
+  });
+}
+
+const fixed = (n, digits) => (n === null || n === undefined ? "-" : n.toFixed(digits));
+
+export function printTable(rows, log = console.log) {
+  const header = ["endpoint", "req/s", "p50 ms", "p99 ms", "ratio", "target (info only)", "requests", "non2xx", "errors"];
+  const lines = rows.map((r) => [
+    r.endpoint,
+    fixed(r.requestsPerSecond, r.requestsPerSecond < 10 ? 2 : 0),
+    fixed(r.latencyMs.p50, 0),
+    fixed(r.latencyMs.p99, 0),
+    r.ratio === null ? r.note ?? "-" : `${(r.ratio * 100).toFixed(0)}% of ${r.ratioOf} (${fixed(r.baseRequestsPerSecond, r.baseRequestsPerSecond < 10 ? 2 : 0)}/s)`,
+    r.target === null ? "" : `>= ${(r.target * 100).toFixed(0)}%: ${r.meetsTarget ? "met" : "below"}`,
+    String(r.requests),
+    r.devProxy503 ? `${r.non2xx} (${r.devProxy503} dev-proxy)` : String(r.non2xx),
+    String(r.errors),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => cells.map((c, i) => (i === 0 || i === 4 || i === 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  log(fmt(header));
+  log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const l of lines) log(fmt(l));
+}
+
+/** Endpoints whose share of failed requests exceeds MAX_BAD_FRACTION. */
+export const brokenRows = (rows) =>
+  rows.filter((r) => r.badFraction > MAX_BAD_FRACTION || r.requests === 0 || (r.baseline && r.baseline.badFraction > MAX_BAD_FRACTION));

@@ -1,0 +1,87 @@
+// The processes the bench starts besides the API server (which scripts/lib/wrangler-dev.mjs runs):
+// the hash worker's own `wrangler dev`, and `wrangler d1 execute` for seeding.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, WRANGLER, freePort, wranglerEnv } from "../lib/wrangler-dev.mjs";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts scripts/bench/hash-worker.ts under `wrangler dev` with the API's compatibility settings.
+ * Its config is generated under .wrangler/ so wrangler does not pick up the repo's wrangler.toml
+ * (whose Durable Object and assets bindings the hash worker does not have).
+ */
+export async function startHashWorker({ vars, timeoutMs = 90_000 }) {
+  const dir = join(ROOT, ".wrangler/bench-hash-worker");
+  mkdirSync(dir, { recursive: true });
+  const config = join(dir, "wrangler.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      name: "edge-auth-bench-hash",
+      main: join(ROOT, "scripts/bench/hash-worker.ts"),
+      compatibility_date: "2026-04-20",
+      compatibility_flags: ["nodejs_compat"],
+    }),
+  );
+  const port = await freePort();
+  const args = ["dev", "--config", config, "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false", "--persist-to", join(dir, "state")];
+  for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
+  return startProcessGroup(args, `http://127.0.0.1:${port}`, timeoutMs);
+}
+
+/** Spawns wrangler in its own process group and waits until GET `url` answers 200; stop() ends the whole group. */
+async function startProcessGroup(args, url, timeoutMs) {
+  const child = spawn(WRANGLER, args, { cwd: ROOT, env: wranglerEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const lines = [];
+  const collect = (chunk) => {
+    for (const line of chunk.toString().split(/\r?\n/)) if (line.trim()) lines.push(line);
+    if (lines.length > 40) lines.splice(0, lines.length - 40);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  let exited = null;
+  const exit = new Promise((done) => child.once("exit", (code, signal) => done((exited = { code, signal }))));
+  const kill = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const onExit = () => kill("SIGKILL");
+  process.once("exit", onExit);
+  let stopping;
+  const stop = () =>
+    (stopping ??= (async () => {
+      process.off("exit", onExit);
+      if (!exited) {
+        kill("SIGTERM");
+        if ((await Promise.race([exit, sleep(5_000).then(() => "timeout")])) === "timeout") kill("SIGKILL");
+      }
+      kill("SIGKILL"); // workerd may outlive wrangler for a moment
+    })());
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) break;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return { url, pid: child.pid, stop, output: () => lines.join("\n") };
+    } catch {
+      // not listening yet
+    }
+    await sleep(300);
+  }
+  await stop();
+  throw new Error(`wrangler ${args[0]} did not answer ${url} (${exited ? `exited ${exited.code ?? exited.signal}` : "timeout"}). Last output:\n${lines.join("\n")}`);
+}
+
+/** Runs a SQL file against the local D1 under `persistTo`; the API server must be stopped. */
+export function executeLocalSql({ persistTo, file }) {
+  const args = ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--file", file, "--yes"];
+  const run = spawnSync(WRANGLER, args, { cwd: ROOT, env: wranglerEnv({ CI: "true" }), stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed (exit ${run.status ?? run.signal}):\n${`${run.stdout}${run.stderr}`.trim().slice(-4000)}`);
+}
