@@ -1,3 +1,4 @@
+import type { SessionUser } from "./sessions.repo";
 // Projects (tenants). A project row is read on every Auth API request together with its
 // active signing key, so issuing a token needs no second query.
 import { containsPattern } from "./users.repo";
@@ -33,6 +34,49 @@ export function getProjectWithKey(db: D1Database, projectId: string): Promise<Pr
     )
     .bind(projectId)
     .first<ProjectWithKey>();
+}
+
+/**
+ * The project (with its active key) and, in the same round trip, the user of session `sessionId`
+ * when that session belongs to them; `user` is null when there is no such live pairing.
+ */
+export async function getProjectWithSessionUser(
+  db: D1Database,
+  projectId: string,
+  userId: string,
+  sessionId: string,
+): Promise<{ project: ProjectWithKey; user: SessionUser | null } | null> {
+  const row = await db
+    .prepare(
+      `SELECT p.*, k.id AS key_id, k.private_jwk_box AS key_box,
+              u.id AS u_id, u.email AS u_email, u.display_name AS u_display_name, u.email_verified AS u_email_verified,
+              u.disabled AS u_disabled, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
+              u.last_login_at AS u_last_login_at, s.id AS s_id, s.revoked_at AS s_revoked_at
+       FROM projects p
+       LEFT JOIN signing_keys k ON k.project_id = p.id AND k.status = 'active'
+       LEFT JOIN users u ON u.project_id = p.id AND u.id = ?2
+       LEFT JOIN sessions s ON s.id = ?3 AND s.user_id = u.id AND s.project_id = p.id
+       WHERE p.id = ?1 ORDER BY k.created_at DESC LIMIT 1`,
+    )
+    .bind(projectId, userId, sessionId)
+    .first<ProjectWithKey & Record<`u_${string}` | `s_${string}`, string | number | null>>();
+  if (!row) return null;
+  const { u_id, u_email, u_display_name, u_email_verified, u_disabled, u_created_at, u_updated_at, u_last_login_at, s_id, s_revoked_at, ...project } = row;
+  const user: SessionUser | null =
+    u_id && s_id
+      ? {
+          id: String(u_id),
+          email: String(u_email),
+          display_name: u_display_name as string | null,
+          email_verified: Number(u_email_verified),
+          disabled: Number(u_disabled),
+          created_at: String(u_created_at),
+          updated_at: String(u_updated_at),
+          last_login_at: u_last_login_at as string | null,
+          session_revoked_at: s_revoked_at as string | null,
+        }
+      : null;
+  return { project: project as ProjectWithKey, user };
 }
 
 export interface NewProject {

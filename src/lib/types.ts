@@ -34,6 +34,8 @@ export interface Variables {
   requestId: string;
   project: ProjectWithKey;
   auth: UserAuth;
+  /** Set by resolveProject when it verified the token and looked the user up (null: no live session). */
+  bearer: { claims: AccessClaims; user: SessionUser | null };
   admin: AdminRow & { sessionId: string };
 }
 

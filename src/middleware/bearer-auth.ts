@@ -1,12 +1,20 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { importPublicKey, type PublicJwk } from "../crypto/keys";
-import { tokenKid, verifyAccessToken } from "../crypto/jwt";
+import { tokenKid, verifyAccessToken, type AccessClaims } from "../crypto/jwt";
 import { getVerificationKey } from "../db/keys.repo";
 import { getSessionUser } from "../db/sessions.repo";
 import { ApiError } from "../errors";
 import { now } from "../lib/clock";
 import { issuerOf } from "../lib/request-meta";
 import type { AppEnv } from "../lib/types";
+
+/** Auth API paths (under /api/auth/:projectId) that need an access token. Hono's "/x/*" also matches "/x". */
+export const BEARER_PATHS = ["/me/*", "/sessions/*", "/verify-email/send"];
+const BEARER_PATH = /^\/api\/auth\/[^/]+\/(me|sessions)(\/|$)|^\/api\/auth\/[^/]+\/verify-email\/send$/;
+
+/** Whether this request is for a bearer-protected path (preflights carry no token). */
+export const needsBearer = (c: Context<AppEnv>) => c.req.method !== "OPTIONS" && BEARER_PATH.test(c.req.path);
 
 // A kid's public key never changes, so it is cached per isolate with the project it belongs to.
 const verificationKeys = new Map<string, { projectId: string; key: Promise<CryptoKey> }>();
@@ -23,29 +31,39 @@ async function keyFor(db: D1Database, projectId: string, kid: string): Promise<C
 
 const bearerToken = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
 
+/** The verified claims of the request's access token for `projectId`, or the error to answer. */
+export async function verifyBearer(c: Context<AppEnv>, projectId: string): Promise<{ claims: AccessClaims } | { error: ApiError }> {
+  const token = bearerToken(c.req.header("Authorization"));
+  if (!token) return { error: new ApiError("UNAUTHORIZED", "Missing bearer token in the Authorization header") };
+  const kid = tokenKid(token);
+  const key = kid ? await keyFor(c.env.DB, projectId, kid) : null;
+  if (!kid || !key) return { error: new ApiError("INVALID_TOKEN", "Access token is invalid for this project") };
+  const result = await verifyAccessToken(token, await key, { issuer: issuerOf(c, projectId), projectId, now: now() });
+  if (result.ok) return { claims: result.claims };
+  return {
+    error: result.reason === "expired" ? new ApiError("TOKEN_EXPIRED", "Access token has expired; refresh it") : new ApiError("INVALID_TOKEN", "Access token is invalid for this project"),
+  };
+}
+
 /**
  * Requires a valid access token of the resolved project whose session is still live and
  * whose user is enabled. Revoking a session or disabling a user takes effect at once.
+ * resolveProject usually did the verification and the lookup already, in its one query.
  */
 export const bearerAuth = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const token = bearerToken(c.req.header("Authorization"));
-    if (!token) throw new ApiError("UNAUTHORIZED", "Missing bearer token in the Authorization header");
-    const project = c.get("project");
-    const kid = tokenKid(token);
-    const key = kid ? await keyFor(c.env.DB, project.id, kid) : null;
-    if (!kid || !key) throw new ApiError("INVALID_TOKEN", "Access token is invalid for this project");
-    const result = await verifyAccessToken(token, await key, { issuer: issuerOf(c, project.id), projectId: project.id, now: now() });
-    if (!result.ok) {
-      throw result.reason === "expired"
-        ? new ApiError("TOKEN_EXPIRED", "Access token has expired; refresh it")
-        : new ApiError("INVALID_TOKEN", "Access token is invalid for this project");
+    let found = c.get("bearer");
+    if (!found) {
+      const project = c.get("project");
+      const verified = await verifyBearer(c, project.id);
+      if ("error" in verified) throw verified.error;
+      found = { claims: verified.claims, user: await getSessionUser(c.env.DB, project.id, verified.claims.sub, verified.claims.sid) };
     }
-    const user = await getSessionUser(c.env.DB, project.id, result.claims.sub, result.claims.sid);
+    const { claims, user } = found;
     if (!user) throw new ApiError("INVALID_TOKEN", "The session of this access token has ended");
     // Disabling a user also revokes their sessions; checked first so the caller learns why.
     if (user.disabled) throw new ApiError("USER_DISABLED", "This account is disabled");
     if (user.session_revoked_at) throw new ApiError("INVALID_TOKEN", "The session of this access token has ended");
-    c.set("auth", { claims: result.claims, user });
+    c.set("auth", { claims, user });
     await next();
   });

@@ -1,5 +1,5 @@
 import { createRouter } from "../../lib/create-router";
-import { bearerAuth } from "../../middleware/bearer-auth";
+import { BEARER_PATHS, bearerAuth } from "../../middleware/bearer-auth";
 import { projectCors } from "../../middleware/cors";
 import { resolveProject } from "../../middleware/project";
 import { loginHandler, logoutHandler, refreshHandler, registerHandler } from "./credentials.handlers";
@@ -16,8 +16,7 @@ import { getJwks, getOpenIdConfiguration } from "./well-known.routes";
 export const auth = createRouter();
 
 auth.use("/api/auth/:projectId/*", resolveProject(), projectCors());
-// Hono's "/x/*" also matches "/x", so each path appears once: the check must not run twice.
-for (const path of ["/me/*", "/sessions/*", "/verify-email/send"]) auth.use(`/api/auth/:projectId${path}`, bearerAuth());
+for (const path of BEARER_PATHS) auth.use(`/api/auth/:projectId${path}`, bearerAuth());
 
 auth
   .openapi(register, registerHandler)
