@@ -1477,6 +1477,19 @@ export interface components {
              *     ]
              */
             redirectUrls: string[];
+            /** @description Effective rate-limit rules: the project's overrides over the defaults. */
+            rateLimits: {
+                "login.account_ip": components["schemas"]["RateRule"];
+                "login.account": components["schemas"]["RateRule"];
+                "login.ip": components["schemas"]["RateRule"];
+                "register.ip": components["schemas"]["RateRule"];
+                "refresh.session": components["schemas"]["RateRule"];
+                "email.account": components["schemas"]["RateRule"];
+                "email.ip": components["schemas"]["RateRule"];
+                "admin_login.account_ip": components["schemas"]["RateRule"];
+                "admin_login.account": components["schemas"]["RateRule"];
+                "admin_login.ip": components["schemas"]["RateRule"];
+            };
             /**
              * Format: date-time
              * @example 2026-01-01T00:00:00.000Z
@@ -1490,6 +1503,28 @@ export interface components {
         };
         /** @enum {string} */
         Environment: "development" | "staging" | "production";
+        RateRule: components["schemas"]["WindowRule"] | components["schemas"]["BackoffRule"];
+        /** @description At most `limit` events per fixed window of `windowSeconds`. */
+        WindowRule: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "window";
+            limit: number;
+            windowSeconds: number;
+        };
+        /** @description After `freeFailures`, each failure doubles a block starting at `baseSeconds`, at most `maxSeconds`. */
+        BackoffRule: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "backoff";
+            freeFailures: number;
+            baseSeconds: number;
+            maxSeconds: number;
+        };
         /**
          * @example {
          *       "name": "New Project",
@@ -1536,6 +1571,20 @@ export interface components {
             corsOrigins?: string[];
             /** @description Replaces the list (at most 50). */
             redirectUrls?: string[];
+            rateLimits?: components["schemas"]["RateLimits"];
+        };
+        /** @description Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default). */
+        RateLimits: {
+            "login.account_ip"?: components["schemas"]["RateRule"];
+            "login.account"?: components["schemas"]["RateRule"];
+            "login.ip"?: components["schemas"]["RateRule"];
+            "register.ip"?: components["schemas"]["RateRule"];
+            "refresh.session"?: components["schemas"]["RateRule"];
+            "email.account"?: components["schemas"]["RateRule"];
+            "email.ip"?: components["schemas"]["RateRule"];
+            "admin_login.account_ip"?: components["schemas"]["RateRule"];
+            "admin_login.account"?: components["schemas"]["RateRule"];
+            "admin_login.ip"?: components["schemas"]["RateRule"];
         };
         DeleteProjectResult: {
             /** @enum {boolean} */

@@ -140,6 +140,7 @@ export interface ProjectChanges {
   refreshTokenTtl?: number;
   corsOrigins?: string[];
   redirectUrls?: string[];
+  rateLimits?: Record<string, unknown>;
 }
 
 /**
@@ -159,6 +160,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
          refresh_token_ttl = COALESCE(?6, refresh_token_ttl),
          cors_origins = COALESCE(?7, cors_origins),
          redirect_urls = COALESCE(?8, redirect_urls),
+         rate_limits = COALESCE(?11, rate_limits),
          updated_at = ?9
        WHERE id = ?10 AND COALESCE(?6, refresh_token_ttl) > COALESCE(?5, access_token_ttl)
        RETURNING *`,
@@ -174,6 +176,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
       json(changes.redirectUrls),
       at,
       projectId,
+      changes.rateLimits === undefined ? null : JSON.stringify(changes.rateLimits),
     );
 }
 

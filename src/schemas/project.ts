@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { RULE_NAMES, type RuleName } from "../lib/rate-limit";
 import { PageQuery } from "./project-user";
 
 export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_]{1,47}$/;
@@ -42,6 +43,24 @@ const RedirectUrlSchema = z
   }, "must be an absolute https URL (http only for localhost or 127.0.0.1) without credentials or a fragment")
   .openapi({ example: "https://app.example.com/auth/callback" });
 
+const WindowRuleSchema = z
+  .object({ kind: z.literal("window"), limit: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86_400) })
+  .strict()
+  .openapi("WindowRule", { description: "At most `limit` events per fixed window of `windowSeconds`." });
+const BackoffRuleSchema = z
+  .object({
+    kind: z.literal("backoff"),
+    freeFailures: z.number().int().min(0).max(1000),
+    baseSeconds: z.number().int().min(1).max(3600),
+    maxSeconds: z.number().int().min(1).max(86_400),
+  })
+  .strict()
+  .openapi("BackoffRule", { description: "After `freeFailures`, each failure doubles a block starting at `baseSeconds`, at most `maxSeconds`." });
+export const RateRuleSchema = z.discriminatedUnion("kind", [WindowRuleSchema, BackoffRuleSchema]).openapi("RateRule");
+
+/** Rule name → rule; the names are those of DEFAULT_RULES (README, "Rate limits"). */
+export const RateLimitsSchema = z.partialRecord(z.enum(RULE_NAMES as [RuleName, ...RuleName[]]), RateRuleSchema).openapi("RateLimits");
+
 export const ProjectSchema = z
   .object({
     id: z.string().openapi({ example: "mobile_app" }),
@@ -53,6 +72,9 @@ export const ProjectSchema = z
     refreshTokenTtl: z.number().int().openapi({ description: "Session (refresh token) lifetime in seconds.", example: 2592000 }),
     corsOrigins: z.array(z.string()).openapi({ description: "Browser origins allowed to call the Auth API.", example: ["https://app.example.com"] }),
     redirectUrls: z.array(z.string()).openapi({ description: "URLs the service may redirect users back to.", example: ["https://app.example.com/auth/callback"] }),
+    rateLimits: z
+      .object(Object.fromEntries(RULE_NAMES.map((name) => [name, RateRuleSchema])) as Record<RuleName, typeof RateRuleSchema>)
+      .openapi({ description: "Effective rate-limit rules: the project's overrides over the defaults." }),
     createdAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
     updatedAt: z.string().datetime().openapi({ example: "2026-01-02T00:00:00.000Z" }),
   })
@@ -108,6 +130,7 @@ export const UpdateProjectRequest = z
       .openapi({ description: "Seconds, 3600–31536000, and greater than `accessTokenTtl`. Applies to sessions started or refreshed from now on.", example: 2592000 }),
     corsOrigins: z.array(OriginSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
     redirectUrls: z.array(RedirectUrlSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
+    rateLimits: RateLimitsSchema.optional().openapi({ description: "Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default)." }),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: "Provide at least one field to change" })

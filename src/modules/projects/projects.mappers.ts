@@ -2,9 +2,10 @@ import type { z } from "@hono/zod-openapi";
 import type { PublicJwk } from "../../crypto/keys";
 import type { SigningKeyRow } from "../../db/keys.repo";
 import type { ProjectRow } from "../../db/projects.repo";
+import { RULE_NAMES, overridesOf, ruleFor } from "../../lib/rate-limit";
 import type { UpdateProjectRequest } from "../../schemas/project";
 
-/** The API shape of a project; its signing keys and rate-limit overrides are not part of it. */
+/** The API shape of a project (its signing keys are listed separately); rate limits are the effective rules. */
 export const toProject = (p: ProjectRow) => ({
   id: p.id,
   name: p.name,
@@ -15,6 +16,7 @@ export const toProject = (p: ProjectRow) => ({
   refreshTokenTtl: p.refresh_token_ttl,
   corsOrigins: JSON.parse(p.cors_origins) as string[],
   redirectUrls: JSON.parse(p.redirect_urls) as string[],
+  rateLimits: Object.fromEntries(RULE_NAMES.map((name) => [name, ruleFor(name, overridesOf(p.rate_limits))])) as Record<(typeof RULE_NAMES)[number], ReturnType<typeof ruleFor>>,
   createdAt: p.created_at,
   updatedAt: p.updated_at,
 });
