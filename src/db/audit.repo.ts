@@ -1,7 +1,7 @@
 // The append-only audit log. Writers get a prepared statement so the entry can share
 // a batch (and so a transaction) with the change it records.
 import { randomId } from "../crypto/random";
-import { escapeLike } from "./users.repo";
+import { escapeLike } from "./sql";
 
 export type Outcome = "success" | "failure" | "blocked";
 export type ActorType = "user" | "admin" | "anonymous" | "system";

@@ -1,7 +1,7 @@
 import type { SessionUser } from "./sessions.repo";
 // Projects (tenants). A project row is read on every Auth API request together with its
 // active signing key, so issuing a token needs no second query.
-import { containsPattern } from "./users.repo";
+import { containsPattern } from "./sql";
 
 export type Environment = "development" | "staging" | "production";
 

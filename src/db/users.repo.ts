@@ -1,3 +1,4 @@
+import { containsPattern } from "./sql";
 // End users of a project. Every function takes the project id: no query can cross tenants.
 export interface UserRow {
   id: string;
@@ -45,8 +46,6 @@ export function insertUser(db: D1Database, u: NewUser): D1PreparedStatement {
     .bind(u.id, u.projectId, u.email.trim(), normalizeEmail(u.email), u.displayName, u.passwordHash, u.emailVerified ? 1 : 0, u.createdAt, u.createdAt);
 }
 
-/** SQLite's answer to a second row with the same (project_id, email_normalized). */
-export const isUniqueViolation = (err: unknown) => String((err as Error)?.message ?? err).includes("UNIQUE constraint failed");
 
 export function updateProfile(db: D1Database, projectId: string, userId: string, displayName: string | null, at: string): Promise<UserRow | null> {
   return db
@@ -63,9 +62,6 @@ export function touchLogin(db: D1Database, projectId: string, userId: string, at
   return db.prepare(`UPDATE users SET last_login_at = ? WHERE project_id = ? AND id = ?`).bind(at, projectId, userId);
 }
 
-/** A LIKE pattern matching `text` anywhere, with LIKE's own wildcards taken literally (use with ESCAPE '\'). */
-export const containsPattern = (text: string) => `%${escapeLike(text)}%`;
-export const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
 
 export interface UserListFilters {
   search?: string;

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PageQuery } from "./project-user";
+import { PageQuery } from "./envelope";
 
 const OutcomeSchema = z.enum(["success", "failure", "blocked"]).openapi("AuditOutcome", {
   description: "success: the action happened. failure: it was refused (e.g. wrong password). blocked: refused as abuse (e.g. rate limit, token reuse).",

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { PLACEHOLDERS, TEMPLATE_NAMES, templateProblems } from "../email/templates";
 import { EmailSchema, NewPasswordSchema, ProjectIdParam, UserSchema } from "./auth";
-import { PageQuery } from "./project-user";
+import { PageQuery } from "./envelope";
 
 // ---- Auth API ----
 

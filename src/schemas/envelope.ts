@@ -7,6 +7,22 @@ const JSON_TYPE = "application/json";
 // `{ success: true, data }`, the body of every 2xx response.
 export const okEnvelope = <T extends z.ZodType>(data: T) => z.object({ success: z.literal(true), data });
 
+/** `limit` and `cursor`, the query of every keyset-paginated list. */
+export const PageQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(50)
+    .openapi({ param: { name: "limit", in: "query", description: "Page size, 1–100." }, example: 50 }),
+  cursor: z
+    .string()
+    .max(512)
+    .optional()
+    .openapi({ param: { name: "cursor", in: "query", description: "`meta.nextCursor` of the previous page; omit for the first page." } }),
+});
+
 export const PageMetaSchema = z
   .object({
     nextCursor: z

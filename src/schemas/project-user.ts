@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { DisplayNameSchema, EmailSchema, NewPasswordSchema, ProjectIdParam } from "./auth";
+import { PageQuery } from "./envelope";
 
 export const UserIdParam = ProjectIdParam.extend({
   userId: z
@@ -7,22 +8,6 @@ export const UserIdParam = ProjectIdParam.extend({
     .min(1)
     .max(64)
     .openapi({ param: { name: "userId", in: "path", description: "The user's id, as returned when the user was created." }, example: "usr_8Jd2kq0xP1bYt7xZ3mW9aA" }),
-});
-
-/** `limit` and `cursor`, the query of every keyset-paginated list. */
-export const PageQuery = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(50)
-    .openapi({ param: { name: "limit", in: "query", description: "Page size, 1–100." }, example: 50 }),
-  cursor: z
-    .string()
-    .max(512)
-    .optional()
-    .openapi({ param: { name: "cursor", in: "query", description: "`meta.nextCursor` of the previous page; omit for the first page." } }),
 });
 
 export const ListProjectUsersQuery = PageQuery.extend({

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RULE_NAMES, type RuleName } from "../lib/rate-limit";
-import { PageQuery } from "./project-user";
+import { PageQuery } from "./envelope";
 
 export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_]{1,47}$/;
 

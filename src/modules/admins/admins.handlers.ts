@@ -4,7 +4,7 @@ import { randomId } from "../../crypto/random";
 import { insertAudit } from "../../db/audit.repo";
 import { revokeSessionsIfDisabled } from "../../db/admin-sessions.repo";
 import { deleteAdmin, getAdmin, insertAdmin, listAdmins, updateAdmin, type AdminRow } from "../../db/admins.repo";
-import { isUniqueViolation } from "../../db/users.repo";
+import { isUniqueViolation } from "../../db/sql";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { auditEntry } from "../../lib/request-meta";

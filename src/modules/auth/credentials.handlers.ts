@@ -3,7 +3,8 @@ import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from ".
 import { randomId, sha256Hex } from "../../crypto/random";
 import { insertAudit } from "../../db/audit.repo";
 import { findRefreshToken, revokeSession } from "../../db/sessions.repo";
-import { findUserByEmail, insertUser, isUniqueViolation, normalizeEmail, setPasswordHash, touchLogin, type UserRow } from "../../db/users.repo";
+import { isUniqueViolation } from "../../db/sql";
+import { findUserByEmail, insertUser, normalizeEmail, setPasswordHash, touchLogin, type UserRow } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { forget, limit, loginSubjects, overridesOf } from "../../lib/rate-limit";

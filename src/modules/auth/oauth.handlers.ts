@@ -16,7 +16,8 @@ import {
 } from "../../db/oauth.repo";
 import type { ProjectWithKey } from "../../db/projects.repo";
 import { revokeSession } from "../../db/sessions.repo";
-import { getUser, isUniqueViolation, touchLogin } from "../../db/users.repo";
+import { isUniqueViolation } from "../../db/sql";
+import { getUser, touchLogin } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
 import { auditEntry, issuerOf } from "../../lib/request-meta";

@@ -4,7 +4,7 @@ import { generateSigningKey } from "../../crypto/keys";
 import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
 import { insertSigningKey } from "../../db/keys.repo";
 import * as projects from "../../db/projects.repo";
-import { isUniqueViolation } from "../../db/users.repo";
+import { isUniqueViolation } from "../../db/sql";
 import { ApiError } from "../../errors";
 import { decodeCursor, page } from "../../lib/cursor";
 import { iso } from "../../lib/clock";
