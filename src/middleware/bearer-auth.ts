@@ -17,16 +17,21 @@ const BEARER_PATH = /^\/api\/auth\/[^/]+\/(me|sessions)(\/|$)|^\/api\/auth\/[^/]
 export const needsBearer = (c: Context<AppEnv>) => c.req.method !== "OPTIONS" && BEARER_PATH.test(c.req.path);
 
 // A kid's public key never changes, so it is cached per isolate with the project it belongs to.
-const verificationKeys = new Map<string, { projectId: string; key: Promise<CryptoKey> }>();
+// Its lifetime can (rotation sets verify_until), so that part is re-read at most once a minute.
+const KEY_STATUS_TTL_MS = 60_000;
+const verificationKeys = new Map<string, { projectId: string; key: Promise<CryptoKey>; verifyUntil: number; checkedAt: number }>();
 
-async function keyFor(db: D1Database, projectId: string, kid: string): Promise<CryptoKey | null> {
-  const cached = verificationKeys.get(kid);
-  if (cached) return cached.projectId === projectId ? cached.key : null;
-  const row = await getVerificationKey(db, projectId, kid);
-  if (!row) return null;
-  const key = importPublicKey(kid, JSON.parse(row.public_jwk) as PublicJwk);
-  verificationKeys.set(kid, { projectId, key });
-  return key;
+async function keyFor(db: D1Database, projectId: string, kid: string): Promise<{ key: Promise<CryptoKey>; verifyUntil: number } | null> {
+  const t = now();
+  let cached = verificationKeys.get(kid);
+  if (!cached || t - cached.checkedAt > KEY_STATUS_TTL_MS) {
+    const row = await getVerificationKey(db, projectId, kid);
+    if (!row) return null;
+    const verifyUntil = row.status === "retired" && row.verify_until ? Date.parse(row.verify_until) : Infinity;
+    cached = { projectId, key: cached?.key ?? importPublicKey(kid, JSON.parse(row.public_jwk) as PublicJwk), verifyUntil, checkedAt: t };
+    verificationKeys.set(kid, cached);
+  }
+  return cached.projectId === projectId ? cached : null;
 }
 
 const bearerToken = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
@@ -36,9 +41,12 @@ export async function verifyBearer(c: Context<AppEnv>, projectId: string): Promi
   const token = bearerToken(c.req.header("Authorization"));
   if (!token) return { error: new ApiError("UNAUTHORIZED", "Missing bearer token in the Authorization header") };
   const kid = tokenKid(token);
-  const key = kid ? await keyFor(c.env.DB, projectId, kid) : null;
-  if (!kid || !key) return { error: new ApiError("INVALID_TOKEN", "Access token is invalid for this project") };
-  const result = await verifyAccessToken(token, await key, { issuer: issuerOf(c, projectId), projectId, now: now() });
+  const found = kid ? await keyFor(c.env.DB, projectId, kid) : null;
+  if (!found) return { error: new ApiError("INVALID_TOKEN", "Access token is invalid for this project") };
+  const t = now();
+  const result = await verifyAccessToken(token, await found.key, { issuer: issuerOf(c, projectId), projectId, now: t });
+  // A retired key verifies nothing past verify_until: a leaked old key cannot mint lasting tokens.
+  if (result.ok && t > found.verifyUntil) return { error: new ApiError("INVALID_TOKEN", "Access token is signed by a retired key") };
   if (result.ok) return { claims: result.claims };
   return {
     error: result.reason === "expired" ? new ApiError("TOKEN_EXPIRED", "Access token has expired; refresh it") : new ApiError("INVALID_TOKEN", "Access token is invalid for this project"),

@@ -1,6 +1,8 @@
 import { env } from "cloudflare:test";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { signAccessToken } from "../../src/crypto/jwt";
+import { importPrivateKey } from "../../src/crypto/keys";
 import { RETIRED_KEY_GRACE_SECONDS } from "../../src/modules/projects/keys.handlers";
 import { adminClient, adminWithRole, ownerToken } from "../helpers/admin";
 import { api, apiClient } from "../helpers/client";
@@ -78,6 +80,27 @@ describe("POST /api/admin/projects/:projectId/keys/rotate", () => {
     expect((await jwks(projectId)).keys.map((k) => k.kid)).toEqual([fresh.kid]);
     expect((await me(projectId, user.accessToken)).error).toMatchObject({ code: "TOKEN_EXPIRED" });
     expect((await me(projectId, await login(projectId, user.email))).response.status).toBe(200);
+  });
+
+  it("stops a retired key from verifying anything after verify_until, even a token with a far expiry", async () => {
+    const projectId = await createProject();
+    const user = await registerUser(projectId);
+    const old = await env.DB.prepare(`SELECT id, private_jwk_box FROM signing_keys WHERE project_id = ?`).bind(projectId).first<{ id: string; private_jwk_box: string }>();
+    // What a thief holding the old private key could mint: a token valid for a year.
+    const forged = await signAccessToken(await importPrivateKey(old!.id, old!.private_jwk_box, env.KEY_ENCRYPTION_SECRET), old!.id, {
+      issuer: `http://auth.test/api/auth/${projectId}`,
+      projectId,
+      userId: user.user.id,
+      sessionId: JSON.parse(atob(user.accessToken.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).sid,
+      ttlSeconds: 365 * 24 * 3600,
+      now: Date.now(),
+    });
+    expect((await me(projectId, forged)).response.status).toBe(200);
+    vi.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
+    await rotate(projectId);
+    const retired = (await keys(projectId)).find((k) => k.kid === old!.id)!;
+    vi.setSystemTime(Date.parse(retired.verifyUntil!) + 61_000);
+    expect((await me(projectId, forged)).error).toMatchObject({ code: "INVALID_TOKEN" });
   });
 
   it("keeps exactly one active key over repeated rotations and audits each", async () => {
