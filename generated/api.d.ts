@@ -1486,6 +1486,7 @@ export interface components {
                 "refresh.session": components["schemas"]["RateRule"];
                 "email.account": components["schemas"]["RateRule"];
                 "email.ip": components["schemas"]["RateRule"];
+                "oauth.ip": components["schemas"]["RateRule"];
                 "admin_login.account_ip": components["schemas"]["RateRule"];
                 "admin_login.account": components["schemas"]["RateRule"];
                 "admin_login.ip": components["schemas"]["RateRule"];
@@ -1582,6 +1583,7 @@ export interface components {
             "refresh.session"?: components["schemas"]["RateRule"];
             "email.account"?: components["schemas"]["RateRule"];
             "email.ip"?: components["schemas"]["RateRule"];
+            "oauth.ip"?: components["schemas"]["RateRule"];
             "admin_login.account_ip"?: components["schemas"]["RateRule"];
             "admin_login.account"?: components["schemas"]["RateRule"];
             "admin_login.ip"?: components["schemas"]["RateRule"];
@@ -3686,6 +3688,24 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Not found",
                      *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -20,7 +20,8 @@ import { isUniqueViolation } from "../../db/sql";
 import { getUser, touchLogin } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
-import { auditEntry, issuerOf } from "../../lib/request-meta";
+import { limit, overridesOf } from "../../lib/rate-limit";
+import { auditEntry, clientIp, issuerOf } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { accountFor } from "../../oauth/accounts";
 import { openClientSecret, openVerifier, sealVerifier } from "../../oauth/client-secret";
@@ -60,6 +61,7 @@ export const oauthAuthorizeHandler: RouteHandler<typeof oauthAuthorize, AppEnv> 
   const { provider } = c.req.valid("param");
   const query = c.req.valid("query");
   const base = { type: "auth.oauth.authorize", actorType: "anonymous", targetType: "oauth_provider", targetId: provider } as const;
+  await limit(c, project.id, "hit", [{ rule: "oauth.ip", key: clientIp(c) }], overridesOf(project.rate_limits));
   if (!allowedRedirects(project).includes(query.redirect_uri)) {
     await audit(c, { ...base, outcome: "failure", details: { reason: "redirect_uri_not_allowed" } }).run();
     throw invalidQuery("redirect_uri", "is not on this project's list of redirect URLs (it must match an entry exactly)");

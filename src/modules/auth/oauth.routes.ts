@@ -29,7 +29,7 @@ export const oauthAuthorize = createRoute({
   request: { params: ProviderParam, query: AuthorizeQuery },
   responses: {
     302: redirect("Redirect to the provider's authorization endpoint.", "The provider's authorization URL with `response_type=code`, `client_id`, `redirect_uri` (this service's callback), `scope`, `state`, `nonce` and `code_challenge` (S256)."),
-    ...errorResponses(400, 403, 404),
+    ...errorResponses(400, 403, 404, 429),
   },
 });
 
