@@ -1,14 +1,8 @@
 // What each provider type needs: fixed endpoints for the presets, discovery for generic OIDC.
-import type { ProviderType, TokenAuthMethod } from "../db/oauth.repo";
+import type { ProviderSettings, ProviderType } from "../db/oauth.repo";
 
-export interface Endpoints {
-  issuer: string;
-  authorizationUrl: string;
-  tokenUrl: string;
-  jwksUri: string | null;
-  userinfoUrl: string | null;
-  tokenAuthMethod: TokenAuthMethod;
-}
+/** Where a provider's sign-ins go: the endpoint part of its stored settings. */
+export type Endpoints = Pick<ProviderSettings, "issuer" | "authorizationUrl" | "tokenUrl" | "jwksUri" | "userinfoUrl" | "tokenAuthMethod">;
 
 /** Google is a certified OpenID provider; its endpoints are stable, so no discovery round trip is needed. */
 const GOOGLE: Endpoints = {
