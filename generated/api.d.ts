@@ -2407,7 +2407,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A path or query parameter fails validation. */
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2416,7 +2416,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "path.sessionId: Too big: expected string to have <=64 characters",
+                     *       "error": "email: Invalid email address",
                      *       "code": "VALIDATION_ERROR"
                      *     }
                      */
@@ -2752,7 +2752,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A path or query parameter fails validation. */
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2761,7 +2761,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "path.sessionId: Too big: expected string to have <=64 characters",
+                     *       "error": "email: Invalid email address",
                      *       "code": "VALIDATION_ERROR"
                      *     }
                      */
@@ -2845,7 +2845,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A path or query parameter fails validation. */
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2854,7 +2854,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "path.sessionId: Too big: expected string to have <=64 characters",
+                     *       "error": "email: Invalid email address",
                      *       "code": "VALIDATION_ERROR"
                      *     }
                      */
@@ -3492,7 +3492,7 @@ export interface operations {
                     "application/json": components["schemas"]["JwkSet"];
                 };
             };
-            /** @description A path or query parameter fails validation. */
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3501,7 +3501,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "path.sessionId: Too big: expected string to have <=64 characters",
+                     *       "error": "email: Invalid email address",
                      *       "code": "VALIDATION_ERROR"
                      *     }
                      */
@@ -3563,7 +3563,7 @@ export interface operations {
                     "application/json": components["schemas"]["OpenIdConfiguration"];
                 };
             };
-            /** @description A path or query parameter fails validation. */
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3572,7 +3572,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "path.sessionId: Too big: expected string to have <=64 characters",
+                     *       "error": "email: Invalid email address",
                      *       "code": "VALIDATION_ERROR"
                      *     }
                      */
@@ -4459,7 +4459,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A path or query parameter fails validation. */
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4468,7 +4468,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": false,
-                     *       "error": "path.sessionId: Too big: expected string to have <=64 characters",
+                     *       "error": "email: Invalid email address",
                      *       "code": "VALIDATION_ERROR"
                      *     }
                      */

@@ -1,4 +1,5 @@
 import type { Router } from "./lib/create-router";
+import { ERROR_DOCS } from "./schemas/envelope";
 import { ErrorSchema } from "./schemas/error";
 import { API_VERSION } from "./lib/version";
 
@@ -13,10 +14,11 @@ Every response is an envelope: \`{"success": true, "data": ...}\` or \`{"success
 
 type Doc = ReturnType<Router["getOpenAPI31Document"]>;
 
-const errorRef = (description: string, code: string, error: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, example: { success: false, error, code } } },
-});
+/** The shared Error component as plain JSON, for responses added after generation. */
+const errorRef = (status: 400 | 413) => {
+  const { description, code, error } = ERROR_DOCS[status];
+  return { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, example: { success: false, error, code } } } };
+};
 
 /**
  * Answers that come from shared middleware rather than a route, documented on every operation
@@ -28,10 +30,10 @@ function documentFrameworkErrors(doc: Doc): Doc {
     for (const [method, op] of Object.entries(item as Record<string, any>)) {
       if (!op?.responses) continue;
       if (method !== "get" && !op.responses["413"]) {
-        op.responses["413"] = errorRef("Request body larger than the documented cap (64 KiB).", "PAYLOAD_TOO_LARGE", "Request body exceeds 65536 bytes");
+        op.responses["413"] = errorRef(413);
       }
       if (op.parameters?.length && !op.responses["400"]) {
-        op.responses["400"] = errorRef("A path or query parameter fails validation.", "VALIDATION_ERROR", "path.sessionId: Too big: expected string to have <=64 characters");
+        op.responses["400"] = errorRef(400);
       }
     }
   }

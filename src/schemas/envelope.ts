@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { ErrorCode, ErrorStatus } from "../errors";
+import { MAX_BODY_BYTES } from "../middleware/body-limit";
 import { ErrorSchema } from "./error";
 
 const JSON_TYPE = "application/json";
@@ -52,13 +53,14 @@ export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) =
   content: { [JSON_TYPE]: { schema } },
 });
 
-const ERROR_DOCS: Record<ErrorStatus, { description: string; code: ErrorCode; error: string }> = {
+/** The description and example of each error status, shared by route declarations and the spec's post-processing. */
+export const ERROR_DOCS: Record<ErrorStatus, { description: string; code: ErrorCode; error: string }> = {
   400: { description: "Invalid input: malformed JSON or a field that fails validation.", code: "VALIDATION_ERROR", error: "email: Invalid email address" },
   401: { description: "Missing, invalid or expired credentials.", code: "UNAUTHORIZED", error: "Missing or invalid credentials" },
   403: { description: "Authenticated but not allowed: insufficient role, or a disabled project or user.", code: "FORBIDDEN", error: "Not allowed" },
   404: { description: "The resource does not exist (or is not visible to the caller).", code: "NOT_FOUND", error: "Not found" },
   409: { description: "Conflicts with the current state (e.g. a taken email or id).", code: "CONFLICT", error: "Already exists" },
-  413: { description: "Request body larger than the documented cap (64 KiB).", code: "PAYLOAD_TOO_LARGE", error: "Request body exceeds 65536 bytes" },
+  413: { description: `Request body larger than the documented cap (${MAX_BODY_BYTES / 1024} KiB).`, code: "PAYLOAD_TOO_LARGE", error: `Request body exceeds ${MAX_BODY_BYTES} bytes` },
   415: { description: "Request body is not `application/json`.", code: "UNSUPPORTED_MEDIA_TYPE", error: "Content-Type must be application/json" },
   429: { description: "Rate limited; retry after the number of seconds in `Retry-After`.", code: "RATE_LIMITED", error: "Too many requests" },
   500: { description: "Unexpected server error; carries no internals. Quote X-Request-Id when reporting it.", code: "INTERNAL_ERROR", error: "Internal server error" },
