@@ -256,18 +256,17 @@ export interface NewOAuthUser {
   projectId: string;
   email: string;
   displayName: string | null;
-  emailVerified: boolean;
   at: string;
 }
 
-/** A user who signs in only through a provider: no password. */
+/** A user who signs in only through a provider: no password, the address the provider vouched for. */
 export function insertOAuthUser(db: D1Database, u: NewOAuthUser): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO users (id, project_id, email, email_normalized, display_name, password_hash, email_verified, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, NULL, 1, ?, ?)`,
     )
-    .bind(u.id, u.projectId, u.email.trim(), normalizeEmail(u.email), u.displayName, u.emailVerified ? 1 : 0, u.at, u.at);
+    .bind(u.id, u.projectId, u.email.trim(), normalizeEmail(u.email), u.displayName, u.at, u.at);
 }
 
 /** The provider vouched for the address: mark it verified (only ever raises the flag). */

@@ -1,5 +1,7 @@
 // Which user a provider account signs in as: its existing link, an account with the same email
-// (only when that cannot hand someone else's account over), or a new user.
+// (only when that cannot hand someone else's account over), or a new user. Only an address the
+// provider vouches for (email_verified) ever creates or links an account: an unvouched claim of
+// someone's address must not leave a way into the account that address will later prove.
 import { randomId } from "../crypto/random";
 import { findUserForIdentity, insertIdentity, insertOAuthUser, markEmailVerified, touchIdentity } from "../db/oauth.repo";
 import { OAuthFlowError } from "./errors";
@@ -36,13 +38,16 @@ export async function accountFor(db: D1Database, projectId: string, provider: st
     if (user.disabled) throw disabled();
     return { userId: user.id, action: "linked", statements: [insertIdentity(db, { ...identity, userId: user.id }), markEmailVerified(db, projectId, user.id, at)] };
   }
+  if (!profile.emailVerified) {
+    throw new OAuthFlowError("email_not_verified", "The identity provider does not confirm that this email address is yours; verify it there, or sign up with a password", "provider_email_unverified");
+  }
   const userId = randomId("usr");
   const displayName = profile.name?.trim().slice(0, 100) || null;
   return {
     userId,
     action: "created",
     statements: [
-      insertOAuthUser(db, { id: userId, projectId, email: profile.email, displayName, emailVerified: profile.emailVerified, at }),
+      insertOAuthUser(db, { id: userId, projectId, email: profile.email, displayName, at }),
       insertIdentity(db, { ...identity, userId }),
     ],
   };

@@ -8,6 +8,7 @@ export const SIGN_IN_ERRORS = [
   "invalid_grant",
   "invalid_id_token",
   "email_required",
+  "email_not_verified",
   "account_exists_unverified",
   "temporarily_unavailable",
   "server_error",

@@ -17,6 +17,8 @@ const ACCOUNTS = {
   alice: { email: "alice@example.com", email_verified: true, name: "Alice Liddell" },
   // Claims alice's address without the provider vouching for it.
   mallory: { email: "alice@example.com", email_verified: false },
+  // Claims bob's address, unvouched, before bob has an account: the social sign-in takeover.
+  impostor: { email: "bob@example.com", email_verified: false },
 };
 
 let server: { url: string; stop: () => Promise<void> };
@@ -172,6 +174,27 @@ describe("OIDC sign-in with oidc-provider (wrangler dev)", () => {
     expect(params.get("error")).toBe("account_exists_unverified");
     expect(await userCount()).toBe(1);
   }, 30_000);
+
+  it("creates no account from an email the provider does not vouch for, so the owner's later reset hands the impostor nothing (error=email_not_verified)", async () => {
+    const users = await userCount();
+    const first = await visitCallback((await toCallback("impostor")).callbackPath);
+    expect(first.get("error")).toBe("email_not_verified");
+    expect(first.get("code")).toBeNull();
+    expect(await userCount()).toBe(users);
+    expect(await lastOAuthEvent()).toMatchObject({ type: "auth.oauth.callback", outcome: "failure", details: { reason: "provider_email_unverified" } });
+
+    // bob signs up and proves his mailbox with a reset link, as he would if he saw the account was his.
+    expect((await json("POST", `/api/auth/${projectId}/register`, { email: "bob@example.com", password: "bobs-first-passphrase" })).status).toBe(201);
+    expect((await json("POST", `/api/auth/${projectId}/password/forgot`, { email: "bob@example.com", redirectUrl: APP })).status).toBe(200);
+    const outbox = (await (await admin("GET", `/api/admin/projects/${projectId}/outbox?${new URLSearchParams({ to: "bob@example.com" })}`)).json()) as { data: { text: string }[] };
+    const token = new URL(/https?:\/\/\S+[?&]token=\S+/.exec(outbox.data[0]!.text)![0]).searchParams.get("token")!;
+    expect((await json("POST", `/api/auth/${projectId}/password/reset`, { token, password: "bobs-new-passphrase" })).status).toBe(200);
+
+    const again = await visitCallback((await toCallback("impostor")).callbackPath);
+    expect(again.get("error")).toBe("account_exists_unverified");
+    expect(again.get("code")).toBeNull();
+    expect((await json("POST", `/api/auth/${projectId}/login`, { email: "bob@example.com", password: "bobs-new-passphrase" })).status).toBe(200);
+  }, 60_000);
 
   it("passes the user's refusal at the provider on as error=access_denied", async () => {
     const params = await visitCallback((await toCallback("alice", { cancel: true })).callbackPath);

@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { hashPassword } from "../../crypto/password";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
-import { markEmailVerified, resetPassword } from "../../db/account.repo";
+import { cutUnprovenIdentities, listUnprovenIdentities, markEmailVerified, resetPassword } from "../../db/account.repo";
 import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
 import {
   SPENT_BY,
@@ -85,6 +85,21 @@ async function usableToken(c: Context<AppEnv>, purpose: TokenPurpose, token: str
   return { state, spend };
 }
 
+/** The statements that cut identities linked while the address was unproven, now that `proof` proved it (none when there are none). */
+async function cutIdentities(c: Context<AppEnv>, spend: Consumption, userId: string, proof: "email_verification" | "password_reset") {
+  const identities = await listUnprovenIdentities(c.env.DB, spend.projectId, userId);
+  if (!identities.length) return [];
+  const entry = auditEntry(c, {
+    ...asUser(userId),
+    projectId: spend.projectId,
+    type: "auth.identity.unlinked",
+    outcome: "success",
+    at: spend.at,
+    details: { reason: "linked_while_email_unverified", proof, identities: identities.map(({ provider, issuer }) => ({ provider, issuer })) },
+  });
+  return cutUnprovenIdentities(c.env.DB, spend, userId, entry);
+}
+
 async function lostRace(c: Context<AppEnv>, userId: string, type: string): Promise<never> {
   await audit(c, { ...asUser(userId), type, outcome: "failure", details: { reason: "already_used" } }).run();
   throw new ApiError("INVALID_TOKEN", "This link was already used; request a new one");
@@ -124,6 +139,7 @@ export const confirmEmailHandler: RouteHandler<typeof confirmEmail, AppEnv> = as
     consumeOneTimeToken(db, spend),
     markEmailVerified(db, spend, state.user_id),
     spendSiblingTokens(db, spend, state.user_id),
+    ...(await cutIdentities(c, spend, state.user_id, "email_verification")),
     insertAuditIf(db, auditEntry(c, { ...asUser(state.user_id), projectId: spend.projectId, type, outcome: "success", at: spend.at }), SPENT_BY, spend.tokenHash, spend.usedBy),
   ]);
   const user = updated?.results[0] as UserRow | undefined;
@@ -171,6 +187,7 @@ export const resetPasswordHandler: RouteHandler<typeof resetPasswordRoute, AppEn
     consumeOneTimeToken(db, spend),
     ...resetPassword(db, spend, state.user_id, passwordHash),
     spendSiblingTokens(db, spend, state.user_id),
+    ...(await cutIdentities(c, spend, state.user_id, "password_reset")),
     insertAuditIf(db, auditEntry(c, { ...asUser(state.user_id), projectId: project.id, type: "auth.password_reset.completed", outcome: "success", at: spend.at }), SPENT_BY, spend.tokenHash, spend.usedBy),
   ]);
   if (!consumed?.results.length) return lostRace(c, state.user_id, "auth.password_reset.failed");
