@@ -355,7 +355,7 @@ export interface paths {
          *
          *     Success: 302 to the app's `redirect_uri` with `code` (single use, valid 60 s) and the app's `state`. Tokens never travel in a URL.
          *
-         *     Failure after `state` is known: 302 to the app's `redirect_uri` with `error` (one of `access_denied`, `invalid_request`, `invalid_grant`, `invalid_id_token`, `email_required`, `account_exists_unverified`, `temporarily_unavailable`, `server_error`), `error_description` and `state`. Unknown or missing `state`, or a redirect URI removed from the allow-list meanwhile: 400 `VALIDATION_ERROR` (JSON).
+         *     Failure after `state` is known: 302 to the app's `redirect_uri` with `error` (one of `access_denied`, `invalid_request`, `invalid_grant`, `invalid_id_token`, `email_required`, `email_not_verified`, `account_exists_unverified`, `temporarily_unavailable`, `server_error`), `error_description` and `state`. Unknown or missing `state`, or a redirect URI removed from the allow-list meanwhile: 400 `VALIDATION_ERROR` (JSON).
          */
         get: operations["oauthCallback"];
         put?: never;
