@@ -15,6 +15,7 @@ export const getHealth = createRoute({
   operationId: "getHealth",
   tags: ["Meta"],
   summary: "Liveness check",
+  security: [],
   description: "Answers without touching storage; use it for load balancer checks and as the benchmark baseline.",
   responses: { 200: ok(HealthSchema, "The service is up.") },
 });
