@@ -109,4 +109,4 @@ if (bumped) {
   process.exit(0);
 }
 const next = bMajor >= 1 ? `${bMajor + 1}.0.0` : `0.${bMinor + 1}.0`;
-fail(`not allowed: breaking changes need a ${needed} version bump (${baseVersion} -> ${next} or later); set "version" in package.json and run npm run openapi.`, 1);
+fail(`not allowed: breaking changes need a ${needed} version bump (${baseVersion} -> ${next} or later); run npm run version:bump -- ${needed}.`, 1);
