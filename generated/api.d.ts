@@ -135,7 +135,7 @@ export interface paths {
         put?: never;
         /**
          * Change the current user's password
-         * @description Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Every other session of the user is ended; the session making the request stays logged in.
+         * @description Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Every other session of the user is ended and any password-reset link already mailed stops working; the session making the request stays logged in.
          */
         post: operations["changePassword"];
         delete?: never;
@@ -583,7 +583,7 @@ export interface paths {
         head?: never;
         /**
          * Change a project's user
-         * @description Changes only the fields given (at least one). A new `email` resets `emailVerified` unless it is given too; 409 `EMAIL_TAKEN` when another user of the project has it. Setting `disabled: true` or a `password` ends all of the user's sessions at once: their access tokens and refresh tokens stop working.
+         * @description Changes only the fields given (at least one). A new `email` resets `emailVerified` unless it is given too; 409 `EMAIL_TAKEN` when another user of the project has it. Setting `disabled: true` or a `password` ends all of the user's sessions at once: their access tokens and refresh tokens stop working. Setting a `password` also spends the user's outstanding password-reset links.
          *
          *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
          */
@@ -1374,7 +1374,7 @@ export interface components {
             /** @description Disabling ends all of the user's sessions. */
             disabled?: boolean;
             /**
-             * @description Sets a new password and ends all of the user's sessions.
+             * @description Sets a new password, ends all of the user's sessions and spends their outstanding password-reset links.
              * @example strongpassword123
              */
             password?: string;

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { hashPassword, verifyPassword } from "../../crypto/password";
 import { insertAudit, insertAuditIf } from "../../db/audit.repo";
+import { spendUserTokens } from "../../db/one-time-tokens.repo";
 import { REVOKED_AT, listLiveSessions, revokeSession, revokeUserSessions } from "../../db/sessions.repo";
 import { getUser, setPasswordHash, updateProfile } from "../../db/users.repo";
 import { ApiError } from "../../errors";
@@ -36,6 +37,8 @@ export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> 
     setPasswordHash(c.env.DB, project.id, user.id, await hashPassword(newPassword, pepper), at),
     revokeUserSessions(c.env.DB, project.id, user.id, "password_changed", at, claims.sid),
     insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.password.change", outcome: "success", at })),
+    // A reset link mailed before the change must not undo it.
+    spendUserTokens(c.env.DB, project.id, user.id, "reset_password", at),
   ]);
   return c.json({ success: true as const, data: { otherSessionsEnded: revoked?.meta.changes ?? 0 } }, 200);
 };

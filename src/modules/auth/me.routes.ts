@@ -61,7 +61,7 @@ export const changePassword = createRoute({
   security,
   summary: "Change the current user's password",
   description:
-    "Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Every other session of the user is ended; the session making the request stays logged in.",
+    "Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Every other session of the user is ended and any password-reset link already mailed stops working; the session making the request stays logged in.",
   request: {
     params: ProjectIdParam,
     body: jsonBody(
