@@ -47,6 +47,7 @@ export interface RefreshTokenState {
   successor_hash: string | null;
   successor_box: string | null;
   user_id: string;
+  session_created_at: string;
   session_revoked_at: string | null;
   user_disabled: number;
 }
@@ -55,7 +56,7 @@ export function findRefreshToken(db: D1Database, projectId: string, tokenHash: s
   return db
     .prepare(
       `SELECT t.token_hash, t.session_id, t.expires_at, t.rotated_at, t.successor_hash, t.successor_box,
-              s.user_id, s.revoked_at AS session_revoked_at, u.disabled AS user_disabled
+              s.user_id, s.created_at AS session_created_at, s.revoked_at AS session_revoked_at, u.disabled AS user_disabled
        FROM refresh_tokens t
        JOIN sessions s ON s.id = t.session_id
        JOIN users u ON u.id = s.user_id
@@ -150,12 +151,14 @@ export function getSessionUser(db: D1Database, projectId: string, userId: string
     .first<SessionUser>();
 }
 
-export function listLiveSessions(db: D1Database, projectId: string, userId: string, nowIso: string): Promise<D1Result<SessionRow>> {
+/** Sessions neither revoked nor expired, started after `startedAfter` (older ones reached the absolute lifetime). */
+export function listLiveSessions(db: D1Database, projectId: string, userId: string, nowIso: string, startedAfter: string): Promise<D1Result<SessionRow>> {
   return db
     .prepare(
-      `SELECT * FROM sessions WHERE project_id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?
+      `SELECT * FROM sessions WHERE project_id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ? AND created_at > ?
        ORDER BY last_used_at DESC LIMIT 100`,
     )
-    .bind(projectId, userId, nowIso)
+    .bind(projectId, userId, nowIso, startedAfter)
     .all<SessionRow>();
 }
+
