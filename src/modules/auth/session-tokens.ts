@@ -7,7 +7,7 @@ import { importPrivateKey } from "../../crypto/keys";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
 import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
 import type { ProjectRow, ProjectWithKey } from "../../db/projects.repo";
-import { findRefreshToken, insertSession, revokeSession, revokeUserSessions, rotateRefreshToken, type RefreshTokenState } from "../../db/sessions.repo";
+import { eraseSessionSuccessors, findRefreshToken, insertSession, revokeSession, revokeUserSessions, rotateRefreshToken, type RefreshTokenState } from "../../db/sessions.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
 import { limit, overridesOf } from "../../lib/rate-limit";
@@ -154,7 +154,8 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     const won = `SELECT 1 FROM refresh_tokens WHERE token_hash = ? AND successor_hash = ?`;
     const audit = insertAuditIf(db, auditEntry(c, { ...actor, type: "auth.refresh", outcome: "success" }), won, oldHash, newHash);
     const signing = accessToken(c, project, state.user_id, state.session_id);
-    const [update] = await db.batch([...rotation, audit]);
+    const erase = eraseSessionSuccessors(db, project.id, state.session_id, iso(at - REUSE_GRACE_MS));
+    const [update] = await db.batch([...rotation, audit, erase]);
     if (update?.meta.changes === 1) {
       return { tokens: pair(project, await signing, successor), userId: state.user_id, sessionId: state.session_id };
     }
