@@ -71,7 +71,7 @@ export interface paths {
         put?: never;
         /**
          * Exchange a refresh token for a new token pair
-         * @description Always rotates: the presented refresh token is spent and a new one is returned. A spent token presented again within 10 seconds (a retry or a concurrent duplicate) gets the same new refresh token; presented later it is treated as stolen: 401 `REFRESH_TOKEN_REUSED` and the whole session is revoked. Expired: 401 `TOKEN_EXPIRED`; unknown or ended session: 401 `INVALID_TOKEN`.
+         * @description Always rotates: the presented refresh token is spent and a new one is returned. A spent token presented again within 10 seconds (a retry or a concurrent duplicate) gets the same new refresh token; presented later it is treated as stolen: 401 `REFRESH_TOKEN_REUSED` and the whole session is revoked. Expired: 401 `TOKEN_EXPIRED`, also once the session reaches the project's absolute lifetime (`sessionMaxAge`, default 90 days, counted from login), which ends it; unknown or ended session: 401 `INVALID_TOKEN`.
          */
         post: operations["refreshToken"];
         delete?: never;
@@ -135,7 +135,7 @@ export interface paths {
         put?: never;
         /**
          * Change the current user's password
-         * @description Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Every other session of the user is ended; the session making the request stays logged in.
+         * @description Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Every other session of the user is ended and any password-reset link already mailed stops working; the session making the request stays logged in.
          */
         post: operations["changePassword"];
         delete?: never;
@@ -153,7 +153,7 @@ export interface paths {
         };
         /**
          * List the current user's live sessions
-         * @description Every session (device) of the user that has not ended, most recently used first (up to 100).
+         * @description Every session (device) of the user that has not ended, most recently used first (up to 100); sessions past their absolute lifetime are not listed.
          */
         get: operations["listSessions"];
         put?: never;
@@ -583,7 +583,7 @@ export interface paths {
         head?: never;
         /**
          * Change a project's user
-         * @description Changes only the fields given (at least one). A new `email` resets `emailVerified` unless it is given too; 409 `EMAIL_TAKEN` when another user of the project has it. Setting `disabled: true` or a `password` ends all of the user's sessions at once: their access tokens and refresh tokens stop working.
+         * @description Changes only the fields given (at least one). A new `email` resets `emailVerified` unless it is given too; 409 `EMAIL_TAKEN` when another user of the project has it. Setting `disabled: true` or a `password` ends all of the user's sessions at once: their access tokens and refresh tokens stop working. Setting a `password` also spends the user's outstanding password-reset links.
          *
          *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
          */
@@ -1077,8 +1077,16 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             lastUsedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the session ends unless refreshed before; never after `absoluteExpiresAt`.
+             */
             expiresAt: string;
+            /**
+             * Format: date-time
+             * @description When the session ends however often it is refreshed: `createdAt` plus the project's `sessionMaxAge`. The user then logs in again.
+             */
+            absoluteExpiresAt: string;
             /** @description True for the session of the access token making this request. */
             current: boolean;
         };
@@ -1374,7 +1382,7 @@ export interface components {
             /** @description Disabling ends all of the user's sessions. */
             disabled?: boolean;
             /**
-             * @description Sets a new password and ends all of the user's sessions.
+             * @description Sets a new password, ends all of the user's sessions and spends their outstanding password-reset links.
              * @example strongpassword123
              */
             password?: string;
@@ -1459,10 +1467,15 @@ export interface components {
              */
             accessTokenTtl: number;
             /**
-             * @description Session (refresh token) lifetime in seconds.
+             * @description Refresh token lifetime in seconds: a session not refreshed for this long ends.
              * @example 2592000
              */
             refreshTokenTtl: number;
+            /**
+             * @description Absolute session lifetime in seconds, counted from login: however often it is refreshed, a session then ends and the user logs in again.
+             * @example 7776000
+             */
+            sessionMaxAge: number;
             /**
              * @description Browser origins allowed to call the Auth API.
              * @example [
@@ -1568,6 +1581,11 @@ export interface components {
              * @example 2592000
              */
             refreshTokenTtl?: number;
+            /**
+             * @description Seconds, 3600–31536000 (default 7776000, 90 days). Applies to existing sessions too, at their next refresh; refresh tokens never outlive it.
+             * @example 7776000
+             */
+            sessionMaxAge?: number;
             /** @description Replaces the list (at most 50). */
             corsOrigins?: string[];
             /** @description Replaces the list (at most 50). */

@@ -93,3 +93,10 @@ export function spendSiblingTokens(db: D1Database, s: Consumption, userId: strin
     )
     .bind(s.at, userId, s.purpose, s.projectId, s.tokenHash, s.usedBy);
 }
+
+/** Spends every outstanding token of this purpose of the user, e.g. reset links once the password changed some other way. */
+export function spendUserTokens(db: D1Database, projectId: string, userId: string, purpose: TokenPurpose, at: string): D1PreparedStatement {
+  return db
+    .prepare(`UPDATE one_time_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND project_id = ? AND used_at IS NULL`)
+    .bind(at, userId, purpose, projectId);
+}

@@ -13,6 +13,8 @@ export interface ProjectRow {
   enabled: number;
   access_token_ttl: number;
   refresh_token_ttl: number;
+  /** Absolute session lifetime in seconds, counted from login. */
+  session_max_age: number;
   cors_origins: string;
   redirect_urls: string;
   rate_limits: string;
@@ -138,6 +140,7 @@ export interface ProjectChanges {
   enabled?: boolean;
   accessTokenTtl?: number;
   refreshTokenTtl?: number;
+  sessionMaxAge?: number;
   corsOrigins?: string[];
   redirectUrls?: string[];
   rateLimits?: Record<string, unknown>;
@@ -161,6 +164,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
          cors_origins = COALESCE(?7, cors_origins),
          redirect_urls = COALESCE(?8, redirect_urls),
          rate_limits = COALESCE(?11, rate_limits),
+         session_max_age = COALESCE(?12, session_max_age),
          updated_at = ?9
        WHERE id = ?10 AND COALESCE(?6, refresh_token_ttl) > COALESCE(?5, access_token_ttl)
        RETURNING *`,
@@ -177,6 +181,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
       at,
       projectId,
       changes.rateLimits === undefined ? null : JSON.stringify(changes.rateLimits),
+      changes.sessionMaxAge ?? null,
     );
 }
 

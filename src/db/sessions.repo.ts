@@ -47,6 +47,7 @@ export interface RefreshTokenState {
   successor_hash: string | null;
   successor_box: string | null;
   user_id: string;
+  session_created_at: string;
   session_revoked_at: string | null;
   user_disabled: number;
 }
@@ -55,7 +56,7 @@ export function findRefreshToken(db: D1Database, projectId: string, tokenHash: s
   return db
     .prepare(
       `SELECT t.token_hash, t.session_id, t.expires_at, t.rotated_at, t.successor_hash, t.successor_box,
-              s.user_id, s.revoked_at AS session_revoked_at, u.disabled AS user_disabled
+              s.user_id, s.created_at AS session_created_at, s.revoked_at AS session_revoked_at, u.disabled AS user_disabled
        FROM refresh_tokens t
        JOIN sessions s ON s.id = t.session_id
        JOIN users u ON u.id = s.user_id
@@ -100,6 +101,16 @@ export function rotateRefreshToken(db: D1Database, r: Rotation): D1PreparedState
       )
       .bind(r.at, r.expiresAt, r.oldHash, r.newHash),
   ];
+}
+
+/**
+ * Erases the session's sealed successors of tokens rotated before `before` (the grace window
+ * has passed, so nothing may open them): an old token plus a database copy cannot reach the live one.
+ */
+export function eraseSessionSuccessors(db: D1Database, projectId: string, sessionId: string, before: string): D1PreparedStatement {
+  return db
+    .prepare(`UPDATE refresh_tokens SET successor_box = NULL WHERE session_id = ? AND successor_box IS NOT NULL AND rotated_at < ? AND project_id = ?`)
+    .bind(sessionId, before, projectId);
 }
 
 /** Revokes a live session; with `userId`, only if it belongs to that user. */
@@ -150,12 +161,50 @@ export function getSessionUser(db: D1Database, projectId: string, userId: string
     .first<SessionUser>();
 }
 
-export function listLiveSessions(db: D1Database, projectId: string, userId: string, nowIso: string): Promise<D1Result<SessionRow>> {
+/** Sessions neither revoked nor expired, started after `startedAfter` (older ones reached the absolute lifetime). */
+export function listLiveSessions(db: D1Database, projectId: string, userId: string, nowIso: string, startedAfter: string): Promise<D1Result<SessionRow>> {
   return db
     .prepare(
-      `SELECT * FROM sessions WHERE project_id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?
+      `SELECT * FROM sessions WHERE project_id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ? AND created_at > ?
        ORDER BY last_used_at DESC LIMIT 100`,
     )
-    .bind(projectId, userId, nowIso)
+    .bind(projectId, userId, nowIso, startedAfter)
     .all<SessionRow>();
+}
+
+// Retention sweep (all projects at once, run by the Cron Trigger). Each statement touches at most
+// `limit` rows, found through an index, and is idempotent: a run cut short is finished by the next.
+
+/** Erases sealed successors of tokens rotated before `before` (past the grace window). */
+export function sweepSuccessorBoxes(db: D1Database, before: string, limit: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE refresh_tokens SET successor_box = NULL
+       WHERE token_hash IN (SELECT token_hash FROM refresh_tokens WHERE successor_box IS NOT NULL AND rotated_at < ? LIMIT ?)`,
+    )
+    .bind(before, limit);
+}
+
+/**
+ * Deletes refresh rows past their own expiry. Until then a spent row is kept, so that a replay of
+ * it still revokes its session (REFRESH_TOKEN_REUSED); after it, a replay is refused as expired anyway.
+ */
+export function sweepExpiredRefreshTokens(db: D1Database, at: string, limit: number): D1PreparedStatement {
+  return db
+    .prepare(`DELETE FROM refresh_tokens WHERE token_hash IN (SELECT token_hash FROM refresh_tokens WHERE expires_at <= ? LIMIT ?)`)
+    .bind(at, limit);
+}
+
+const UNSWEPT_REVOKED = `SELECT id FROM sessions WHERE revoked_at IS NOT NULL AND expires_at > revoked_at ORDER BY revoked_at, id LIMIT ?`;
+
+/**
+ * Deletes every refresh row of up to `limit` revoked sessions, then marks those sessions swept by
+ * ending their expiry at the revocation (true: the session ended then). One batch, one transaction,
+ * so both statements see the same sessions. The first result's `changes` counts the deleted rows.
+ */
+export function sweepRevokedSessions(db: D1Database, limit: number): D1PreparedStatement[] {
+  return [
+    db.prepare(`DELETE FROM refresh_tokens WHERE session_id IN (${UNSWEPT_REVOKED})`).bind(limit),
+    db.prepare(`UPDATE sessions SET expires_at = revoked_at WHERE id IN (${UNSWEPT_REVOKED})`).bind(limit),
+  ];
 }

@@ -53,7 +53,7 @@ export const UpdateProjectUserRequest = z
     email: EmailSchema.optional().openapi({ description: "Changing it resets `emailVerified` to false unless `emailVerified` is also given." }),
     emailVerified: z.boolean().optional(),
     disabled: z.boolean().optional().openapi({ description: "Disabling ends all of the user's sessions." }),
-    password: NewPasswordSchema.optional().openapi({ description: "Sets a new password and ends all of the user's sessions." }),
+    password: NewPasswordSchema.optional().openapi({ description: "Sets a new password, ends all of the user's sessions and spends their outstanding password-reset links." }),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: "Provide at least one field to change" })

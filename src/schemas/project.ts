@@ -69,7 +69,11 @@ export const ProjectSchema = z
     environment: EnvironmentSchema,
     enabled: z.boolean().openapi({ description: "A disabled project's Auth API answers 403 `PROJECT_DISABLED`, even for tokens already issued." }),
     accessTokenTtl: z.number().int().openapi({ description: "Access token lifetime in seconds.", example: 900 }),
-    refreshTokenTtl: z.number().int().openapi({ description: "Session (refresh token) lifetime in seconds.", example: 2592000 }),
+    refreshTokenTtl: z.number().int().openapi({ description: "Refresh token lifetime in seconds: a session not refreshed for this long ends.", example: 2592000 }),
+    sessionMaxAge: z.number().int().openapi({
+      description: "Absolute session lifetime in seconds, counted from login: however often it is refreshed, a session then ends and the user logs in again.",
+      example: 7776000,
+    }),
     corsOrigins: z.array(z.string()).openapi({ description: "Browser origins allowed to call the Auth API.", example: ["https://app.example.com"] }),
     redirectUrls: z.array(z.string()).openapi({ description: "URLs the service may redirect users back to.", example: ["https://app.example.com/auth/callback"] }),
     rateLimits: z
@@ -128,6 +132,16 @@ export const UpdateProjectRequest = z
       .max(31536000)
       .optional()
       .openapi({ description: "Seconds, 3600–31536000, and greater than `accessTokenTtl`. Applies to sessions started or refreshed from now on.", example: 2592000 }),
+    sessionMaxAge: z
+      .number()
+      .int()
+      .min(3600)
+      .max(31536000)
+      .optional()
+      .openapi({
+        description: "Seconds, 3600–31536000 (default 7776000, 90 days). Applies to existing sessions too, at their next refresh; refresh tokens never outlive it.",
+        example: 7776000,
+      }),
     corsOrigins: z.array(OriginSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
     redirectUrls: z.array(RedirectUrlSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
     rateLimits: RateLimitsSchema.optional().openapi({ description: "Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default)." }),

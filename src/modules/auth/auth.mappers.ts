@@ -1,5 +1,6 @@
 import type { SessionRow, SessionUser } from "../../db/sessions.repo";
 import type { UserRow } from "../../db/users.repo";
+import { iso } from "../../lib/clock";
 
 /** The API shape of a user; never includes the password hash or internal flags. */
 export const toUser = (u: UserRow | SessionUser) => ({
@@ -12,12 +13,14 @@ export const toUser = (u: UserRow | SessionUser) => ({
 
 export const toProfile = (u: SessionUser) => ({ ...toUser(u), updatedAt: u.updated_at, lastLoginAt: u.last_login_at });
 
-export const toSession = (s: SessionRow, currentSessionId: string) => ({
+/** `absoluteEnd`: when the session reaches the project's sessionMaxAge (ms); a stored expiry from before a lowered setting is capped at it. */
+export const toSession = (s: SessionRow, currentSessionId: string, absoluteEnd: number) => ({
   id: s.id,
   userAgent: s.user_agent,
   ip: s.ip,
   createdAt: s.created_at,
   lastUsedAt: s.last_used_at,
-  expiresAt: s.expires_at,
+  expiresAt: iso(Math.min(Date.parse(s.expires_at), absoluteEnd)),
+  absoluteExpiresAt: iso(absoluteEnd),
   current: s.id === currentSessionId,
 });

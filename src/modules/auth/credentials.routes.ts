@@ -59,7 +59,7 @@ export const refresh = createRoute({
   security,
   summary: "Exchange a refresh token for a new token pair",
   description:
-    "Always rotates: the presented refresh token is spent and a new one is returned. A spent token presented again within 10 seconds (a retry or a concurrent duplicate) gets the same new refresh token; presented later it is treated as stolen: 401 `REFRESH_TOKEN_REUSED` and the whole session is revoked. Expired: 401 `TOKEN_EXPIRED`; unknown or ended session: 401 `INVALID_TOKEN`.",
+    "Always rotates: the presented refresh token is spent and a new one is returned. A spent token presented again within 10 seconds (a retry or a concurrent duplicate) gets the same new refresh token; presented later it is treated as stolen: 401 `REFRESH_TOKEN_REUSED` and the whole session is revoked. Expired: 401 `TOKEN_EXPIRED`, also once the session reaches the project's absolute lifetime (`sessionMaxAge`, default 90 days, counted from login), which ends it; unknown or ended session: 401 `INVALID_TOKEN`.",
   request: { params: ProjectIdParam, body: jsonBody(RefreshTokenBody) },
   responses: {
     200: ok(TokenPairSchema, "A new token pair."),

@@ -1,14 +1,16 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { hashPassword, verifyPassword } from "../../crypto/password";
 import { insertAudit, insertAuditIf } from "../../db/audit.repo";
+import { spendUserTokens } from "../../db/one-time-tokens.repo";
 import { REVOKED_AT, listLiveSessions, revokeSession, revokeUserSessions } from "../../db/sessions.repo";
 import { getUser, setPasswordHash, updateProfile } from "../../db/users.repo";
 import { ApiError } from "../../errors";
-import { iso } from "../../lib/clock";
+import { iso, now } from "../../lib/clock";
 import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { toProfile, toSession } from "./auth.mappers";
 import type { changePassword, deleteSession, getMe, listSessions, updateMe } from "./me.routes";
+import { absoluteEndOf } from "./session-tokens";
 
 export const getMeHandler: RouteHandler<typeof getMe, AppEnv> = (c) =>
   c.json({ success: true as const, data: toProfile(c.get("auth").user) }, 200);
@@ -36,14 +38,18 @@ export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> 
     setPasswordHash(c.env.DB, project.id, user.id, await hashPassword(newPassword, pepper), at),
     revokeUserSessions(c.env.DB, project.id, user.id, "password_changed", at, claims.sid),
     insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.password.change", outcome: "success", at })),
+    // A reset link mailed before the change must not undo it.
+    spendUserTokens(c.env.DB, project.id, user.id, "reset_password", at),
   ]);
   return c.json({ success: true as const, data: { otherSessionsEnded: revoked?.meta.changes ?? 0 } }, 200);
 };
 
 export const listSessionsHandler: RouteHandler<typeof listSessions, AppEnv> = async (c) => {
+  const project = c.get("project");
   const { user, claims } = c.get("auth");
-  const { results } = await listLiveSessions(c.env.DB, c.get("project").id, user.id, iso());
-  return c.json({ success: true as const, data: results.map((s) => toSession(s, claims.sid)) }, 200);
+  const at = now();
+  const { results } = await listLiveSessions(c.env.DB, project.id, user.id, iso(at), iso(at - project.session_max_age * 1000));
+  return c.json({ success: true as const, data: results.map((s) => toSession(s, claims.sid, absoluteEndOf(project, s.created_at))) }, 200);
 };
 
 export const deleteSessionHandler: RouteHandler<typeof deleteSession, AppEnv> = async (c) => {

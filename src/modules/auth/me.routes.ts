@@ -18,7 +18,11 @@ export const SessionSchema = z
     ip: z.string().nullable().openapi({ example: "203.0.113.7" }),
     createdAt: z.string().datetime(),
     lastUsedAt: z.string().datetime(),
-    expiresAt: z.string().datetime(),
+    expiresAt: z.string().datetime().openapi({ description: "When the session ends unless refreshed before; never after `absoluteExpiresAt`." }),
+    absoluteExpiresAt: z
+      .string()
+      .datetime()
+      .openapi({ description: "When the session ends however often it is refreshed: `createdAt` plus the project's `sessionMaxAge`. The user then logs in again." }),
     current: z.boolean().openapi({ description: "True for the session of the access token making this request." }),
   })
   .openapi("Session");
@@ -61,7 +65,7 @@ export const changePassword = createRoute({
   security,
   summary: "Change the current user's password",
   description:
-    "Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Every other session of the user is ended; the session making the request stays logged in.",
+    "Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Every other session of the user is ended and any password-reset link already mailed stops working; the session making the request stays logged in.",
   request: {
     params: ProjectIdParam,
     body: jsonBody(
@@ -83,7 +87,7 @@ export const listSessions = createRoute({
   tags,
   security,
   summary: "List the current user's live sessions",
-  description: "Every session (device) of the user that has not ended, most recently used first (up to 100).",
+  description: "Every session (device) of the user that has not ended, most recently used first (up to 100); sessions past their absolute lifetime are not listed.",
   request: { params: ProjectIdParam },
   responses: { 200: ok(z.array(SessionSchema), "Live sessions."), ...errorResponses(...authErrors) },
 });

@@ -6,8 +6,8 @@ import { signAccessToken } from "../../crypto/jwt";
 import { importPrivateKey } from "../../crypto/keys";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
 import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
-import type { ProjectWithKey } from "../../db/projects.repo";
-import { findRefreshToken, insertSession, revokeSession, revokeUserSessions, rotateRefreshToken, type RefreshTokenState } from "../../db/sessions.repo";
+import type { ProjectRow, ProjectWithKey } from "../../db/projects.repo";
+import { eraseSessionSuccessors, findRefreshToken, insertSession, revokeSession, revokeUserSessions, rotateRefreshToken, type RefreshTokenState } from "../../db/sessions.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
 import { limit, overridesOf } from "../../lib/rate-limit";
@@ -38,6 +38,13 @@ async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, userId: 
   });
 }
 
+/** When a session started at `createdAt` (ISO) reaches its absolute lifetime, in ms since the epoch. */
+export const absoluteEndOf = (project: Pick<ProjectRow, "session_max_age">, createdAt: string): number => Date.parse(createdAt) + project.session_max_age * 1000;
+
+/** A refresh token issued at `at` lives refreshTokenTtl, but never past its session's absolute end. */
+const refreshExpiry = (project: ProjectWithKey, at: number, sessionCreatedAt: string): string =>
+  iso(Math.min(at + project.refresh_token_ttl * 1000, absoluteEndOf(project, sessionCreatedAt)));
+
 const pair = (project: ProjectWithKey, accessToken: string, refreshToken: string): TokenPair => ({
   accessToken,
   refreshToken,
@@ -65,7 +72,7 @@ export async function startSession(
     userAgent: userAgent(c),
     ip: clientIp(c),
     createdAt: iso(at),
-    expiresAt: iso(at + project.refresh_token_ttl * 1000),
+    expiresAt: refreshExpiry(project, at, iso(at)),
     tokenHash: await sha256Hex(refreshToken),
   });
   const signing = accessToken(c, project, userId, sessionId);
@@ -117,6 +124,14 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     await fail({ ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "session_ended" } });
     throw new ApiError("INVALID_TOKEN", "This session has ended; log in again");
   }
+  // Checked before the token's own expiry (capped at the same instant), so the session is ended and the reason given.
+  if (absoluteEndOf(project, state.session_created_at) <= now()) {
+    await db.batch([
+      revokeSession(db, project.id, state.session_id, "max_age_reached", iso()),
+      insertAudit(db, auditEntry(c, { ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "max_age" } })),
+    ]);
+    throw new ApiError("TOKEN_EXPIRED", "This session reached its maximum lifetime; log in again");
+  }
   if (Date.parse(state.expires_at) <= now()) {
     await fail({ ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "expired" } });
     throw new ApiError("TOKEN_EXPIRED", "Refresh token has expired; log in again");
@@ -134,12 +149,13 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
       newHash,
       successorBox: await seal(presented, SUCCESSOR_PURPOSE, successor),
       at: iso(at),
-      expiresAt: iso(at + project.refresh_token_ttl * 1000),
+      expiresAt: refreshExpiry(project, at, state.session_created_at),
     });
     const won = `SELECT 1 FROM refresh_tokens WHERE token_hash = ? AND successor_hash = ?`;
     const audit = insertAuditIf(db, auditEntry(c, { ...actor, type: "auth.refresh", outcome: "success" }), won, oldHash, newHash);
     const signing = accessToken(c, project, state.user_id, state.session_id);
-    const [update] = await db.batch([...rotation, audit]);
+    const erase = eraseSessionSuccessors(db, project.id, state.session_id, iso(at - REUSE_GRACE_MS));
+    const [update] = await db.batch([...rotation, audit, erase]);
     if (update?.meta.changes === 1) {
       return { tokens: pair(project, await signing, successor), userId: state.user_id, sessionId: state.session_id };
     }

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { hashPassword } from "../../crypto/password";
 import { randomId } from "../../crypto/random";
 import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
+import { spendUserTokens } from "../../db/one-time-tokens.repo";
 import { getProjectWithKey } from "../../db/projects.repo";
 import { revokeUserSessions } from "../../db/sessions.repo";
 import { isUniqueViolation } from "../../db/sql";
@@ -82,6 +83,8 @@ export const updateProjectUserHandler: RouteHandler<typeof updateProjectUser, Ap
     updateUser(db, projectId, userId, { ...fields, passwordHash }, at),
   ];
   if (endsSessions(body)) statements.push(revokeUserSessions(db, projectId, userId, body.disabled ? "user_disabled" : "password_set_by_admin", at));
+  // A reset link mailed before the admin set the password must not undo it.
+  if (passwordHash !== undefined) statements.push(spendUserTokens(db, projectId, userId, "reset_password", at));
   try {
     const [, updated] = await db.batch(statements);
     const row = updated!.results[0] as UserRow | undefined;

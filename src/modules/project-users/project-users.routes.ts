@@ -52,7 +52,7 @@ export const updateProjectUser = adminRoute("admin", {
   operationId: "updateProjectUser",
   summary: "Change a project's user",
   description:
-    "Changes only the fields given (at least one). A new `email` resets `emailVerified` unless it is given too; 409 `EMAIL_TAKEN` when another user of the project has it. Setting `disabled: true` or a `password` ends all of the user's sessions at once: their access tokens and refresh tokens stop working.",
+    "Changes only the fields given (at least one). A new `email` resets `emailVerified` unless it is given too; 409 `EMAIL_TAKEN` when another user of the project has it. Setting `disabled: true` or a `password` ends all of the user's sessions at once: their access tokens and refresh tokens stop working. Setting a `password` also spends the user's outstanding password-reset links.",
   request: { params: UserIdParam, body: jsonBody(UpdateProjectUserRequest) },
   responses: { 200: ok(ProjectUserSchema, "The updated user."), ...errorResponses(...BODY_ERRORS, 404, 409) },
 });

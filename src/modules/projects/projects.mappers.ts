@@ -14,6 +14,7 @@ export const toProject = (p: ProjectRow) => ({
   enabled: p.enabled === 1,
   accessTokenTtl: p.access_token_ttl,
   refreshTokenTtl: p.refresh_token_ttl,
+  sessionMaxAge: p.session_max_age,
   corsOrigins: JSON.parse(p.cors_origins) as string[],
   redirectUrls: JSON.parse(p.redirect_urls) as string[],
   rateLimits: Object.fromEntries(RULE_NAMES.map((name) => [name, ruleFor(name, overridesOf(p.rate_limits))])) as Record<(typeof RULE_NAMES)[number], ReturnType<typeof ruleFor>>,
