@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_RULES } from "../../src/lib/rate-limit";
 import { api } from "../helpers/client";
+import { fakeClock } from "../helpers/clock";
 import { PASSWORD, bearer, createProject, registerUser, uniqueId } from "../helpers/fixtures";
 import { REDIRECT, auditRows, emailFlows, emailProject, inbox, latestLink } from "./mailbox";
 
@@ -158,8 +159,12 @@ describe("POST /api/auth/:projectId/password/reset", () => {
 
   it("makes the user's older reset links stop working once one is used", async () => {
     const user = await registerUser(projectId);
+    const clock = fakeClock();
     const first = await resetLink(user.email);
+    // A later millisecond, so "the newest message" is the second one, never a tie with the first.
+    clock.tick();
     const second = await resetLink(user.email);
+    expect(second.token).not.toBe(first.token);
     expect((await flows.reset(second.token, NEW_PASSWORD)).response.status).toBe(200);
     expect((await flows.reset(first.token, "yet another passphrase")).error!.code).toBe("INVALID_TOKEN");
   });

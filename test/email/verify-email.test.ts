@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { sha256Hex } from "../../src/crypto/random";
 import { DEFAULT_RULES } from "../../src/lib/rate-limit";
+import { fakeClock } from "../helpers/clock";
 import { bearer, registerUser } from "../helpers/fixtures";
 import { REDIRECT, auditRows, emailFlows, emailProject, inbox, latestLink, setRedirectUrls } from "./mailbox";
 
@@ -169,8 +170,11 @@ describe("POST /api/auth/:projectId/verify-email/confirm", () => {
 
   it("makes the user's other verification links stop working once one is used", async () => {
     const user = await registerUser(projectId);
+    const clock = fakeClock();
     await flows.sendVerification(user.accessToken);
     const first = await latestLink(projectId, user.email);
+    // A later millisecond, so "the newest message" is the second one, never a tie with the first.
+    clock.tick();
     await flows.sendVerification(user.accessToken);
     const second = await latestLink(projectId, user.email);
     expect(second.token).not.toBe(first.token);
