@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_RULES } from "../../src/lib/rate-limit";
 import { adminClient, ownerToken } from "../helpers/admin";
 import { apiClient } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
+import { README_RULES } from "../helpers/documented-limits";
 import { PASSWORD, uniqueId } from "../helpers/fixtures";
 
 afterEach(() => {
@@ -21,16 +21,16 @@ describe("rate limits configured through the Admin API", () => {
     const { owner, id } = await newProject();
     const params = { path: { projectId: id } };
     const before = await owner.GET("/api/admin/projects/{projectId}", { params });
-    expect(before.data!.data.rateLimits["register.ip"]).toEqual(DEFAULT_RULES["register.ip"]);
+    expect(before.data!.data.rateLimits["register.ip"]).toEqual(README_RULES["register.ip"]);
     const patched = await owner.PATCH("/api/admin/projects/{projectId}", { params, body: { rateLimits: { "register.ip": { kind: "window", limit: 1, windowSeconds: 3600 } } } });
     expect(patched.data!.data.rateLimits["register.ip"]).toEqual({ kind: "window", limit: 1, windowSeconds: 3600 });
-    expect(patched.data!.data.rateLimits["login.ip"]).toEqual(DEFAULT_RULES["login.ip"]);
+    expect(patched.data!.data.rateLimits["login.ip"]).toEqual(README_RULES["login.ip"]);
     const client = apiClient({ "CF-Connecting-IP": "192.0.2.77" });
     const register = () => client.POST("/api/auth/{projectId}/register", { params, body: { email: `${uniqueId("c")}@example.com`, password: PASSWORD } });
     expect((await register()).response.status).toBe(201);
     expect((await register()).response.status).toBe(429);
     const reset = await owner.PATCH("/api/admin/projects/{projectId}", { params, body: { rateLimits: {} } });
-    expect(reset.data!.data.rateLimits["register.ip"]).toEqual(DEFAULT_RULES["register.ip"]);
+    expect(reset.data!.data.rateLimits["register.ip"]).toEqual(README_RULES["register.ip"]);
   });
 
   it("rejects unknown rule names and malformed rules with 400 naming the field", async () => {
