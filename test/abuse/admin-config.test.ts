@@ -70,8 +70,9 @@ describe("parallel admin updates of one project", () => {
     const results = await Promise.all(names.map((name) => owner.PATCH("/api/admin/projects/{projectId}", { params, body: { name } })));
     expect(results.every((r) => r.response.status === 200)).toBe(true);
     // D1 serializes the batches; each writes its audit row with the update, so the newest row names the write that committed last.
-    const audited = await env.DB.prepare(`SELECT details FROM audit_log WHERE project_id = ? AND type = 'admin.project.update' ORDER BY rowid DESC LIMIT 1`).bind(id).first<string>("details");
-    expect((await owner.GET("/api/admin/projects/{projectId}", { params })).data!.data.name).toBe(JSON.parse(audited!).name);
+    const { results: audited } = await env.DB.prepare(`SELECT details FROM audit_log WHERE project_id = ? AND type = 'admin.project.update' ORDER BY rowid`).bind(id).all<{ details: string }>();
+    expect(audited).toHaveLength(names.length);
+    expect((await owner.GET("/api/admin/projects/{projectId}", { params })).data!.data.name).toBe(JSON.parse(audited.at(-1)!.details).name);
     for (const name of ["Later", "Latest"]) {
       const at = clock.tick();
       expect((await owner.PATCH("/api/admin/projects/{projectId}", { params, body: { name } })).data!.data.updatedAt).toBe(new Date(at).toISOString());
