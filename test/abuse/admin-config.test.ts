@@ -1,8 +1,14 @@
-import { describe, expect, it } from "vitest";
-import { DEFAULT_RULES } from "../../src/lib/rate-limit";
+import { env } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { adminClient, ownerToken } from "../helpers/admin";
 import { apiClient } from "../helpers/client";
+import { fakeClock } from "../helpers/clock";
+import { README_RULES } from "../helpers/documented-limits";
 import { PASSWORD, uniqueId } from "../helpers/fixtures";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 async function newProject() {
   const owner = adminClient(await ownerToken());
@@ -15,16 +21,16 @@ describe("rate limits configured through the Admin API", () => {
     const { owner, id } = await newProject();
     const params = { path: { projectId: id } };
     const before = await owner.GET("/api/admin/projects/{projectId}", { params });
-    expect(before.data!.data.rateLimits["register.ip"]).toEqual(DEFAULT_RULES["register.ip"]);
+    expect(before.data!.data.rateLimits["register.ip"]).toEqual(README_RULES["register.ip"]);
     const patched = await owner.PATCH("/api/admin/projects/{projectId}", { params, body: { rateLimits: { "register.ip": { kind: "window", limit: 1, windowSeconds: 3600 } } } });
     expect(patched.data!.data.rateLimits["register.ip"]).toEqual({ kind: "window", limit: 1, windowSeconds: 3600 });
-    expect(patched.data!.data.rateLimits["login.ip"]).toEqual(DEFAULT_RULES["login.ip"]);
+    expect(patched.data!.data.rateLimits["login.ip"]).toEqual(README_RULES["login.ip"]);
     const client = apiClient({ "CF-Connecting-IP": "192.0.2.77" });
     const register = () => client.POST("/api/auth/{projectId}/register", { params, body: { email: `${uniqueId("c")}@example.com`, password: PASSWORD } });
     expect((await register()).response.status).toBe(201);
     expect((await register()).response.status).toBe(429);
     const reset = await owner.PATCH("/api/admin/projects/{projectId}", { params, body: { rateLimits: {} } });
-    expect(reset.data!.data.rateLimits["register.ip"]).toEqual(DEFAULT_RULES["register.ip"]);
+    expect(reset.data!.data.rateLimits["register.ip"]).toEqual(README_RULES["register.ip"]);
   });
 
   it("rejects unknown rule names and malformed rules with 400 naming the field", async () => {
@@ -59,13 +65,19 @@ describe("parallel admin updates of one project", () => {
   it("last write wins when they change the same field", async () => {
     const { owner, id } = await newProject();
     const params = { path: { projectId: id } };
+    const clock = fakeClock();
     const names = Array.from({ length: 8 }, (_, i) => `Name ${i}`);
     const results = await Promise.all(names.map((name) => owner.PATCH("/api/admin/projects/{projectId}", { params, body: { name } })));
     expect(results.every((r) => r.response.status === 200)).toBe(true);
-    // D1 serializes the writes: the stored name is the one of the write that committed last.
-    const last = results.map((r) => r.data!.data).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).at(-1)!;
+    // D1 serializes the batches; each writes its audit row with the update, so the newest row names the write that committed last.
+    const { results: audited } = await env.DB.prepare(`SELECT details FROM audit_log WHERE project_id = ? AND type = 'admin.project.update' ORDER BY rowid`).bind(id).all<{ details: string }>();
+    expect(audited).toHaveLength(names.length);
+    expect((await owner.GET("/api/admin/projects/{projectId}", { params })).data!.data.name).toBe(JSON.parse(audited.at(-1)!.details).name);
+    for (const name of ["Later", "Latest"]) {
+      const at = clock.tick();
+      expect((await owner.PATCH("/api/admin/projects/{projectId}", { params, body: { name } })).data!.data.updatedAt).toBe(new Date(at).toISOString());
+    }
     const { data } = await owner.GET("/api/admin/projects/{projectId}", { params });
-    expect(names).toContain(data!.data.name);
-    expect(data!.data.updatedAt).toBe(last.updatedAt);
+    expect(data!.data).toMatchObject({ name: "Latest", updatedAt: new Date(clock.now).toISOString() });
   });
 });

@@ -23,8 +23,11 @@ describe("CORS per project", () => {
 
   it("gives an unlisted origin no CORS headers at all", async () => {
     const res = await preflight(`/api/auth/${projectId}/login`, "https://evil.example.net");
+    expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    expect(res.headers.get("access-control-allow-methods")).toBeNull();
     const actual = await call(`/api/auth/${projectId}/.well-known/jwks.json`, { headers: { Origin: "https://evil.example.net" } });
+    expect(actual.status).toBe(200);
     expect(actual.headers.get("access-control-allow-origin")).toBeNull();
   });
 
@@ -40,6 +43,8 @@ describe("CORS per project", () => {
 
   it("does not open the Admin API to other origins", async () => {
     const res = await preflight("/api/admin/login", "https://app.example.com");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ success: false, code: "NOT_FOUND" });
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
@@ -47,11 +52,12 @@ describe("CORS per project", () => {
 describe("security headers", () => {
   it("mark every API response nosniff, no-referrer and, when it carries tokens or user data, no-store", async () => {
     const user = await registerUser(projectId);
-    for (const res of [
-      await call(`/api/auth/${projectId}/me`, { headers: { Authorization: `Bearer ${user.accessToken}` } }),
-      await call(`/api/auth/${projectId}/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: user.refreshToken }) }),
-      await call("/nowhere"),
-    ]) {
+    for (const [status, res] of [
+      [200, await call(`/api/auth/${projectId}/me`, { headers: { Authorization: `Bearer ${user.accessToken}` } })],
+      [200, await call(`/api/auth/${projectId}/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: user.refreshToken }) })],
+      [404, await call("/nowhere")],
+    ] as const) {
+      expect(res.status, res.url).toBe(status);
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");
       expect(res.headers.get("cache-control")).toBe("no-store");

@@ -1,7 +1,9 @@
 import { abortAllDurableObjects, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_RULES, type RuleOverrides } from "../../src/lib/rate-limit";
+import type { RuleOverrides } from "../../src/lib/rate-limit";
+import { adminClient, ownerToken } from "../helpers/admin";
 import { apiClient } from "../helpers/client";
+import { README_RULES } from "../helpers/documented-limits";
 import { PASSWORD, createProject, registerUser, uniqueId } from "../helpers/fixtures";
 
 let projectId: string;
@@ -21,10 +23,18 @@ const setLimits = (overrides: RuleOverrides) => env.DB.prepare(`UPDATE projects 
 const login = (ip: string, email: string, password: string) =>
   fromIp(ip).POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email, password } });
 
+describe("default rules", () => {
+  it("are the ones README.md documents, as the Admin API reports them for a new project", async () => {
+    const owner = adminClient(await ownerToken());
+    const { data } = await owner.GET("/api/admin/projects/{projectId}", { params: { path: { projectId } } });
+    expect(data!.data.rateLimits).toEqual(README_RULES);
+  });
+});
+
 describe("failed logins per account and IP (exponential backoff)", () => {
   it("blocks one address after the free failures, with Retry-After, while the owner elsewhere still logs in", async () => {
     const user = await registerUser(projectId);
-    const { freeFailures, baseSeconds } = DEFAULT_RULES["login.account_ip"];
+    const { freeFailures, baseSeconds } = README_RULES["login.account_ip"];
     for (let i = 0; i <= freeFailures; i++) expect((await login("198.51.100.1", user.email, "wrong-password-1")).response.status).toBe(401);
     const blocked = await login("198.51.100.1", user.email, PASSWORD);
     expect(blocked.response.status).toBe(429);
@@ -36,7 +46,7 @@ describe("failed logins per account and IP (exponential backoff)", () => {
 
   it("doubles the block with each further failure and lets the address in once Retry-After has passed", async () => {
     const user = await registerUser(projectId);
-    const { freeFailures, baseSeconds } = DEFAULT_RULES["login.account_ip"];
+    const { freeFailures, baseSeconds } = README_RULES["login.account_ip"];
     for (let i = 0; i <= freeFailures; i++) await login("198.51.100.2", user.email, "wrong-password-1");
     advance(baseSeconds);
     expect((await login("198.51.100.2", user.email, "wrong-password-1")).response.status).toBe(401);
@@ -51,7 +61,7 @@ describe("failed logins per account and IP (exponential backoff)", () => {
 
   it("records every block in the audit log", async () => {
     const user = await registerUser(projectId);
-    for (let i = 0; i <= DEFAULT_RULES["login.account_ip"].freeFailures; i++) await login("198.51.100.3", user.email, "wrong-password-1");
+    for (let i = 0; i <= README_RULES["login.account_ip"].freeFailures; i++) await login("198.51.100.3", user.email, "wrong-password-1");
     await login("198.51.100.3", user.email, PASSWORD);
     const row = await env.DB.prepare(`SELECT * FROM audit_log WHERE type = 'ratelimit.block' AND project_id = ? AND ip = ?`).bind(projectId, "198.51.100.3").first<Record<string, string>>();
     expect(row).toMatchObject({ outcome: "blocked" });
@@ -60,7 +70,7 @@ describe("failed logins per account and IP (exponential backoff)", () => {
 
   it("keeps counting across a Durable Object restart", async () => {
     const user = await registerUser(projectId);
-    for (let i = 0; i <= DEFAULT_RULES["login.account_ip"].freeFailures; i++) await login("198.51.100.4", user.email, "wrong-password-1");
+    for (let i = 0; i <= README_RULES["login.account_ip"].freeFailures; i++) await login("198.51.100.4", user.email, "wrong-password-1");
     await abortAllDurableObjects();
     expect((await login("198.51.100.4", user.email, PASSWORD)).response.status).toBe(429);
   });
@@ -112,7 +122,7 @@ describe("window limits", () => {
 describe("admin login failures", () => {
   it("back off per account and IP", async () => {
     const client = apiClient({ "CF-Connecting-IP": "198.51.100.10" });
-    const { freeFailures } = DEFAULT_RULES["admin_login.account_ip"];
+    const { freeFailures } = README_RULES["admin_login.account_ip"];
     for (let i = 0; i <= freeFailures; i++) expect((await client.POST("/api/admin/login", { body: { email: env.ADMIN_EMAIL!, password: "wrong" } })).response.status).toBe(401);
     const blocked = await client.POST("/api/admin/login", { body: { email: env.ADMIN_EMAIL!, password: env.ADMIN_PASSWORD! } });
     expect(blocked.response.status).toBe(429);

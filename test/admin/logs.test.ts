@@ -1,9 +1,10 @@
 import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { components } from "../../generated/api";
 import { listAuditQuery } from "../../src/db/audit.repo";
 import { adminClient, adminWithRole, ownerToken } from "../helpers/admin";
 import { api, apiClient } from "../helpers/client";
+import { fakeClock } from "../helpers/clock";
 import { PASSWORD, createProject, registerUser, uniqueId } from "../helpers/fixtures";
 
 type Event = components["schemas"]["AuditEvent"];
@@ -22,9 +23,22 @@ beforeAll(async () => {
   viewer = adminClient((await adminWithRole("viewer")).token);
 });
 
-/** A client whose requests carry a known request id and user agent, as a real caller's would. */
-const traced = (requestId: string, session?: string) =>
-  apiClient({ "User-Agent": AGENT, "X-Request-Id": requestId, "CF-Connecting-IP": IP, ...(session ? { "X-Admin-Session": session } : {}) });
+let clock: ReturnType<typeof fakeClock>;
+beforeEach(() => {
+  clock = fakeClock();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/**
+ * A client whose requests carry a known request id and user agent, as a real caller's would. Each one
+ * is made a second after the last (fake clock), so events never share a millisecond and newest-first is one order.
+ */
+const traced = (requestId: string, session?: string) => {
+  clock.tick();
+  return apiClient({ "User-Agent": AGENT, "X-Request-Id": requestId, "CF-Connecting-IP": IP, ...(session ? { "X-Admin-Session": session } : {}) });
+};
 const rid = () => uniqueId("req").replace(/[^\w-]/g, "-");
 
 async function logs(query: Record<string, string | number | undefined>): Promise<{ data: Event[]; nextCursor: string | null }> {
@@ -94,6 +108,7 @@ describe("GET /api/admin/logs", () => {
   it("filters by exact type, prefix, actor, outcome, project and a [from, to) time window", async () => {
     const projectId = await createProject();
     const user = await registerUser(projectId);
+    clock.tick();
     await api.POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email: user.email, password: "wrong password" } });
     await createUser(projectId);
     const all = (await logs({ projectId })).data;

@@ -1,10 +1,11 @@
 import { env } from "cloudflare:test";
 import type { components } from "../../generated/api";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { listUsersQuery } from "../../src/db/users.repo";
 import { encodeCursor } from "../../src/lib/cursor";
 import { adminClient, adminWithRole, ownerToken } from "../helpers/admin";
 import { api } from "../helpers/client";
+import { fakeClock } from "../helpers/clock";
 import { PASSWORD, bearer, createProject, registerUser, uniqueId } from "../helpers/fixtures";
 
 type Client = ReturnType<typeof adminClient>;
@@ -18,6 +19,10 @@ beforeAll(async () => {
   owner = adminClient(await ownerToken());
   viewer = adminClient((await adminWithRole("viewer")).token);
   projectId = await createProject();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 const email = () => `${uniqueId("pu")}@example.com`;
@@ -106,9 +111,12 @@ describe("GET /api/admin/projects/:projectId/users", () => {
 
   it("pages newest first, and inserts between pages neither skip nor repeat a user", async () => {
     const p = await createProject();
+    // A second between creations: users made in one millisecond would be ordered by their random ids.
+    const clock = fakeClock();
+    const later = () => (clock.tick(), createUser({}, p));
     const original: string[] = [];
-    for (let i = 0; i < 11; i++) original.push((await createUser({}, p)).id);
-    const seen = await walk(p, 4, () => createUser({}, p));
+    for (let i = 0; i < 11; i++) original.push((await later()).id);
+    const seen = await walk(p, 4, later);
     expect(seen).toEqual([...original].reverse());
     expect(new Set(seen).size).toBe(seen.length);
   });

@@ -5,12 +5,21 @@
 import { env } from "cloudflare:test";
 import { it } from "@fast-check/vitest";
 import { beforeAll, describe, expect } from "vitest";
+import spec from "../../openapi/openapi.json";
 import { fuzzCases } from "./cases";
 import { type SharedFixtures, contextFor, sharedFixtures } from "./context";
 import { preview } from "./json";
 import { type FuzzContext, buildRequest, describeRequest } from "./request";
 import { send } from "./send";
 import { operations } from "./spec";
+
+/**
+ * Operations in openapi/openapi.json, pinned: a spec that silently loses routes (or a reader that
+ * skips some) must fail here, not fuzz less. Update this number when routes are added or removed.
+ */
+const EXPECTED_OPERATIONS = 49;
+// Every method OpenAPI allows, so an operation under a method spec.ts does not read still counts.
+const ALL_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /** Cases per operation: small enough for CI, raised by FUZZ_RUNS for a deeper run. */
 const RUNS = Number(env.FUZZ_RUNS) || 40;
@@ -24,8 +33,10 @@ beforeAll(async () => {
 });
 
 describe("spec-driven fuzzing of openapi/openapi.json", () => {
-  it("finds the operations to fuzz in the spec", () => {
-    expect(operations.length).toBeGreaterThan(0);
+  it(`fuzzes every operation of the spec: all ${EXPECTED_OPERATIONS} of them`, () => {
+    const inSpec = Object.values(spec.paths as Record<string, Record<string, unknown>>).flatMap((item) => ALL_METHODS.filter((m) => item[m])).length;
+    expect(inSpec, "operations in openapi/openapi.json: a route was added or removed, update EXPECTED_OPERATIONS").toBe(EXPECTED_OPERATIONS);
+    expect(operations, "operations test/fuzz/spec.ts found to fuzz").toHaveLength(EXPECTED_OPERATIONS);
   });
 
   for (const op of operations) {

@@ -1,7 +1,8 @@
 // The generated client as an app would use it, wired to the Worker under test; every
 // response it receives is checked against the contract.
-import { SELF } from "cloudflare:test";
+import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { createClient } from "../../generated/client.js";
+import worker from "../../src/index";
 import { assertContract } from "./contract";
 
 export const BASE_URL = "http://auth.test";
@@ -19,6 +20,27 @@ export function apiClient(headers: Record<string, string> = {}) {
 }
 
 export const api = apiClient();
+
+/**
+ * A client that calls the Worker's fetch handler in the test's own context, so a test can await
+ * the work a request left to waitUntil (`settled()`) instead of polling for its effects.
+ * Responses are checked against the contract as `call` does.
+ */
+export function waitingClient(headers: Record<string, string> = {}) {
+  const pending: ExecutionContext[] = [];
+  const client = createClient({
+    baseUrl: BASE_URL,
+    headers,
+    fetch: async (request: Request) => {
+      const ctx = createExecutionContext();
+      pending.push(ctx);
+      const response = await worker.fetch(request, env, ctx);
+      await assertContract(request.method, request.url, response);
+      return response;
+    },
+  });
+  return { client, settled: () => Promise.all(pending.splice(0).map((ctx) => waitOnExecutionContext(ctx))) };
+}
 
 /** The body of an envelope response, typed loosely for assertions. */
 export async function json(response: Response): Promise<any> {

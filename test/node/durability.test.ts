@@ -2,6 +2,7 @@
 // before `wrangler dev` stops is there, unchanged and usable, after it starts again.
 import { afterAll, describe, expect, it } from "vitest";
 import { startWranglerDev } from "../../scripts/lib/wrangler-dev.mjs";
+import { assertContract } from "../helpers/contract";
 
 const PORT = 8799;
 const PERSIST = ".wrangler/durability-test-state";
@@ -12,8 +13,16 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** fetch against wrangler dev; like every response the workerd suite sees, the answer must match the contract. */
+async function call(path: string, init: RequestInit = {}): Promise<Response> {
+  const url = `${server!.url}${path}`;
+  const response = await fetch(url, init);
+  await assertContract(init.method ?? "GET", url, response);
+  return response;
+}
+
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${server!.url}${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const res = await call(path, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -38,7 +47,7 @@ describe("durability of the local D1", () => {
     server = restarted;
 
     for (const user of users) {
-      const me = await fetch(`${restarted.url}/api/auth/${projectId}/me`, { headers: { Authorization: `Bearer ${user.accessToken}` } });
+      const me = await call(`/api/auth/${projectId}/me`, { headers: { Authorization: `Bearer ${user.accessToken}` } });
       expect(me.status).toBe(200);
       expect(((await me.json()) as any).data).toMatchObject({ id: user.id, email: user.email });
       const refreshed = await post(`/api/auth/${projectId}/refresh`, { refreshToken: user.refreshToken });
