@@ -102,7 +102,7 @@ async function main() {
   const machine = machineInfo();
   log(`settings ${JSON.stringify(settings)}; ${machine.cpus} CPUs, load ${machine.loadAverage.join(" ")}`);
 
-  const seededHash = hashPassword(USER_PASSWORD, vars.PASSWORD_PEPPER);
+  const seededHash = await hashPassword(USER_PASSWORD, vars.PASSWORD_PEPPER);
   const { server, client } = await prepare({ projectId, vars, adminEmail, adminPassword, seededHash });
   const baseUrl = client.baseUrl;
   log(`server ${baseUrl}, project ${projectId}`);
