@@ -3,17 +3,18 @@
 // Env: BENCH_DURATION (s, 5), BENCH_CONNECTIONS (10), BENCH_WARMUP (s, 3); for the scrypt-bound
 // register, login and raw hash (measured alike): BENCH_SLOW_DURATION (s, 2 × BENCH_DURATION) and
 // BENCH_SLOW_CONNECTIONS (4; see isDevProxyDrop); BENCH_SEED_USERS (10000), BENCH_REFRESH_SESSIONS (auto);
+// BENCH_MAX_DRIFT (0.15: past this change of a baseline between first and last run, its ratios are flagged);
 // BENCH_URL (+ BENCH_ADMIN_EMAIL, BENCH_ADMIN_PASSWORD) to measure a server that is already running.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROOT, generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
 import { ApiClient, pool } from "./bench/api.mjs";
 import { measure, stopAllLoad } from "./bench/load.mjs";
-import { hashPassword } from "./bench/password-hash.mjs";
+import { CURRENT_PARAMS, hashPassword } from "./bench/password-hash.mjs";
 import { RefreshPool, USES_PER_SESSION } from "./bench/refresh-pool.mjs";
-import { MAX_BAD_FRACTION, brokenRows, machineInfo, printTable, withRatios } from "./bench/report.mjs";
+import { MAX_BAD_FRACTION, MAX_DRIFT, brokenRows, drift, machineInfo, printDrift, printTable, withRatios } from "./bench/report.mjs";
 import { seedUsers } from "./bench/seed.mjs";
-import { startHashWorker } from "./bench/servers.mjs";
+import { hashWorkerConfig, startHashWorker } from "./bench/servers.mjs";
 
 const STATE_DIR = ".wrangler/bench-state";
 const OUTPUT = join(ROOT, ".artifacts/bench.json");
@@ -36,6 +37,7 @@ const settings = {
   slowConnections: Math.max(1, Math.round(positive("BENCH_SLOW_CONNECTIONS", 4))),
   seedUsers: Math.round(positive("BENCH_SEED_USERS", 10_000)),
   refreshSessions: process.env.BENCH_REFRESH_SESSIONS ? Math.round(positive("BENCH_REFRESH_SESSIONS", 0)) : null,
+  maxDrift: positive("BENCH_MAX_DRIFT", MAX_DRIFT),
 };
 const external = process.env.BENCH_URL?.replace(/\/+$/, "") || null;
 
@@ -92,6 +94,20 @@ async function prepare({ projectId, vars, adminEmail, adminPassword, seededHash 
   return { server, client };
 }
 
+/** The raw hash rate in its own workerd, with nothing else running (the API server would share the CPUs). */
+async function measureRawHash(key, { seededHash, pepper, loginBody, run }) {
+  log(`starting the hash worker (scripts/bench/hash-worker.ts) for ${key}`);
+  const hashWorker = await startHashWorker({ vars: { BENCH_HASH: seededHash, PASSWORD_PEPPER: pepper } });
+  running.add(hashWorker);
+  try {
+    const hashSpec = { method: "POST", path: "/", slow: true, headers: { "Content-Type": "application/json" }, body: loginBody };
+    const opts = { baseUrl: hashWorker.url, probeUrl: hashWorker.url, connections: settings.slowConnections, warmup: settings.warmup, duration: settings.slowDuration };
+    return await run(key, hashSpec, opts);
+  } finally {
+    await stopServer(hashWorker);
+  }
+}
+
 async function main() {
   const runId = Date.now().toString(36);
   const projectId = `bench_${runId}`;
@@ -101,8 +117,25 @@ async function main() {
   if (external && (!adminEmail || !adminPassword)) throw new Error("BENCH_URL needs BENCH_ADMIN_EMAIL and BENCH_ADMIN_PASSWORD (an admin or owner of that server)");
   const machine = machineInfo();
   log(`settings ${JSON.stringify(settings)}; ${machine.cpus} CPUs, load ${machine.loadAverage.join(" ")}`);
+  const { compatibility_date, compatibility_flags } = await hashWorkerConfig();
+  const parameters = { scrypt: CURRENT_PARAMS, peppered: true, compatibility_date, compatibility_flags, from: "src/crypto/password.ts (hashPassword, verifyPassword), wrangler.toml" };
+  log(`scrypt ln=${CURRENT_PARAMS.ln} r=${CURRENT_PARAMS.r} p=${CURRENT_PARAMS.p} peppered like the bench's server (src/crypto/password.ts); workerd ${compatibility_date} [${compatibility_flags.join(", ")}] (wrangler.toml)`);
 
-  const seededHash = hashPassword(USER_PASSWORD, vars.PASSWORD_PEPPER);
+  const seededHash = await hashPassword(USER_PASSWORD, vars.PASSWORD_PEPPER);
+  const email = `login-${runId}@bench.example`;
+  const loginBody = JSON.stringify({ email, password: USER_PASSWORD });
+  const results = {};
+  const run = async (key, spec, opts) => {
+    log(`measuring ${key} …`);
+    const r = await measure(spec, opts);
+    log(`  ${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, ${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors`);
+    return r;
+  };
+  const rawHash = { seededHash, pepper: vars.PASSWORD_PEPPER, loginBody, run };
+
+  // The raw hash rate first and again last: its drift says whether the machine's load held still.
+  results.hashBefore = await measureRawHash("hashBefore", rawHash);
+
   const { server, client } = await prepare({ projectId, vars, adminEmail, adminPassword, seededHash });
   const baseUrl = client.baseUrl;
   log(`server ${baseUrl}, project ${projectId}`);
@@ -110,21 +143,13 @@ async function main() {
   const seen = await client.countUsers(projectId);
   if (seen !== settings.seedUsers) throw new Error(`the server sees ${seen} users in ${projectId}, expected the ${settings.seedUsers} seeded`);
   if (!external && settings.seedUsers > 0) await client.login(projectId, "seed-000000@bench.example", USER_PASSWORD); // the seeded hash works
-  const email = `login-${runId}@bench.example`;
   await client.register(projectId, { email, password: USER_PASSWORD, displayName: "Bench Login User" });
 
-  const results = {};
   const common = { baseUrl, probeUrl: `${baseUrl}/health`, connections: settings.connections, warmup: settings.warmup };
   const fast = { ...common, duration: settings.duration };
   const slow = { ...common, duration: settings.slowDuration, connections: settings.slowConnections };
   const auth = `/api/auth/${projectId}`;
   const admin = { "X-Admin-Session": client.adminSession };
-  const run = async (key, spec, opts) => {
-    log(`measuring ${key} …`);
-    const r = await measure(spec, opts);
-    log(`  ${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, ${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors`);
-    return r;
-  };
   const health = { path: "/health" };
   // The load of a shared machine drifts within minutes, so every endpoint compared with /health
   // gets its own /health measurement right before it; `baseline` in the JSON.
@@ -180,28 +205,27 @@ async function main() {
     },
     slow,
   );
-  const loginBody = JSON.stringify({ email, password: USER_PASSWORD });
   results.login = await run("login", { method: "POST", path: `${auth}/login`, slow: true, headers: { "Content-Type": "application/json" }, body: loginBody }, slow);
   if (server) await stopServer(server);
 
-  // The raw hash rate, in its own workerd (the API server is stopped: the two would share the CPUs).
-  log("starting the hash worker (scripts/bench/hash-worker.ts)");
-  const hashWorker = await startHashWorker({ vars: { BENCH_HASH: seededHash, PASSWORD_PEPPER: vars.PASSWORD_PEPPER } });
-  running.add(hashWorker);
-  const hashSpec = { method: "POST", path: "/", slow: true, headers: { "Content-Type": "application/json" }, body: loginBody };
-  results.hash = await run("hash", hashSpec, { ...slow, baseUrl: hashWorker.url, probeUrl: hashWorker.url });
-  await stopServer(hashWorker);
+  // The raw hash rate again, right after login and register (their baseline), with the API server stopped.
+  results.hash = await measureRawHash("hash", rawHash);
 
   // Report.
   const rows = withRatios(results);
   console.log("");
   printTable(rows);
+  const drifts = drift(results, settings.maxDrift);
+  console.log("");
+  printDrift(drifts);
   const broken = brokenRows(rows);
   const report = {
     settings: { ...settings, external: Boolean(external), stateDir: external ? null : STATE_DIR },
     machine: { ...machine, loadAverageAtEnd: machineInfo().loadAverage },
     projectId,
     seededUsers: seen,
+    parameters,
+    drift: drifts,
     results: rows,
     failed: broken.map((r) => r.key),
   };

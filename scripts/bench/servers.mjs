@@ -7,8 +7,30 @@ import { ROOT, WRANGLER, freePort, wranglerEnv } from "../lib/wrangler-dev.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The repo's wrangler.toml as wrangler itself reads it (defaults and validation included). */
+async function readApiConfig() {
+  const { unstable_readConfig } = await import("wrangler"); // loaded on demand: wrangler's bundle is large
+  return unstable_readConfig({ config: join(ROOT, "wrangler.toml") }, { hideWarnings: true });
+}
+
 /**
- * Starts scripts/bench/hash-worker.ts under `wrangler dev` with the API's compatibility settings.
+ * The hash worker's config: scripts/bench/hash-worker.ts on the API's compatibility date and flags,
+ * taken from wrangler.toml rather than copied, so the raw hash rate is measured on the same runtime.
+ * Only those are carried over: the API's bindings (D1, Durable Objects, assets) the hash worker has not.
+ */
+export async function hashWorkerConfig() {
+  const api = await readApiConfig();
+  if (!api.compatibility_date) throw new Error("wrangler.toml has no compatibility_date: the hash worker cannot match the API's runtime");
+  return {
+    name: "edge-auth-bench-hash",
+    main: join(ROOT, "scripts/bench/hash-worker.ts"),
+    compatibility_date: api.compatibility_date,
+    compatibility_flags: [...(api.compatibility_flags ?? [])],
+  };
+}
+
+/**
+ * Starts scripts/bench/hash-worker.ts under `wrangler dev` (see hashWorkerConfig).
  * Its config is generated under .wrangler/ so wrangler does not pick up the repo's wrangler.toml
  * (whose Durable Object and assets bindings the hash worker does not have).
  */
@@ -16,15 +38,7 @@ export async function startHashWorker({ vars, timeoutMs = 90_000 }) {
   const dir = join(ROOT, ".wrangler/bench-hash-worker");
   mkdirSync(dir, { recursive: true });
   const config = join(dir, "wrangler.json");
-  writeFileSync(
-    config,
-    JSON.stringify({
-      name: "edge-auth-bench-hash",
-      main: join(ROOT, "scripts/bench/hash-worker.ts"),
-      compatibility_date: "2026-04-20",
-      compatibility_flags: ["nodejs_compat"],
-    }),
-  );
+  writeFileSync(config, JSON.stringify(await hashWorkerConfig()));
   const port = await freePort();
   const args = ["dev", "--config", config, "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false", "--persist-to", join(dir, "state")];
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);

@@ -7,16 +7,18 @@
 //   - every user whose registration answered 201 is listed by GET /api/admin/projects/{id}/users
 //     (all pages, by cursor), and no id is listed twice;
 //   - no app 5xx (any 5xx that is not wrangler's dev-proxy drop, see isDevProxyDrop);
+//   - wrangler's dev proxy dropped at most MAX_PROXY_DROP_SHARE of the soak's requests;
 //   - every journey step answered as expected (status, same user), and each virtual user's last
 //     tokens behave: a session still open at the deadline refreshes once more (200) and is logged
 //     out, then the last refresh token → 401 INVALID_TOKEN and the last access token on /me → 401.
 // Exits 1 on any failure. Results: .artifacts/soak.json.
-// Env: SOAK_SECONDS (60), SOAK_USERS (6), SOAK_REFRESHES (3 per session), SOAK_PROXY_RETRIES (3).
+// Env: SOAK_SECONDS (60), SOAK_USERS (6), SOAK_REFRESHES (3 per session), SOAK_PROXY_RETRIES (3),
+// SOAK_MAX_PROXY_DROP_SHARE (0.05).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROOT, generateDevVars, startWranglerDev } from "../lib/wrangler-dev.mjs";
 import { ApiClient, isDevProxyDrop } from "./api.mjs";
-import { machineInfo } from "./report.mjs";
+import { MAX_PROXY_DROP_SHARE, machineInfo, proxyDrops } from "./report.mjs";
 
 const STATE_DIR = ".wrangler/soak-state";
 const OUTPUT = join(ROOT, ".artifacts/soak.json");
@@ -40,6 +42,7 @@ const settings = {
   users: number("SOAK_USERS", 6, { min: 1, integer: true }),
   refreshesPerSession: number("SOAK_REFRESHES", 3, { min: 1, integer: true }),
   proxyRetries: number("SOAK_PROXY_RETRIES", 3, { min: 0, integer: true }),
+  maxProxyDropShare: number("SOAK_MAX_PROXY_DROP_SHARE", MAX_PROXY_DROP_SHARE, { min: 0 }),
 };
 
 const log = (...args) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}]`, ...args);
@@ -404,6 +407,7 @@ async function verifyLastTokens({ states, send, auth, failures }) {
 // Report.
 
 const fixed = (n, digits = 0) => (n === null || n === undefined ? "-" : n.toFixed(digits));
+const percent = (share) => `${(share * 100).toFixed(1)}%`;
 
 function printTable(rows, overall) {
   const header = ["endpoint", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "statuses", "proxy drops"];
@@ -512,6 +516,8 @@ async function main() {
   if (other5xx) problems.push(`${other5xx} 5xx answer(s) neither in the envelope nor a dev-proxy drop: ${[...recorder.other5xx, ...verifyRecorder.other5xx].slice(0, 3).map((s) => `${s.endpoint} ${s.status} ${s.body}`).join(" | ")}`);
   if (failures.count) problems.push(`${failures.count} failed expectation(s): ${JSON.stringify(failures.byStep)}`);
   if (created.length === 0) problems.push("no registration answered 201");
+  const drops = proxyDrops(soak.overall, settings.maxProxyDropShare);
+  if (drops.overLimit) problems.push(`wrangler's dev proxy dropped ${percent(drops.share)} of the requests (${drops.drops} of ${drops.requests}), over the ${percent(drops.limit)} limit (SOAK_MAX_PROXY_DROP_SHARE): the figures describe wrangler dev's queueing, not the app; run fewer SOAK_USERS or on a quieter machine`);
 
   // Summary.
   console.log("");
@@ -521,7 +527,7 @@ async function main() {
   console.log(`duration        ${elapsedSeconds.toFixed(1)} s (deadline ${settings.seconds} s, then in-flight requests finished); ${settings.users} virtual users + 1 admin loop`);
   console.log(`requests        ${o.requests} (${o.requestsPerSecond.toFixed(1)} req/s); latency p50 ${fixed(o.latencyMs.p50)} ms, p99 ${fixed(o.latencyMs.p99)} ms, max ${fixed(o.latencyMs.max)} ms (answers of the app; proxy drops apart)`);
   console.log(`journeys        ${states.reduce((n, s) => n + s.completedJourneys, 0)} completed of ${states.reduce((n, s) => n + s.journeys, 0)} started; admin rounds ${adminRounds}`);
-  console.log(`proxy drops     ${o.proxyDrops} (wrangler dev's own 503 "Your worker restarted mid-request"; sent again, not app errors)`);
+  console.log(`proxy drops     ${drops.drops} of ${drops.requests} requests = ${percent(drops.share)} (limit ${percent(drops.limit)}, SOAK_MAX_PROXY_DROP_SHARE: ${drops.overLimit ? "OVER" : "ok"}); wrangler dev's own 503 "Your worker restarted mid-request", sent again, not app errors`);
   console.log(`transport errs  ${o.transportErrors}`);
   console.log(`app 5xx         ${o.app5xx}${o.other5xx ? `; other 5xx ${o.other5xx}` : ""}`);
   console.log(`registrations   ${JSON.stringify(registrationStatuses)}; ${registrations.filter((r) => r.afterProxyDrop).length} landed although their answer was dropped`);
@@ -539,6 +545,7 @@ async function main() {
     projectId,
     durationSeconds: elapsedSeconds,
     overall: o,
+    proxyDrops: drops,
     endpoints: soak.rows,
     journeys: { started: states.reduce((n, s) => n + s.journeys, 0), completed: states.reduce((n, s) => n + s.completedJourneys, 0), perUser: states.map((s) => ({ vu: s.vu, started: s.journeys, completed: s.completedJourneys })) },
     adminRounds,
@@ -558,7 +565,7 @@ async function main() {
     for (const p of problems) console.error(`FAILED ${p}`);
     process.exitCode = 1;
   } else {
-    console.log("PASSED: every 201 registration is listed, no app 5xx, every expectation held.");
+    console.log(`PASSED: every 201 registration is listed, no app 5xx, every expectation held, proxy drops within ${percent(settings.maxProxyDropShare)}.`);
   }
   console.log(`Results: ${relative(process.cwd(), OUTPUT) || OUTPUT}`);
 }
