@@ -839,7 +839,7 @@ export interface paths {
          *     - `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`.
          *     - `{{email}}`: The recipient's email address.
          *     - `{{projectName}}`: The project's name.
-         *     - `{{displayName}}`: The user's display name, or their email address when they have none.
+         *     - `{{displayName}}`: The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address.
          *     - `{{expiresIn}}`: How long the link works, e.g. `24 hours`.
          *
          *     400 `VALIDATION_ERROR` for a malformed project id; 404 `NOT_FOUND` when the project does not exist.
@@ -870,7 +870,7 @@ export interface paths {
          *     - `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`.
          *     - `{{email}}`: The recipient's email address.
          *     - `{{projectName}}`: The project's name.
-         *     - `{{displayName}}`: The user's display name, or their email address when they have none.
+         *     - `{{displayName}}`: The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address.
          *     - `{{expiresIn}}`: How long the link works, e.g. `24 hours`.
          *
          *     Values are HTML-escaped in `html`. 400 `VALIDATION_ERROR` naming the field when `text` or `html` lacks `{{link}}`, the subject contains it or spans lines, or a placeholder is unknown. 404 `NOT_FOUND` when the project does not exist.
@@ -1791,7 +1791,7 @@ export interface components {
             updatedAt: string | null;
         };
         /**
-         * @description Placeholders: `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`. `{{email}}`: The recipient's email address. `{{projectName}}`: The project's name. `{{displayName}}`: The user's display name, or their email address when they have none. `{{expiresIn}}`: How long the link works, e.g. `24 hours`.
+         * @description Placeholders: `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`. `{{email}}`: The recipient's email address. `{{projectName}}`: The project's name. `{{displayName}}`: The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address. `{{expiresIn}}`: How long the link works, e.g. `24 hours`.
          * @example {
          *       "subject": "Welcome to {{projectName}}: confirm your email",
          *       "text": "Hi {{displayName}},\n\nConfirm {{email}} within {{expiresIn}}:\n\n{{link}}",

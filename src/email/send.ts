@@ -8,6 +8,7 @@ import { insertOutbox, recordDelivery } from "../db/outbox.repo";
 import { iso } from "../lib/clock";
 import { auditEntry } from "../lib/request-meta";
 import type { AppEnv } from "../lib/types";
+import { greetingName, type Addressee } from "./display-name";
 import { emailProvider, type Delivery, type EmailProvider } from "./provider";
 import { DEFAULT_TEMPLATES, renderTemplate, type TemplateVars } from "./templates";
 
@@ -17,10 +18,8 @@ export async function effectiveTemplate(db: D1Database, projectId: string, templ
   return row ? { subject: row.subject, text: row.text_body, html: row.html_body } : DEFAULT_TEMPLATES[template];
 }
 
-export interface Recipient {
+export interface Recipient extends Addressee {
   id: string;
-  email: string;
-  display_name: string | null;
 }
 
 export interface EmailJob {
@@ -49,7 +48,7 @@ export async function sendEmail(c: Context<AppEnv>, job: EmailJob): Promise<Sent
     link: job.link,
     email: job.to.email,
     projectName: project.name,
-    displayName: job.to.display_name ?? job.to.email,
+    displayName: greetingName(job.to),
     expiresIn: job.expiresIn,
   };
   const message = renderTemplate(job.content, vars);
