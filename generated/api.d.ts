@@ -199,7 +199,7 @@ export interface paths {
          *
          *     The email's link is the redirect URL with `token` and `type` added to its query (`?token=…&type=verify_email` or `type=reset_password`): your app reads them there and calls the matching confirm endpoint. The redirect URL is `redirectUrl` when given — it must equal an entry of the project's `redirectUrls` exactly, else 400 `VALIDATION_ERROR` naming `redirectUrl` — or else the first entry.
          *
-         *     Answers 200 `{sent: true}`; 200 `{sent: false}` when the email is already verified (nothing is sent). 400 `VALIDATION_ERROR` when the project has no redirect URL configured: an admin must add one (`redirectUrls`) first. 502 `UPSTREAM_ERROR` when the email provider refused or could not be reached after retries (recorded in the outbox); try again later.
+         *     Answers 200 `{sent: true}`; 200 `{sent: false}` when the email is already verified (nothing is sent). 400 `VALIDATION_ERROR` when the project has no redirect URL configured: an admin must add one (`redirectUrls`) first. 502 `UPSTREAM_ERROR` when the email provider refused or could not be reached after retries (recorded in the outbox); try again later. Also 502 when the deployment runs the development provider (`EMAIL_PROVIDER=dev`) in production: over https on a public host, or for a project marked `production`.
          *
          *     Sending is rate limited per account (rule `email.account`, default 5 an hour) and per client IP (`email.ip`, default 30 an hour): 429 `RATE_LIMITED` with `Retry-After`.
          */

@@ -6,6 +6,7 @@ import { insertAudit } from "../db/audit.repo";
 import { getEmailTemplate, type TemplateContent, type TemplateName } from "../db/email-templates.repo";
 import { insertOutbox, recordDelivery } from "../db/outbox.repo";
 import { iso } from "../lib/clock";
+import { inProduction } from "../lib/deployment";
 import { auditEntry } from "../lib/request-meta";
 import type { AppEnv } from "../lib/types";
 import { greetingName, type Addressee } from "./display-name";
@@ -43,7 +44,7 @@ export interface Sent {
 export async function sendEmail(c: Context<AppEnv>, job: EmailJob): Promise<Sent> {
   const db = c.env.DB;
   const project = c.get("project");
-  const provider = emailProvider(c.env);
+  const provider = emailProvider(c.env, inProduction(c, project));
   const vars: TemplateVars = {
     link: job.link,
     email: job.to.email,
@@ -94,7 +95,7 @@ async function deliver(
 /** The outbox row of an email that could not be composed (e.g. no redirect URL configured), to batch with the audit entry. */
 export function unsentEmail(c: Context<AppEnv>, template: TemplateName, to: Recipient, reason: string): D1PreparedStatement {
   const project = c.get("project");
-  const provider = emailProvider(c.env);
+  const provider = emailProvider(c.env, inProduction(c, project));
   return insertOutbox(c.env.DB, {
     id: randomId("msg"),
     projectId: project.id,
