@@ -199,7 +199,7 @@ export interface paths {
          *
          *     The email's link is the redirect URL with `token` and `type` added to its query (`?token=…&type=verify_email` or `type=reset_password`): your app reads them there and calls the matching confirm endpoint. The redirect URL is `redirectUrl` when given — it must equal an entry of the project's `redirectUrls` exactly, else 400 `VALIDATION_ERROR` naming `redirectUrl` — or else the first entry.
          *
-         *     Answers 200 `{sent: true}`; 200 `{sent: false}` when the email is already verified (nothing is sent). 400 `VALIDATION_ERROR` when the project has no redirect URL configured: an admin must add one (`redirectUrls`) first. 502 `UPSTREAM_ERROR` when the email provider refused or could not be reached after retries (recorded in the outbox); try again later.
+         *     Answers 200 `{sent: true}`; 200 `{sent: false}` when the email is already verified (nothing is sent). 400 `VALIDATION_ERROR` when the project has no redirect URL configured: an admin must add one (`redirectUrls`) first. 502 `UPSTREAM_ERROR` when the email provider refused or could not be reached after retries (recorded in the outbox); try again later. Also 502 when the deployment runs the development provider (`EMAIL_PROVIDER=dev`) in production: over https on a public host, or for a project marked `production`.
          *
          *     Sending is rate limited per account (rule `email.account`, default 5 an hour) and per client IP (`email.ip`, default 30 an hour): 429 `RATE_LIMITED` with `Retry-After`.
          */
@@ -780,7 +780,7 @@ export interface paths {
          * Create or replace a sign-in provider
          * @description Configures sign-in through a provider under the slug `{provider}` (201 when new, 200 when replaced). Register `callbackUrl` from the response as the client's redirect URI at the provider.
          *
-         *     * `oidc`: give the `issuer`. Its discovery document (`{issuer}/.well-known/openid-configuration`) is fetched **now** and its endpoints stored: 502 `UPSTREAM_ERROR` when it cannot be fetched, 400 `VALIDATION_ERROR` when it names another issuer, lacks endpoints or does not support PKCE S256. PUT again to pick up changed endpoints; signing keys are fetched from its JWKS at sign-in and follow rotation by themselves.
+         *     * `oidc`: give the `issuer`. Its discovery document (`{issuer}/.well-known/openid-configuration`) is fetched **now** and its endpoints stored: 502 `UPSTREAM_ERROR` when it cannot be fetched, 400 `VALIDATION_ERROR` naming `issuer` when it names another issuer, lacks endpoints or does not support PKCE S256, or when the issuer or any endpoint is not https on a public host name (IP addresses in any spelling, `localhost`, single-label, `.local` and `.internal` names are refused; http to a loopback host is allowed only while the Worker itself is served from loopback, i.e. `wrangler dev`). Error messages name the check that failed, never what the provider answered. PUT again to pick up changed endpoints; signing keys are fetched from its JWKS at sign-in and follow rotation by themselves.
          *     * `google`, `github`: presets with fixed endpoints; a client secret is required.
          *
          *     `clientSecret` is encrypted at rest and never returned; omit it to keep the stored one.
@@ -839,7 +839,7 @@ export interface paths {
          *     - `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`.
          *     - `{{email}}`: The recipient's email address.
          *     - `{{projectName}}`: The project's name.
-         *     - `{{displayName}}`: The user's display name, or their email address when they have none.
+         *     - `{{displayName}}`: The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address.
          *     - `{{expiresIn}}`: How long the link works, e.g. `24 hours`.
          *
          *     400 `VALIDATION_ERROR` for a malformed project id; 404 `NOT_FOUND` when the project does not exist.
@@ -870,7 +870,7 @@ export interface paths {
          *     - `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`.
          *     - `{{email}}`: The recipient's email address.
          *     - `{{projectName}}`: The project's name.
-         *     - `{{displayName}}`: The user's display name, or their email address when they have none.
+         *     - `{{displayName}}`: The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address.
          *     - `{{expiresIn}}`: How long the link works, e.g. `24 hours`.
          *
          *     Values are HTML-escaped in `html`. 400 `VALIDATION_ERROR` naming the field when `text` or `html` lacks `{{link}}`, the subject contains it or spans lines, or a placeholder is unknown. 404 `NOT_FOUND` when the project does not exist.
@@ -1712,7 +1712,7 @@ export interface components {
             /** @description Stored encrypted, never returned. Omit to keep the stored one. Required for `google` and `github`; an `oidc` client without one is a public client (PKCE only). */
             clientSecret?: string;
             /**
-             * @description Required for `oidc`, not allowed for presets. Exactly the issuer the provider's discovery document names.
+             * @description Required for `oidc`, not allowed for presets. Exactly the issuer the provider's discovery document names; https on a public host name (http://localhost or 127.0.0.1 only in local development).
              * @example https://login.example.com
              */
             issuer?: string;
@@ -1809,7 +1809,7 @@ export interface components {
             updatedAt: string | null;
         };
         /**
-         * @description Placeholders: `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`. `{{email}}`: The recipient's email address. `{{projectName}}`: The project's name. `{{displayName}}`: The user's display name, or their email address when they have none. `{{expiresIn}}`: How long the link works, e.g. `24 hours`.
+         * @description Placeholders: `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`. `{{email}}`: The recipient's email address. `{{projectName}}`: The project's name. `{{displayName}}`: The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address. `{{expiresIn}}`: How long the link works, e.g. `24 hours`.
          * @example {
          *       "subject": "Welcome to {{projectName}}: confirm your email",
          *       "text": "Hi {{displayName}},\n\nConfirm {{email}} within {{expiresIn}}:\n\n{{link}}",

@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { startWarnings } from "./lib/dev-warnings.mjs";
 import { ROOT, WRANGLER, ensureDocsAssets, generateDevVars, migrateLocalD1, wranglerEnv } from "./lib/wrangler-dev.mjs";
 
 const DEV_VARS = join(ROOT, ".dev.vars");
@@ -51,6 +52,7 @@ function banner(vars) {
     `  OpenAPI spec: ${url}/openapi.json`,
     `  Admin login:  ${vars.ADMIN_EMAIL} / ${vars.ADMIN_PASSWORD}`,
     `                (ADMIN_EMAIL and ADMIN_PASSWORD in ${DEV_VARS}; the first owner is created from them while the admins table is empty)`,
+    ...warnings.map((warning) => `  WARNING: ${warning}`),
     "  Stop with Ctrl-C.",
     "",
   ].join("\n");
@@ -71,6 +73,8 @@ async function announceWhenReady(vars, child) {
 }
 
 const vars = ensureDevVars();
+const warnings = startWarnings({ wranglerToml: readFileSync(join(ROOT, "wrangler.toml"), "utf8"), devVars: parseDevVars(readFileSync(DEV_VARS, "utf8")) });
+for (const warning of warnings) console.warn(`npm start: WARNING: ${warning}`);
 ensureDocsAssets();
 
 console.log("Applying D1 migrations to the local database (.wrangler/state)...");

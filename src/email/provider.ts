@@ -35,9 +35,24 @@ const misconfigured = (name: string): EmailProvider => ({
   send: async () => ({ ok: false, attempts: 0, error: `EMAIL_PROVIDER '${name.slice(0, 32)}' is not one of: ${EMAIL_PROVIDERS.join(", ")}` }),
 });
 
-export function emailProvider(env: Bindings): EmailProvider {
+/**
+ * The development provider in production would leave every live link readable in the outbox and
+ * deliver nothing: each send fails instead (recorded in the outbox without a body, and audited).
+ */
+const devRefused: EmailProvider = {
+  name: "dev",
+  keepsMessages: false,
+  send: async () => ({
+    ok: false,
+    attempts: 0,
+    error: "EMAIL_PROVIDER=dev is refused in production (a request over https to a public host, or a project marked production): set EMAIL_PROVIDER=resend",
+  }),
+};
+
+/** The deployment's provider; `production` (see lib/deployment.ts) refuses the development one. */
+export function emailProvider(env: Bindings, production: boolean): EmailProvider {
   const name = env.EMAIL_PROVIDER || "dev";
-  if (name === "dev") return devProvider;
+  if (name === "dev") return production ? devRefused : devProvider;
   if (name === "resend") return resendProvider({ apiKey: env.RESEND_API_KEY, from: env.EMAIL_FROM });
   return misconfigured(name);
 }

@@ -6,8 +6,10 @@ import { insertAudit } from "../db/audit.repo";
 import { getEmailTemplate, type TemplateContent, type TemplateName } from "../db/email-templates.repo";
 import { insertOutbox, recordDelivery } from "../db/outbox.repo";
 import { iso } from "../lib/clock";
+import { inProduction } from "../lib/deployment";
 import { auditEntry } from "../lib/request-meta";
 import type { AppEnv } from "../lib/types";
+import { greetingName, type Addressee } from "./display-name";
 import { emailProvider, type Delivery, type EmailProvider } from "./provider";
 import { DEFAULT_TEMPLATES, renderTemplate, type TemplateVars } from "./templates";
 
@@ -17,10 +19,8 @@ export async function effectiveTemplate(db: D1Database, projectId: string, templ
   return row ? { subject: row.subject, text: row.text_body, html: row.html_body } : DEFAULT_TEMPLATES[template];
 }
 
-export interface Recipient {
+export interface Recipient extends Addressee {
   id: string;
-  email: string;
-  display_name: string | null;
 }
 
 export interface EmailJob {
@@ -44,12 +44,12 @@ export interface Sent {
 export async function sendEmail(c: Context<AppEnv>, job: EmailJob): Promise<Sent> {
   const db = c.env.DB;
   const project = c.get("project");
-  const provider = emailProvider(c.env);
+  const provider = emailProvider(c.env, inProduction(c, project));
   const vars: TemplateVars = {
     link: job.link,
     email: job.to.email,
     projectName: project.name,
-    displayName: job.to.display_name ?? job.to.email,
+    displayName: greetingName(job.to),
     expiresIn: job.expiresIn,
   };
   const message = renderTemplate(job.content, vars);
@@ -95,7 +95,7 @@ async function deliver(
 /** The outbox row of an email that could not be composed (e.g. no redirect URL configured), to batch with the audit entry. */
 export function unsentEmail(c: Context<AppEnv>, template: TemplateName, to: Recipient, reason: string): D1PreparedStatement {
   const project = c.get("project");
-  const provider = emailProvider(c.env);
+  const provider = emailProvider(c.env, inProduction(c, project));
   return insertOutbox(c.env.DB, {
     id: randomId("msg"),
     projectId: project.id,

@@ -9,7 +9,7 @@ export const PLACEHOLDERS = {
   link: "The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`.",
   email: "The recipient's email address.",
   projectName: "The project's name.",
-  displayName: "The user's display name, or their email address when they have none.",
+  displayName: "The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address.",
   expiresIn: "How long the link works, e.g. `24 hours`.",
 } as const;
 

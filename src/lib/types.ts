@@ -17,7 +17,7 @@ export interface Bindings {
   ADMIN_PASSWORD?: string;
   /** Public origin of this deployment, used as the token issuer prefix; defaults to the request origin. */
   PUBLIC_URL?: string;
-  /** Email delivery: "dev" (default: nothing leaves, the outbox keeps each message) or "resend". */
+  /** Email delivery: "dev" (default: nothing leaves, the outbox keeps each message; refused in production) or "resend". */
   EMAIL_PROVIDER?: string;
   /** Sender of every email, e.g. `Acme <no-reply@acme.com>`; required by real providers. */
   EMAIL_FROM?: string;

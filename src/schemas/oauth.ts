@@ -59,7 +59,10 @@ export const PutOAuthProviderRequest = z
       .max(512)
       .refine(isSecureOrLocal, "must be an https URL (http only for localhost or 127.0.0.1)")
       .optional()
-      .openapi({ description: "Required for `oidc`, not allowed for presets. Exactly the issuer the provider's discovery document names.", example: "https://login.example.com" }),
+      .openapi({
+        description: "Required for `oidc`, not allowed for presets. Exactly the issuer the provider's discovery document names; https on a public host name (http://localhost or 127.0.0.1 only in local development).",
+        example: "https://login.example.com",
+      }),
     scopes: z.array(ScopeSchema).max(20).optional().openapi({ description: "Defaults: `openid email profile` (`openid` is always added for OpenID providers); GitHub: `read:user user:email`." }),
     enabled: z.boolean().optional().openapi({ description: "Defaults to true. A disabled provider's authorize answers 404." }),
   })

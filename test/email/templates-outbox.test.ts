@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_TEMPLATES } from "../../src/email/templates";
 import { adminClient, adminWithRole, ownerToken } from "../helpers/admin";
@@ -50,6 +51,8 @@ describe("PUT and DELETE /api/admin/projects/:projectId/email-templates/:templat
     expect(listed.data!.data.map((t) => [t.template, t.customized])).toEqual([["verify_email", false], ["reset_password", true]]);
 
     const user = await registerUser(projectId);
+    // {{displayName}} shows the name only for a verified address (src/email/display-name.ts).
+    await env.DB.prepare(`UPDATE users SET email_verified = 1 WHERE id = ?`).bind(user.user.id).run();
     await emailFlows(projectId).forgot(user.email);
     const { message, url } = await latestLink(projectId, user.email);
     expect(message.subject).toBe(`Project ${projectId}: new password for Test User`);

@@ -114,15 +114,15 @@ describe("POST /api/auth/:projectId/verify-email/send", () => {
 
   it("HTML-escapes values in the HTML part and keeps the subject on one line", async () => {
     const user = await registerUser(projectId);
-    await env.DB.prepare(`UPDATE users SET display_name = ? WHERE id = ?`).bind(`<script>alert("x")</script>`, user.user.id).run();
-    await env.DB.prepare(`UPDATE projects SET name = ? WHERE id = ?`).bind("Evil\r\nBcc: victim@example.com", projectId).run();
+    // The project name: a display name never reaches an unverified address (test/email/display-name-in-emails.test.ts).
+    await env.DB.prepare(`UPDATE projects SET name = ? WHERE id = ?`).bind(`<script>alert("x")</script>\r\nBcc: victim@example.com`, projectId).run();
     await flows.sendVerification(user.accessToken);
     await env.DB.prepare(`UPDATE projects SET name = ? WHERE id = ?`).bind(`Project ${projectId}`, projectId).run();
     const { message } = await latestLink(projectId, user.email);
     expect(message.html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
     expect(message.html).not.toContain("<script>");
     expect(message.text).toContain(`<script>alert("x")</script>`);
-    expect(message.subject).toBe("Confirm your email address for Evil Bcc: victim@example.com");
+    expect(message.subject).toBe(`Confirm your email address for <script>alert("x")</script> Bcc: victim@example.com`);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
+import { hashPassword, needsRehash, passwordProblem, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
 import { insertAudit } from "../../db/audit.repo";
 import { insertAdminSession, revokeAdminSession, revokeAdminSessions } from "../../db/admin-sessions.repo";
@@ -20,6 +20,13 @@ async function bootstrapOwner(c: Context<AppEnv>, email: string): Promise<AdminR
   const { ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD_PEPPER } = c.env;
   if (!ADMIN_EMAIL || !ADMIN_PASSWORD || normalizeEmail(email) !== normalizeEmail(ADMIN_EMAIL)) return null;
   if (await hasAdmins(c.env.DB)) return null;
+  // The owner's password obeys the policy every other password does; the caller answers 401 as for any failure.
+  const problem = passwordProblem(ADMIN_PASSWORD);
+  if (problem) {
+    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: `bootstrap owner not created: ADMIN_PASSWORD ${problem}; set a stronger one (wrangler secret put ADMIN_PASSWORD)` }));
+    await insertAudit(c.env.DB, auditEntry(c, { type: "admin.bootstrap", outcome: "failure", actorType: "system", targetType: "admin", details: { reason: "weak_password" } })).run();
+    return null;
+  }
   const id = randomId("adm");
   const at = iso();
   await c.env.DB.batch([

@@ -34,7 +34,7 @@ export const sendVerificationEmail = createRoute({
     "",
     LINK,
     "",
-    "Answers 200 `{sent: true}`; 200 `{sent: false}` when the email is already verified (nothing is sent). 400 `VALIDATION_ERROR` when the project has no redirect URL configured: an admin must add one (`redirectUrls`) first. 502 `UPSTREAM_ERROR` when the email provider refused or could not be reached after retries (recorded in the outbox); try again later.",
+    "Answers 200 `{sent: true}`; 200 `{sent: false}` when the email is already verified (nothing is sent). 400 `VALIDATION_ERROR` when the project has no redirect URL configured: an admin must add one (`redirectUrls`) first. 502 `UPSTREAM_ERROR` when the email provider refused or could not be reached after retries (recorded in the outbox); try again later. Also 502 when the deployment runs the development provider (`EMAIL_PROVIDER=dev`) in production: over https on a public host, or for a project marked `production`.",
     "",
     LIMITS,
   ].join("\n"),

@@ -20,6 +20,7 @@ import { isUniqueViolation } from "../../db/sql";
 import { getUser, touchLogin } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
+import { servedLocally } from "../../lib/deployment";
 import { limit, overridesOf } from "../../lib/rate-limit";
 import { auditEntry, clientIp, issuerOf } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
@@ -29,7 +30,7 @@ import { OAuthFlowError, type SignInError } from "../../oauth/errors";
 import { newVerifier, s256, verifierMatches } from "../../oauth/pkce";
 import { usesIdToken } from "../../oauth/presets";
 import { fetchProfile } from "../../oauth/profile";
-import { callbackUrl, withQuery } from "../../oauth/urls";
+import { callbackUrl, refusedEndpoint, withQuery } from "../../oauth/urls";
 import { toUser } from "./auth.mappers";
 import type { oauthAuthorize, oauthCallback, oauthToken } from "./oauth.routes";
 import { startSession } from "./session-tokens";
@@ -127,6 +128,8 @@ async function completeSignIn(c: Context<AppEnv>, attempt: OAuthStateRow, query:
   if (!query.code) throw new OAuthFlowError("invalid_request", "The identity provider returned no authorization code", "code_missing");
   const p = await getOAuthProvider(c.env.DB, project.id, attempt.provider);
   if (!p?.enabled) throw new OAuthFlowError("invalid_request", "This sign-in provider is no longer available", "provider_gone");
+  // Rows saved before host rules existed (or edited in D1) get the same check discovery applies.
+  if (refusedEndpoint(p, servedLocally(c))) throw new OAuthFlowError("server_error", "This sign-in provider's endpoints are not allowed", "provider_endpoint_refused");
   // RFC 9207: a provider that names itself must be the one we sent the user to (mix-up defence).
   if (query.iss !== undefined && usesIdToken(p.type) && query.iss !== p.issuer) throw new OAuthFlowError("invalid_request", "The response came from another issuer", "iss_mismatch");
   const verifier = await openVerifier(c.env.KEY_ENCRYPTION_SECRET, attempt.verifier_box);

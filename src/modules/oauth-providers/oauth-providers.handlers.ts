@@ -12,6 +12,7 @@ import {
 import { getProject } from "../../db/projects.repo";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
+import { servedLocally } from "../../lib/deployment";
 import { auditEntry, issuerOf } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { sealClientSecret } from "../../oauth/client-secret";
@@ -64,7 +65,7 @@ export const putOAuthProviderHandler: RouteHandler<typeof putOAuthProvider, AppE
   const existing = await getProvider(c.env.DB, projectId, provider);
   const hasSecret = body.clientSecret !== undefined || !!existing?.client_secret_box;
   if (body.type !== "oidc" && !hasSecret) throw new ApiError("VALIDATION_ERROR", `clientSecret: is required for type ${body.type}`, { details: [{ path: "clientSecret", message: `is required for type ${body.type}` }] });
-  const endpoints = body.type === "oidc" ? await discover(body.issuer!, hasSecret) : PRESETS[body.type];
+  const endpoints = body.type === "oidc" ? await discover(body.issuer!, hasSecret, servedLocally(c)) : PRESETS[body.type];
   const at = iso();
   const [saved] = await c.env.DB.batch([
     upsertOAuthProvider(c.env.DB, {

@@ -35,7 +35,7 @@ export const putOAuthProvider = adminRoute("admin", {
   description: [
     "Configures sign-in through a provider under the slug `{provider}` (201 when new, 200 when replaced). Register `callbackUrl` from the response as the client's redirect URI at the provider.",
     "",
-    "* `oidc`: give the `issuer`. Its discovery document (`{issuer}/.well-known/openid-configuration`) is fetched **now** and its endpoints stored: 502 `UPSTREAM_ERROR` when it cannot be fetched, 400 `VALIDATION_ERROR` when it names another issuer, lacks endpoints or does not support PKCE S256. PUT again to pick up changed endpoints; signing keys are fetched from its JWKS at sign-in and follow rotation by themselves.",
+    "* `oidc`: give the `issuer`. Its discovery document (`{issuer}/.well-known/openid-configuration`) is fetched **now** and its endpoints stored: 502 `UPSTREAM_ERROR` when it cannot be fetched, 400 `VALIDATION_ERROR` naming `issuer` when it names another issuer, lacks endpoints or does not support PKCE S256, or when the issuer or any endpoint is not https on a public host name (IP addresses in any spelling, `localhost`, single-label, `.local` and `.internal` names are refused; http to a loopback host is allowed only while the Worker itself is served from loopback, i.e. `wrangler dev`). Error messages name the check that failed, never what the provider answered. PUT again to pick up changed endpoints; signing keys are fetched from its JWKS at sign-in and follow rotation by themselves.",
     "* `google`, `github`: presets with fixed endpoints; a client secret is required.",
     "",
     "`clientSecret` is encrypted at rest and never returned; omit it to keep the stored one.",
