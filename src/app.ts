@@ -32,7 +32,7 @@ export function createApp() {
   const app = createRouter();
 
   app.use("*", requestId({ limitLength: 64 }));
-  app.use("*", securityHeaders());
+  app.use("*", ...securityHeaders());
   app.use("*", bodyLimit());
 
   app.route("/", health);
