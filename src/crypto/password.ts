@@ -3,7 +3,7 @@
 import { scrypt as scryptCallback } from "node:crypto";
 import { base64url, fromBase64url, utf8 } from "./encoding";
 import { randomBytes, timingSafeEqual } from "./random";
-import { COMMON_PASSWORDS_TEXT } from "./common-passwords.data";
+import COMMON_PASSWORDS from "./common-passwords.json";
 
 export interface ScryptParams {
   ln: number; // log2(N)
@@ -95,7 +95,7 @@ export function passwordProblem(password: string): string | null {
   const length = [...password].length;
   if (length < PASSWORD_MIN) return `must be at least ${PASSWORD_MIN} characters`;
   if (length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters`;
-  commonPasswords ??= new Set(COMMON_PASSWORDS_TEXT.split("\n"));
+  commonPasswords ??= new Set(COMMON_PASSWORDS.passwords);
   if (commonPasswords.has(password.toLowerCase())) return "is one of the most commonly used passwords; choose another";
   return null;
 }
