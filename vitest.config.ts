@@ -21,6 +21,8 @@ export default defineConfig({
           EMAIL_FROM: "Edge Auth Tests <no-reply@auth.test>",
           // Cases per operation for test/fuzz (`npm run fuzz`); empty means the file's default.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+          // Base seed for test/fuzz (`npm run fuzz` draws one); empty means the file's fixed seed.
+          FUZZ_SEED: process.env.FUZZ_SEED ?? "",
         },
       },
     })),

@@ -6,6 +6,7 @@ declare global {
     interface Env extends Bindings {
       TEST_MIGRATIONS: D1Migration[];
       FUZZ_RUNS: string;
+      FUZZ_SEED: string;
     }
   }
 }

@@ -30,6 +30,8 @@ export interface FuzzCase {
   mode: Mode;
   path: Record<string, UrlValue>;
   query: Array<[string, UrlValue]>;
+  /** Whether a declared query param was broken or a required one left out (extras do not count). */
+  queryBroken: boolean;
   /** Header values may hold {{userToken}}, {{ownerSession}}, {{forged}}, ... */
   headers: Array<[string, string]>;
   forged: ForgedJwt | null;
@@ -100,32 +102,33 @@ function queryValue(param: ParamSpec): fc.Arbitrary<UrlValue> {
 }
 
 type QueryEntries = Array<[string, UrlValue]>;
+type Query = { entries: QueryEntries; broken: boolean };
 
 /**
  * Declared query params start valid (optional ones sometimes omitted) and then up to two are
  * broken (garbage, or the key repeated), so each broken param is reached on its own; plus
  * undeclared extras.
  */
-function queries(op: FuzzOperation): fc.Arbitrary<QueryEntries> {
+function queries(op: FuzzOperation): fc.Arbitrary<Query> {
   const extra = fc.array(fc.tuple(fc.oneof(fc.constantFrom("limit", "cursor", "__proto__", "q", "a[]", "a[b]"), asciiString(20)), fc.oneof(nastyString, fc.constantFrom(...QUERY_GARBAGE)).map((encoded): UrlValue => ({ encoded }))), { maxLength: 3 });
   const extras = fc.oneof({ weight: 3, arbitrary: fc.constant<QueryEntries>([]) }, { weight: 1, arbitrary: extra });
-  if (!op.queryParams.length) return extras;
+  if (!op.queryParams.length) return extras.map((entries) => ({ entries, broken: false }));
   const validEntry = (p: ParamSpec): QueryEntries => [[p.name, { encoded: String(validValue(p.schema)) }]];
   const base = fc.tuple(...op.queryParams.map((p) => (p.required ? fc.constant(validEntry(p)) : fc.oneof(fc.constant<QueryEntries>([]), fc.constant(validEntry(p))))));
   const broken = fc.array(
     fc.constantFrom(...op.queryParams).chain((p) =>
       fc.oneof(
-        { weight: 4, arbitrary: queryValue(p).map((v): QueryEntries => [[p.name, v]]) },
-        { weight: 1, arbitrary: fc.tuple(queryValue(p), queryValue(p)).map(([a, b]): QueryEntries => [[p.name, a], [p.name, b]]) },
+        { weight: 4, arbitrary: queryValue(p).map((v) => ({ entries: [[p.name, v]] as QueryEntries, broken: true })) },
+        { weight: 1, arbitrary: fc.tuple(queryValue(p), queryValue(p)).map(([a, b]) => ({ entries: [[p.name, a], [p.name, b]] as QueryEntries, broken: true })) },
         // A required param left out; an optional one kept valid.
-        { weight: 1, arbitrary: fc.constant<QueryEntries>(p.required ? [] : validEntry(p)) },
-      ).map((entries) => ({ name: p.name, entries })),
+        { weight: 1, arbitrary: fc.constant({ entries: p.required ? [] : validEntry(p), broken: p.required }) },
+      ).map((x) => ({ name: p.name, ...x })),
     ),
     { maxLength: 2 },
   );
   return fc.tuple(base, broken, extras).map(([b, br, ex]) => {
     const replaced = new Set(br.map((x) => x.name));
-    return [...b.flat().filter(([k]) => !replaced.has(k)), ...br.flatMap((x) => x.entries), ...ex];
+    return { entries: [...b.flat().filter(([k]) => !replaced.has(k)), ...br.flatMap((x) => x.entries), ...ex], broken: br.some((x) => x.broken) };
   });
 }
 
@@ -190,7 +193,7 @@ const badHeaderCredential = (header: string): fc.Arbitrary<Array<[string, string
     fc.constant<Array<[string, string]>>([["Authorization", "Bearer {{ownerSession}}"]]),
   );
 
-const validCredential = (c: Credential): Array<[string, string]> =>
+export const validCredential = (c: Credential): Array<[string, string]> =>
   c.kind === "bearer" ? [["Authorization", "Bearer {{userToken}}"]] : [[c.header, c.scheme === "adminSession" ? "{{ownerSession}}" : `{{credential:${c.scheme}}}`]];
 
 function credentials(op: FuzzOperation, validOnly: boolean): fc.Arbitrary<Array<[string, string]>> {
@@ -250,7 +253,7 @@ export function fuzzCases(op: FuzzOperation): fc.Arbitrary<FuzzCase> {
         email: fc.oneof(fc.constant<"fixture">("fixture"), fc.integer({ min: 0, max: 31 })),
         body,
       })
-      .map(({ path, query, credentials, other, forged, email, body }): FuzzCase => ({ mode, path, query, headers: [...credentials, ...other], forged, email, body }));
+      .map(({ path, query, credentials, other, forged, email, body }): FuzzCase => ({ mode, path, query: query.entries, queryBroken: query.broken, headers: [...credentials, ...other], forged, email, body }));
   // Most cases carry valid credentials and ids, so validation behind auth is reached at all.
   return fc
     .oneof(

@@ -1,24 +1,34 @@
-// Fixtures behind the fuzzer's valid cases. Each operation gets its own project and user, so an
-// operation that changes or ends them (logout, password change, deleting a session, a user or
-// the project) cannot take valid credentials away from the operations after it. Fixture
-// requests go through `send` too (not SELF; see send.ts) and are contract-checked the same way.
+// Fixtures behind the fuzzer's valid cases. Each operation gets its own project (with a redirect
+// URL, so emails can be sent) and user, so an operation that changes or ends them (logout, password
+// change, deleting a session, a user or the project) cannot take valid credentials away from the
+// operations after it. Fixture requests go through `send` too (not SELF; see send.ts) and are
+// contract-checked the same way.
 import { env } from "cloudflare:test";
 import { createClient } from "../../generated/client.js";
+import { setRedirectUrls } from "../email/mailbox";
 import { ADMIN_PASSWORD } from "../helpers/admin";
 import { BASE_URL } from "../helpers/client";
 import { PASSWORD, createProject, uniqueId } from "../helpers/fixtures";
+import { APP_REDIRECT, CLIENT_ID, CLIENT_SECRET, StubProvider } from "../oauth/stub-provider";
 import { base64url } from "./cases";
 import type { FuzzContext } from "./request";
 import { send } from "./send";
 import { type FuzzOperation, resolve } from "./spec";
 
-const client = (headers: Record<string, string> = {}) => createClient({ baseUrl: BASE_URL, headers, fetch: (request: Request) => send(request) });
+export const client = (headers: Record<string, string> = {}) => createClient({ baseUrl: BASE_URL, headers, fetch: (request: Request) => send(request) });
 
-async function registerUser(projectId: string) {
+export async function registerUser(projectId: string) {
   const email = `${uniqueId("fuzz")}@example.com`;
   const { data } = await client().POST("/api/auth/{projectId}/register", { params: { path: { projectId } }, body: { email, password: PASSWORD } });
   if (!data) throw new Error(`fixture: register in ${projectId} failed`);
-  return { email, accessToken: data.data.accessToken, userId: data.data.user.id };
+  return { email, accessToken: data.data.accessToken, refreshToken: data.data.refreshToken, userId: data.data.user.id };
+}
+
+/** A second session of a registered user. */
+async function login(projectId: string, email: string) {
+  const { data } = await client().POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email, password: PASSWORD } });
+  if (!data) throw new Error(`fixture: login in ${projectId} failed`);
+  return data.data;
 }
 
 async function adminLogin(email: string, password: string): Promise<string> {
@@ -27,7 +37,7 @@ async function adminLogin(email: string, password: string): Promise<string> {
   return data.data.sessionToken;
 }
 
-const ownerLogin = () => adminLogin(env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
+export const ownerLogin = () => adminLogin(env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
 
 export interface SharedFixtures {
   /** A live access token of a user of another project. */
@@ -48,7 +58,7 @@ export async function sharedFixtures(): Promise<SharedFixtures> {
  * The shared owner session, replaced when a previous operation ended it: POST /api/admin/logout
  * does so with every valid case, and later admin operations still need a live one.
  */
-async function liveOwnerSession(shared: SharedFixtures): Promise<string> {
+export async function liveOwnerSession(shared: SharedFixtures): Promise<string> {
   const { response } = await client({ "X-Admin-Session": shared.ownerSession }).GET("/api/admin/me");
   if (response.status !== 200) shared.ownerSession = await ownerLogin();
   return shared.ownerSession;
@@ -70,13 +80,37 @@ function tokenVariants(token: string): Record<string, string> {
   };
 }
 
+/** A new project whose redirect allow-list holds APP_REDIRECT, as email and OAuth flows need. */
+async function fuzzProject(): Promise<string> {
+  const projectId = await createProject();
+  await setRedirectUrls(projectId, [APP_REDIRECT]);
+  return projectId;
+}
+
+/** Configures a scripted OpenID provider (test/oauth/stub-provider.ts) as `slug` of the project. */
+export async function configureProvider(projectId: string, ownerSession: string, slug: string): Promise<StubProvider> {
+  const stub = new StubProvider();
+  const { response } = await client({ "X-Admin-Session": ownerSession }).PUT("/api/admin/projects/{projectId}/oauth-providers/{provider}", {
+    params: { path: { projectId, provider: slug } },
+    body: { type: "oidc", clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, issuer: stub.issuer },
+  });
+  if (response.status !== 201) throw new Error(`fixture: provider setup in ${projectId} failed: ${response.status}`);
+  return stub;
+}
+
+/** The fixtures of one operation: what its cases' placeholders resolve to, plus its OAuth provider. */
+export interface OperationFixtures extends FuzzContext {
+  stub?: StubProvider;
+}
+
 /**
  * What `op` needs to be reached for real: its own project (projectId), a user with a token
  * (bearer auth; userId; bodies that take an email, which then sometimes name that user), a
- * second session of that user (sessionId), a live owner session (admin session auth) and a
- * throwaway admin (adminId). Unknown path params keep their spec example.
+ * second session of that user (sessionId), a live owner session (admin session auth), a
+ * throwaway admin (adminId) and a configured provider (provider). Unknown path params keep their
+ * spec example.
  */
-export async function contextFor(op: FuzzOperation, shared: SharedFixtures): Promise<FuzzContext> {
+export async function contextFor(op: FuzzOperation, shared: SharedFixtures): Promise<OperationFixtures> {
   const names = new Set(op.pathParams.map((p) => p.name));
   const bearer = op.credentials.some((c) => c.kind === "bearer");
   const admin = op.credentials.some((c) => c.kind === "header");
@@ -84,15 +118,12 @@ export async function contextFor(op: FuzzOperation, shared: SharedFixtures): Pro
   const params: Record<string, string> = {};
   const values: Record<string, string> = { foreignToken: shared.foreignToken, viewerSession: shared.viewerSession, userToken: shared.foreignToken };
 
-  if (names.has("projectId") || bearer) params.projectId = await createProject();
+  if (names.has("projectId") || bearer) params.projectId = await fuzzProject();
   if (params.projectId && (bearer || bodyTakesEmail || names.has("userId") || names.has("sessionId"))) {
     const user = await registerUser(params.projectId);
     Object.assign(values, { userToken: user.accessToken, email: user.email });
     params.userId = user.userId;
-    if (names.has("sessionId")) {
-      const second = await client().POST("/api/auth/{projectId}/login", { params: { path: { projectId: params.projectId } }, body: { email: user.email, password: PASSWORD } });
-      params.sessionId = claims(second.data!.data.accessToken).sid;
-    }
+    if (names.has("sessionId")) params.sessionId = claims((await login(params.projectId, user.email)).accessToken).sid;
   }
   Object.assign(values, tokenVariants(values.userToken!));
 
@@ -104,5 +135,10 @@ export async function contextFor(op: FuzzOperation, shared: SharedFixtures): Pro
     });
     params.adminId = created.data!.data.id;
   }
-  return { values, params };
+  let stub: StubProvider | undefined;
+  if (names.has("provider") && params.projectId) {
+    params.provider = "corp";
+    stub = await configureProvider(params.projectId, await liveOwnerSession(shared), params.provider);
+  }
+  return { values, params, stub };
 }

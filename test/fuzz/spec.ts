@@ -28,6 +28,8 @@ export interface FuzzOperation {
   /** The JSON request body, when the operation declares one. */
   body: { schema: Json; required: boolean } | null;
   credentials: Credential[];
+  /** The documented statuses below 400: what a valid request must get. */
+  successStatuses: number[];
 }
 
 /** Follows local `$ref`s and flattens `allOf`, so callers see plain `type`/`properties`. */
@@ -91,6 +93,7 @@ export const operations: FuzzOperation[] = Object.entries(doc.paths as Json).fla
       queryParams: paramsOf(item, operation, "query"),
       body: jsonType ? { schema: resolve(content[jsonType].schema), required: Boolean(operation.requestBody.required) } : null,
       credentials: credentialsOf(operation),
+      successStatuses: Object.keys(operation.responses ?? {}).map(Number).filter((n) => n < 400),
     };
   }),
 );

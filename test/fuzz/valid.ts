@@ -1,0 +1,131 @@
+// One deterministic valid request per operation: live credentials and ids, valid query, a body
+// the operation accepts. It must get a documented success status, so fixtures that went stale (or
+// an example body the API rejects) fail loudly instead of turning every fuzz case into a 4xx.
+// Operations that need a flow's artefact get a real one here (a refresh token, a mailed token,
+// an OAuth code). Those that destroy what they act on take the operation's own fixture (a session,
+// admin or user only that operation uses; its fuzz cases would spend it at their first valid case
+// anyway) or, where the fuzz cases still need it, one of their own (the project, the provider,
+// the owner's session).
+import { env } from "cloudflare:test";
+import { ADMIN_PASSWORD } from "../helpers/admin";
+import { BASE_URL } from "../helpers/client";
+import { PASSWORD, createProject, uniqueId } from "../helpers/fixtures";
+import { APP_REDIRECT, type StubProvider, newVerifier, s256 } from "../oauth/stub-provider";
+import { type FuzzCase, validCredential } from "./cases";
+import { type OperationFixtures, type SharedFixtures, client, configureProvider, liveOwnerSession, ownerLogin, registerUser } from "./context";
+import { fromPlain } from "./json";
+import type { FuzzContext } from "./request";
+import { send } from "./send";
+import { type FuzzOperation, resolve, validValue } from "./spec";
+
+/** What a plan changes in the default valid request. */
+interface Plan {
+  body?: Record<string, unknown>;
+  query?: Record<string, string>;
+  params?: Record<string, string>;
+  values?: Record<string, string>;
+}
+
+export interface ValidRequest {
+  fuzzCase: FuzzCase;
+  ctx: FuzzContext;
+}
+
+type Planner = (f: OperationFixtures, shared: SharedFixtures) => Promise<Plan>;
+
+const NEW_PASSWORD = "a new long passphrase";
+const freshEmail = () => `${uniqueId("valid")}@example.com`;
+const project = (f: OperationFixtures) => f.params.projectId!;
+const ownerClient = async (shared: SharedFixtures) => client({ "X-Admin-Session": await liveOwnerSession(shared) });
+
+/** The token in the newest mailed link to `to`, read from the outbox as a user would from the email. */
+async function mailedToken(projectId: string, to: string, shared: SharedFixtures): Promise<string> {
+  const { data } = await (await ownerClient(shared)).GET("/api/admin/projects/{projectId}/outbox", { params: { path: { projectId }, query: { to } } });
+  const token = /[?&]token=([^&\s]+)/.exec(data?.data[0]?.text ?? "")?.[1];
+  if (!token) throw new Error(`fixture: no mailed link to ${to} in ${projectId}`);
+  return decodeURIComponent(token);
+}
+
+const oauthPath = (projectId: string, slug: string, step: string, query: Record<string, string>) => `${BASE_URL}/api/auth/${projectId}/oauth/${slug}/${step}?${new URLSearchParams(query)}`;
+
+/** authorize → (the stub provider) → callback's parameters, as the browser carries them. */
+async function toCallback(stub: StubProvider, projectId: string, slug: string) {
+  const verifier = newVerifier();
+  const query = { redirect_uri: APP_REDIRECT, code_challenge: await s256(verifier), code_challenge_method: "S256", state: "app-state" };
+  const response = await send(new Request(oauthPath(projectId, slug, "authorize", query), { redirect: "manual" }));
+  if (response.status !== 302) throw new Error(`fixture: authorize in ${projectId} answered ${response.status}`);
+  stub.authorize = new URL(response.headers.get("location")!).searchParams;
+  return { callback: { code: "provider-code", state: stub.authorize.get("state")! }, verifier };
+}
+
+/** An app's one-time code from a full sign-in through the stub provider. */
+async function appCode(f: OperationFixtures, shared: SharedFixtures) {
+  const stub = await configureProvider(project(f), await liveOwnerSession(shared), "corp");
+  const { callback, verifier } = await toCallback(stub, project(f), "corp");
+  const response = await send(new Request(oauthPath(project(f), "corp", "callback", callback), { redirect: "manual" }));
+  const code = new URL(response.headers.get("location") ?? BASE_URL).searchParams.get("code");
+  if (!code) throw new Error(`fixture: callback in ${project(f)} gave no code: ${response.status} ${response.headers.get("location")}`);
+  return { code, codeVerifier: verifier };
+}
+
+/** Per operationId (each must name an operation of the spec), what differs from "the fixture's credentials and ids, the schema's example body". */
+const PLANS: Record<string, Planner> = {
+  login: async (f) => ({ body: { email: f.values.email, password: PASSWORD } }),
+  refreshToken: async (f) => ({ body: { refreshToken: (await registerUser(project(f))).refreshToken } }),
+  logout: async (f) => ({ body: { refreshToken: (await registerUser(project(f))).refreshToken } }),
+  changePassword: async () => ({ body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }),
+  confirmEmail: async (f, shared) => {
+    const user = await registerUser(project(f));
+    await client({ Authorization: `Bearer ${user.accessToken}` }).POST("/api/auth/{projectId}/verify-email/send", { params: { path: { projectId: project(f) } }, body: {} });
+    return { body: { token: await mailedToken(project(f), user.email, shared) } };
+  },
+  resetPassword: async (f, shared) => {
+    const user = await registerUser(project(f));
+    await client().POST("/api/auth/{projectId}/password/forgot", { params: { path: { projectId: project(f) } }, body: { email: user.email } });
+    return { body: { token: await mailedToken(project(f), user.email, shared), password: NEW_PASSWORD } };
+  },
+  oauthAuthorize: async () => ({ query: { redirect_uri: APP_REDIRECT, code_challenge: await s256(newVerifier()), code_challenge_method: "S256", state: "app-state" } }),
+  oauthCallback: async (f) => ({ query: (await toCallback(f.stub!, project(f), f.params.provider!)).callback }),
+  oauthToken: async (f, shared) => ({ body: await appCode(f, shared) }),
+  adminLogin: async () => ({ body: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } }),
+  adminLogout: async () => ({ values: { ownerSession: await ownerLogin() } }),
+  // The shared viewer's own password (its session stays live), never the owner's.
+  changeAdminPassword: async (_, shared) => ({ values: { ownerSession: shared.viewerSession }, body: { currentPassword: ADMIN_PASSWORD, newPassword: NEW_PASSWORD } }),
+  createProject: async () => ({ body: { name: "Valid Project", environment: "development", id: uniqueId("valid").toLowerCase() } }),
+  deleteProject: async () => ({ params: { projectId: await createProject() } }),
+  putOAuthProvider: async (f) => ({ body: { type: "oidc", clientId: "edge-auth-client", clientSecret: "client-secret", issuer: f.stub!.issuer } }),
+  // Its own provider, so the fuzz cases after it still find "corp" configured.
+  deleteOAuthProvider: async (f, shared) => {
+    await configureProvider(project(f), await liveOwnerSession(shared), "doomed");
+    return { params: { provider: "doomed" } };
+  },
+};
+
+export const plannedOperations = Object.keys(PLANS);
+
+/** The schema's example body with every email property made a fresh address (so creations succeed). */
+function exampleBody(op: FuzzOperation): Record<string, unknown> | undefined {
+  if (!op.body) return undefined;
+  const body = structuredClone(validValue(op.body.schema)) as Record<string, unknown>;
+  for (const [name, prop] of Object.entries(op.body.schema.properties ?? {})) if (resolve(prop as object).format === "email") body[name] = freshEmail();
+  return body;
+}
+
+/** The valid request for `op` as a fuzz case, with the fixtures it resolves against. */
+export async function validRequest(op: FuzzOperation, f: OperationFixtures, shared: SharedFixtures): Promise<ValidRequest> {
+  const plan = (await PLANS[op.operationId]?.(f, shared)) ?? {};
+  const body = plan.body ?? exampleBody(op);
+  const query = plan.query ?? Object.fromEntries(op.queryParams.filter((p) => p.required).map((p) => [p.name, String(validValue(p.schema))]));
+  const credential = op.credentials[0];
+  const fuzzCase: FuzzCase = {
+    mode: "behind valid credentials",
+    path: Object.fromEntries(op.pathParams.map((p) => [p.name, { valid: true }])),
+    query: Object.entries(query).map(([k, v]) => [k, { encoded: v }]),
+    queryBroken: false,
+    headers: credential ? validCredential(credential) : [],
+    forged: null,
+    email: "fixture",
+    body: { payload: body === undefined ? null : { kind: "json", value: fromPlain(body), label: "valid request" }, contentType: body === undefined ? null : "application/json", chunked: false },
+  };
+  return { fuzzCase, ctx: { values: { ...f.values, ...plan.values }, params: { ...f.params, ...plan.params } } };
+}
