@@ -2,9 +2,10 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { hashPassword, verifyPassword } from "../../crypto/password";
 import { insertAudit, insertAuditIf } from "../../db/audit.repo";
 import { REVOKED_AT, listLiveSessions, revokeSession, revokeUserSessions } from "../../db/sessions.repo";
-import { getUser, setPasswordHash, updateProfile } from "../../db/users.repo";
+import { getUser, normalizeEmail, setPasswordHash, updateProfile } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
+import { loginSubjects, overridesOf, succeeded, take } from "../../lib/rate-limit";
 import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { toProfile, toSession } from "./auth.mappers";
@@ -25,6 +26,8 @@ export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> 
   const { user, claims } = c.get("auth");
   const { currentPassword, newPassword } = c.req.valid("json");
   const pepper = c.env.PASSWORD_PEPPER;
+  // The current password is a guessable secret too (e.g. with a stolen access token): counted with login's failures.
+  const held = await take(c, project.id, loginSubjects(c, "login", normalizeEmail(user.email)), overridesOf(project.rate_limits));
   const row = await getUser(c.env.DB, project.id, user.id);
   const who = { projectId: project.id, actorType: "user", actorId: user.id, targetType: "user", targetId: user.id } as const;
   if (!row?.password_hash || !(await verifyPassword(currentPassword, row.password_hash, pepper))) {
@@ -37,6 +40,7 @@ export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> 
     revokeUserSessions(c.env.DB, project.id, user.id, "password_changed", at, claims.sid),
     insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.password.change", outcome: "success", at })),
   ]);
+  await succeeded(c, held);
   return c.json({ success: true as const, data: { otherSessionsEnded: revoked?.meta.changes ?? 0 } }, 200);
 };
 
