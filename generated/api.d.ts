@@ -221,7 +221,7 @@ export interface paths {
         put?: never;
         /**
          * Verify an email address with the token from the link
-         * @description Marks the user's email verified and returns the user; needs no access token (the link may be opened on another device). Other verification links of the user stop working. Tokens are single use, bound to their purpose, project and the address they were mailed to. An unknown token, one already used, one of the other purpose or project, or one for an address the user no longer has: 401 `INVALID_TOKEN` (a token of the wrong purpose is left unused). An expired one: 401 `TOKEN_EXPIRED`. A disabled user: 403 `USER_DISABLED`. Unknown tokens are counted per client IP (rule `token.ip`, default 30 in 10 minutes): over it, 429 `RATE_LIMITED` with `Retry-After`.
+         * @description Marks the user's email verified and returns the user; needs no access token (the link may be opened on another device). Other verification links of the user stop working. Tokens are single use, bound to their purpose, project and the address they were mailed to. An unknown token, one already used, one of the other purpose or project, or one for an address the user no longer has: 401 `INVALID_TOKEN` (a token of the wrong purpose is left unused). An expired one: 401 `TOKEN_EXPIRED`. A disabled user: 403 `USER_DISABLED`. Unknown tokens are counted per client IP (rule `probe.ip`, default 30 in 10 minutes): over it, 429 `RATE_LIMITED` with `Retry-After`.
          */
         post: operations["confirmEmail"];
         delete?: never;
@@ -267,7 +267,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the token from the link
-         * @description Sets the new password (8–128 characters, not one of the commonest), ends every session of the user (their refresh and access tokens stop working), marks the email verified (the link proved the mailbox) and clears the account's failed-login counters. Other reset links of the user stop working. The user then logs in with the new password. Tokens are single use, bound to their purpose, project and the address they were mailed to. An unknown token, one already used, one of the other purpose or project, or one for an address the user no longer has: 401 `INVALID_TOKEN` (a token of the wrong purpose is left unused). An expired one: 401 `TOKEN_EXPIRED`. A disabled user: 403 `USER_DISABLED`. Unknown tokens are counted per client IP (rule `token.ip`, default 30 in 10 minutes): over it, 429 `RATE_LIMITED` with `Retry-After`.
+         * @description Sets the new password (8–128 characters, not one of the commonest), ends every session of the user (their refresh and access tokens stop working), marks the email verified (the link proved the mailbox) and clears the account's failed-login counters. Other reset links of the user stop working. The user then logs in with the new password. Tokens are single use, bound to their purpose, project and the address they were mailed to. An unknown token, one already used, one of the other purpose or project, or one for an address the user no longer has: 401 `INVALID_TOKEN` (a token of the wrong purpose is left unused). An expired one: 401 `TOKEN_EXPIRED`. A disabled user: 403 `USER_DISABLED`. Unknown tokens are counted per client IP (rule `probe.ip`, default 30 in 10 minutes): over it, 429 `RATE_LIMITED` with `Retry-After`.
          */
         post: operations["resetPassword"];
         delete?: never;
@@ -355,7 +355,7 @@ export interface paths {
          *
          *     Success: 302 to the app's `redirect_uri` with `code` (single use, valid 60 s) and the app's `state`. Tokens never travel in a URL.
          *
-         *     Failure after `state` is known: 302 to the app's `redirect_uri` with `error` (one of `access_denied`, `invalid_request`, `invalid_grant`, `invalid_id_token`, `email_required`, `account_exists_unverified`, `temporarily_unavailable`, `server_error`), `error_description` and `state`. Unknown or missing `state`, or a redirect URI removed from the allow-list meanwhile: 400 `VALIDATION_ERROR` (JSON); these count per client IP (rule `token.ip`), and over it answer 429 `RATE_LIMITED` with `Retry-After`.
+         *     Failure after `state` is known: 302 to the app's `redirect_uri` with `error` (one of `access_denied`, `invalid_request`, `invalid_grant`, `invalid_id_token`, `email_required`, `account_exists_unverified`, `temporarily_unavailable`, `server_error`), `error_description` and `state`. Unknown or missing `state`, or a redirect URI removed from the allow-list meanwhile: 400 `VALIDATION_ERROR` (JSON); these count per client IP (rule `probe.ip`), and over it answer 429 `RATE_LIMITED` with `Retry-After`.
          */
         get: operations["oauthCallback"];
         put?: never;
@@ -377,7 +377,7 @@ export interface paths {
         put?: never;
         /**
          * Exchange a sign-in code for a token pair
-         * @description Trades the one-time `code` from the redirect, with the PKCE `codeVerifier` whose challenge your app sent to authorize, for a session: the same result as login. The code is spent by the first attempt, right or wrong: a wrong verifier, an expired (60 s) or unknown code, or a code used before all answer 400 `INVALID_GRANT`; a code presented again also ends the session it started (RFC 6749 §4.1.2). 403 `USER_DISABLED` when the account was disabled meanwhile. Unknown codes are counted per client IP (rule `token.ip`): over it, 429 `RATE_LIMITED` with `Retry-After`.
+         * @description Trades the one-time `code` from the redirect, with the PKCE `codeVerifier` whose challenge your app sent to authorize, for a session: the same result as login. The code is spent by the first attempt, right or wrong: a wrong verifier, an expired (60 s) or unknown code, or a code used before all answer 400 `INVALID_GRANT`; a code presented again also ends the session it started (RFC 6749 §4.1.2). 403 `USER_DISABLED` when the account was disabled meanwhile. Unknown codes are counted per client IP (rule `probe.ip`): over it, 429 `RATE_LIMITED` with `Retry-After`.
          */
         post: operations["oauthToken"];
         delete?: never;
@@ -1516,7 +1516,7 @@ export interface components {
                 "admin_login.account_ip": components["schemas"]["RateRule"];
                 "admin_login.account": components["schemas"]["RateRule"];
                 "admin_login.ip": components["schemas"]["RateRule"];
-                "token.ip": components["schemas"]["RateRule"];
+                "probe.ip": components["schemas"]["RateRule"];
             };
             /**
              * Format: date-time
@@ -1614,7 +1614,7 @@ export interface components {
             "admin_login.account_ip"?: components["schemas"]["RateRule"];
             "admin_login.account"?: components["schemas"]["RateRule"];
             "admin_login.ip"?: components["schemas"]["RateRule"];
-            "token.ip"?: components["schemas"]["RateRule"];
+            "probe.ip"?: components["schemas"]["RateRule"];
         };
         DeleteProjectResult: {
             /** @enum {boolean} */

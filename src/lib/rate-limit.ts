@@ -26,7 +26,7 @@ export const DEFAULT_RULES = {
   "admin_login.account": { kind: "window", limit: 20, windowSeconds: 900 },
   "admin_login.ip": { kind: "window", limit: 50, windowSeconds: 900 },
   /** Anonymous requests with an unknown token (refresh, email link, sign-in code or state) per IP: each one is audited. */
-  "token.ip": { kind: "window", limit: 30, windowSeconds: 600 },
+  "probe.ip": { kind: "window", limit: 30, windowSeconds: 600 },
 } satisfies Record<string, Rule>;
 
 export type RuleName = keyof typeof DEFAULT_RULES;
@@ -144,7 +144,7 @@ export function loginSubjects(c: Context<AppEnv>, prefix: "login" | "admin_login
   ];
 }
 
-/** An anonymous request presented a token we do not know: counted per IP (token.ip) before it is audited. */
+/** An anonymous request presented a token we do not know: counted per IP (probe.ip) before it is audited. */
 export async function unknownToken(c: Context<AppEnv>, project: { id: string; rate_limits: string | null }): Promise<void> {
-  await limit(c, project.id, "hit", [{ rule: "token.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
+  await limit(c, project.id, "hit", [{ rule: "probe.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
 }

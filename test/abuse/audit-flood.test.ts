@@ -35,8 +35,8 @@ describe("audit rows under floods", () => {
     expect(await blocks()).toBe(2);
   });
 
-  it("limits refreshes with unknown tokens per IP (token.ip) and bounds their audit rows", async () => {
-    const { limit } = DEFAULT_RULES["token.ip"];
+  it("limits refreshes with unknown tokens per IP (probe.ip) and bounds their audit rows", async () => {
+    const { limit } = DEFAULT_RULES["probe.ip"];
     const client = apiClient({ "CF-Connecting-IP": "198.51.100.41" });
     const statuses: number[] = [];
     for (let i = 0; i < limit + 20; i++) statuses.push((await client.POST("/api/auth/{projectId}/refresh", { ...path(), body: { refreshToken: `rt_${uniqueId("x")}` } })).response.status);
@@ -46,7 +46,7 @@ describe("audit rows under floods", () => {
   });
 
   it("limits email links and sign-in codes with unknown tokens per IP the same way", async () => {
-    await setLimits({ "token.ip": { kind: "window", limit: 3, windowSeconds: 600 } });
+    await setLimits({ "probe.ip": { kind: "window", limit: 3, windowSeconds: 600 } });
     const client = apiClient({ "CF-Connecting-IP": "198.51.100.42" });
     const confirm = () => client.POST("/api/auth/{projectId}/verify-email/confirm", { ...path(), body: { token: `verify_${uniqueId("x")}` } });
     const reset = () => client.POST("/api/auth/{projectId}/password/reset", { ...path(), body: { token: `reset_${uniqueId("x")}`, password: "a brand new passphrase" } });

@@ -159,7 +159,7 @@ export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = 
   const { provider } = c.req.valid("param");
   const query = c.req.valid("query");
   const fail = async (reason: string, err: ApiError) => {
-    // Anonymous failures before a known state: counted per IP (token.ip) before they are audited.
+    // Anonymous failures before a known state: counted per IP (probe.ip) before they are audited.
     await unknownToken(c, project);
     await audit(c, { type: "auth.oauth.callback", outcome: "failure", actorType: "anonymous", targetType: "oauth_provider", targetId: provider, details: { reason } }).run();
     throw err;
