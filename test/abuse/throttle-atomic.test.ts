@@ -74,6 +74,15 @@ describe("POST /api/auth/:projectId/login under a burst", () => {
     expect((await login("198.51.100.22", user.email, "wrong-password-1")).response.status).toBe(401);
     expect((await login("198.51.100.23", user.email, "wrong-password-1")).response.status).toBe(429);
   });
+
+  it("gives back the other rules' slots when one rule refuses, so refused requests spend nothing", async () => {
+    await setLimits({ "login.account": { kind: "window", limit: 8, windowSeconds: 900 } });
+    const user = await registerUser(projectId);
+    const allowance = DEFAULT_RULES["login.account_ip"].freeFailures + 1;
+    const { wrong } = await burst(30, () => login("198.51.100.27", user.email, "wrong-password-1"));
+    expect(wrong).toBeLessThanOrEqual(allowance);
+    expect((await login("198.51.100.28", user.email, "wrong-password-1")).response.status).toBe(401);
+  });
 });
 
 describe("POST /api/admin/login under a burst", () => {
