@@ -51,7 +51,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with email and password
-         * @description Starts a new session. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS` after the same amount of work, so responses do not reveal which emails exist. A disabled user gets 403 `USER_DISABLED` (only after a correct password).
+         * @description Starts a new session. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS` after the same amount of work, so responses do not reveal which emails exist. A disabled user gets 403 `USER_DISABLED` (only after a correct password). Attempts are counted before the password is checked, per account and IP (backoff), per account and per IP (README, "Rate limits"): over a limit, 429 `RATE_LIMITED` with `Retry-After`, however many requests arrive at once. An address the account signed in from in the last 30 days is exempt from the per-account limit.
          */
         post: operations["login"];
         delete?: never;
@@ -135,7 +135,7 @@ export interface paths {
         put?: never;
         /**
          * Change the current user's password
-         * @description Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Every other session of the user is ended and any password-reset link already mailed stops working; the session making the request stays logged in.
+         * @description Requires the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count with failed logins, so 429 `RATE_LIMITED` with `Retry-After` follows as for login). Every other session of the user is ended and any password-reset link already mailed stops working; the session making the request stays logged in.
          */
         post: operations["changePassword"];
         delete?: never;
@@ -221,7 +221,7 @@ export interface paths {
         put?: never;
         /**
          * Verify an email address with the token from the link
-         * @description Marks the user's email verified and returns the user; needs no access token (the link may be opened on another device). Other verification links of the user stop working. Tokens are single use, bound to their purpose, project and the address they were mailed to. An unknown token, one already used, one of the other purpose or project, or one for an address the user no longer has: 401 `INVALID_TOKEN` (a token of the wrong purpose is left unused). An expired one: 401 `TOKEN_EXPIRED`. A disabled user: 403 `USER_DISABLED`.
+         * @description Marks the user's email verified and returns the user; needs no access token (the link may be opened on another device). Other verification links of the user stop working. Tokens are single use, bound to their purpose, project and the address they were mailed to. An unknown token, one already used, one of the other purpose or project, or one for an address the user no longer has: 401 `INVALID_TOKEN` (a token of the wrong purpose is left unused). An expired one: 401 `TOKEN_EXPIRED`. A disabled user: 403 `USER_DISABLED`. Unknown tokens are counted per client IP (rule `probe.ip`, default 30 in 10 minutes): over it, 429 `RATE_LIMITED` with `Retry-After`.
          */
         post: operations["confirmEmail"];
         delete?: never;
@@ -267,7 +267,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the token from the link
-         * @description Sets the new password (8–128 characters, not one of the commonest), ends every session of the user (their refresh and access tokens stop working), marks the email verified (the link proved the mailbox) and clears the account's failed-login counters. Other reset links of the user stop working. The user then logs in with the new password. Tokens are single use, bound to their purpose, project and the address they were mailed to. An unknown token, one already used, one of the other purpose or project, or one for an address the user no longer has: 401 `INVALID_TOKEN` (a token of the wrong purpose is left unused). An expired one: 401 `TOKEN_EXPIRED`. A disabled user: 403 `USER_DISABLED`.
+         * @description Sets the new password (8–128 characters, not one of the commonest), ends every session of the user (their refresh and access tokens stop working), marks the email verified (the link proved the mailbox) and clears the account's failed-login counters. Other reset links of the user stop working. The user then logs in with the new password. Tokens are single use, bound to their purpose, project and the address they were mailed to. An unknown token, one already used, one of the other purpose or project, or one for an address the user no longer has: 401 `INVALID_TOKEN` (a token of the wrong purpose is left unused). An expired one: 401 `TOKEN_EXPIRED`. A disabled user: 403 `USER_DISABLED`. Unknown tokens are counted per client IP (rule `probe.ip`, default 30 in 10 minutes): over it, 429 `RATE_LIMITED` with `Retry-After`.
          */
         post: operations["resetPassword"];
         delete?: never;
@@ -355,7 +355,7 @@ export interface paths {
          *
          *     Success: 302 to the app's `redirect_uri` with `code` (single use, valid 60 s) and the app's `state`. Tokens never travel in a URL.
          *
-         *     Failure after `state` is known: 302 to the app's `redirect_uri` with `error` (one of `access_denied`, `invalid_request`, `invalid_grant`, `invalid_id_token`, `email_required`, `email_not_verified`, `account_exists_unverified`, `temporarily_unavailable`, `server_error`), `error_description` and `state`. Unknown or missing `state`, or a redirect URI removed from the allow-list meanwhile: 400 `VALIDATION_ERROR` (JSON).
+         *     Failure after `state` is known: 302 to the app's `redirect_uri` with `error` (one of `access_denied`, `invalid_request`, `invalid_grant`, `invalid_id_token`, `email_required`, `email_not_verified`, `account_exists_unverified`, `temporarily_unavailable`, `server_error`), `error_description` and `state`. Unknown or missing `state`, or a redirect URI removed from the allow-list meanwhile: 400 `VALIDATION_ERROR` (JSON); these count per client IP (rule `probe.ip`), and over it answer 429 `RATE_LIMITED` with `Retry-After`.
          */
         get: operations["oauthCallback"];
         put?: never;
@@ -377,7 +377,7 @@ export interface paths {
         put?: never;
         /**
          * Exchange a sign-in code for a token pair
-         * @description Trades the one-time `code` from the redirect, with the PKCE `codeVerifier` whose challenge your app sent to authorize, for a session: the same result as login. The code is spent by the first attempt, right or wrong: a wrong verifier, an expired (60 s) or unknown code, or a code used before all answer 400 `INVALID_GRANT`; a code presented again also ends the session it started (RFC 6749 §4.1.2). 403 `USER_DISABLED` when the account was disabled meanwhile.
+         * @description Trades the one-time `code` from the redirect, with the PKCE `codeVerifier` whose challenge your app sent to authorize, for a session: the same result as login. The code is spent by the first attempt, right or wrong: a wrong verifier, an expired (60 s) or unknown code, or a code used before all answer 400 `INVALID_GRANT`; a code presented again also ends the session it started (RFC 6749 §4.1.2). 403 `USER_DISABLED` when the account was disabled meanwhile. Unknown codes are counted per client IP (rule `probe.ip`): over it, 429 `RATE_LIMITED` with `Retry-After`.
          */
         post: operations["oauthToken"];
         delete?: never;
@@ -397,7 +397,7 @@ export interface paths {
         put?: never;
         /**
          * Log in as an admin
-         * @description Returns an opaque session token: send it as `X-Admin-Session` on every other Admin API request. Sessions end after 30 minutes without a request or 12 hours after login. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS`. On a database without admins, the first owner is created from the `ADMIN_EMAIL` / `ADMIN_PASSWORD` secrets at the first login.
+         * @description Returns an opaque session token: send it as `X-Admin-Session` on every other Admin API request. Sessions end after 30 minutes without a request or 12 hours after login. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS`. Attempts are counted before the password is checked (rules `admin_login.*`): over a limit, 429 `RATE_LIMITED` with `Retry-After`. An address the admin signed in from in the last 30 days is exempt from the per-account limit; an owner can clear an admin's lock (`DELETE /api/admin/admins/{adminId}/lockout`). On a database without admins, the first owner is created from the `ADMIN_EMAIL` / `ADMIN_PASSWORD` secrets at the first login.
          */
         post: operations["adminLogin"];
         delete?: never;
@@ -461,7 +461,7 @@ export interface paths {
         put?: never;
         /**
          * Change the current admin's password
-         * @description Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Ends the admin's other sessions.
+         * @description Requires the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count with failed admin logins, so 429 `RATE_LIMITED` with `Retry-After` follows as for login). Ends the admin's other sessions.
          *
          *     **Requires:** Any admin role (viewer, admin, owner).
          */
@@ -526,6 +526,28 @@ export interface paths {
          *     **Requires:** Role `owner` only; others get 403 `FORBIDDEN`.
          */
         patch: operations["updateAdmin"];
+        trace?: never;
+    };
+    "/api/admin/admins/{adminId}/lockout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Clear an admin's failed-login lock
+         * @description Forgets the admin's account-wide failed logins (rule `admin_login.account`), so they can sign in again from any address at once: the way back for an admin whom strangers' wrong passwords keep locked out of addresses they never signed in from before. Per-address backoff (`admin_login.account_ip`) is left to expire (at most 15 minutes). Audited as `admin.lockout.clear`.
+         *
+         *     **Requires:** Role `owner` only; others get 403 `FORBIDDEN`.
+         */
+        delete: operations["clearAdminLockout"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/admin/projects/{projectId}/users": {
@@ -1308,6 +1330,10 @@ export interface components {
             /** @enum {boolean} */
             deleted: true;
         };
+        ClearAdminLockoutResult: {
+            /** @enum {boolean} */
+            cleared: true;
+        };
         ProjectUser: {
             /** @example usr_8Jd2kq0xP1bYt7xZ3mW9aA */
             id: string;
@@ -1503,6 +1529,7 @@ export interface components {
                 "admin_login.account_ip": components["schemas"]["RateRule"];
                 "admin_login.account": components["schemas"]["RateRule"];
                 "admin_login.ip": components["schemas"]["RateRule"];
+                "probe.ip": components["schemas"]["RateRule"];
             };
             /**
              * Format: date-time
@@ -1605,6 +1632,7 @@ export interface components {
             "admin_login.account_ip"?: components["schemas"]["RateRule"];
             "admin_login.account"?: components["schemas"]["RateRule"];
             "admin_login.ip"?: components["schemas"]["RateRule"];
+            "probe.ip"?: components["schemas"]["RateRule"];
         };
         DeleteProjectResult: {
             /** @enum {boolean} */
@@ -2743,6 +2771,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listSessions: {
@@ -3231,6 +3277,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     forgotPassword: {
@@ -3482,6 +3546,24 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Content-Type must be application/json",
                      *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3813,6 +3895,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     oauthToken: {
@@ -3919,6 +4019,24 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Content-Type must be application/json",
                      *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4265,6 +4383,24 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Content-Type must be application/json",
                      *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4711,6 +4847,113 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Content-Type must be application/json",
                      *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    clearAdminLockout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The admin's id. */
+                adminId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lock is cleared. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ClearAdminLockoutResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -5,13 +5,13 @@ import type { Rule, Verdict } from "../durable-objects/rate-limiter";
 import { insertAudit } from "../db/audit.repo";
 import { ApiError } from "../errors";
 import { now } from "./clock";
-import { auditEntry, clientIp } from "./request-meta";
+import { auditEntry, clientBucket } from "./request-meta";
 import type { AppEnv } from "./types";
 
 export const DEFAULT_RULES = {
   /** Failed logins for one account from one IP: backoff, so a stranger elsewhere cannot lock the owner out for long. */
   "login.account_ip": { kind: "backoff", freeFailures: 5, baseSeconds: 2, maxSeconds: 900 },
-  /** Failed logins for one account from anywhere: stops distributed guessing. */
+  /** Failed logins for one account from anywhere: stops distributed guessing. Addresses the account signed in from in the last 30 days are exempt. */
   "login.account": { kind: "window", limit: 50, windowSeconds: 900 },
   /** Failed logins from one IP, whatever the account: stops password spraying. */
   "login.ip": { kind: "window", limit: 100, windowSeconds: 900 },
@@ -22,8 +22,11 @@ export const DEFAULT_RULES = {
   /** Social sign-in starts per IP: each one stores a pending state row. */
   "oauth.ip": { kind: "window", limit: 60, windowSeconds: 600 },
   "admin_login.account_ip": { kind: "backoff", freeFailures: 3, baseSeconds: 2, maxSeconds: 900 },
+  /** As login.account: addresses the admin signed in from in the last 30 days are exempt. */
   "admin_login.account": { kind: "window", limit: 20, windowSeconds: 900 },
   "admin_login.ip": { kind: "window", limit: 50, windowSeconds: 900 },
+  /** Anonymous requests with an unknown token (refresh, email link, sign-in code or state) per IP: each one is audited. */
+  "probe.ip": { kind: "window", limit: 30, windowSeconds: 600 },
 } satisfies Record<string, Rule>;
 
 export type RuleName = keyof typeof DEFAULT_RULES;
@@ -48,51 +51,100 @@ export function ruleFor(name: RuleName, overrides: RuleOverrides = {}): Rule {
 
 export interface Subject {
   rule: RuleName;
-  /** e.g. an IP, a normalized email, a session id; null skips the rule (e.g. no client IP). */
+  /** e.g. an IP bucket, a normalized email, a session id; null skips the rule (e.g. no client IP). */
   key: string | null;
+  /** Account-wide rules: this request's IP bucket, exempt when the account signed in from it before, remembered on success. */
+  knownAddress?: string | null;
+}
+
+/** The attempts `take` counted for one request, to settle once its outcome is known. */
+export interface Held {
+  scope: string;
+  at: number;
+  overrides: RuleOverrides | undefined;
+  taken: { subject: Subject; counted: boolean }[];
 }
 
 function stub(c: Context<AppEnv>, scope: string, s: Subject) {
   return c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(`${scope}|${s.rule}|${s.key}`));
 }
 
-async function block(c: Context<AppEnv>, scope: string, subject: Subject, verdict: Verdict): Promise<never> {
-  await insertAudit(
-    c.env.DB,
-    auditEntry(c, {
-      type: "ratelimit.block",
-      outcome: "blocked",
-      actorType: "anonymous",
-      projectId: scope === "admin" ? null : scope,
-      details: { rule: subject.rule, retryAfter: verdict.retryAfter },
-    }),
-  ).run();
-  throw new ApiError("RATE_LIMITED", `Too many requests; try again in ${verdict.retryAfter} s`, { headers: { "Retry-After": String(verdict.retryAfter) } });
+/** 429 with Retry-After; audited once per block (its first refusal), so a flood of refusals adds no rows. */
+async function block(c: Context<AppEnv>, scope: string, refusals: { subject: Subject; verdict: Verdict }[]): Promise<never> {
+  const retryAfter = Math.max(...refusals.map((r) => r.verdict.retryAfter));
+  const fresh = refusals.filter((r) => r.verdict.firstRefusal);
+  if (fresh.length) {
+    await c.env.DB.batch(
+      fresh.map(({ subject, verdict }) =>
+        insertAudit(
+          c.env.DB,
+          auditEntry(c, {
+            type: "ratelimit.block",
+            outcome: "blocked",
+            actorType: "anonymous",
+            projectId: scope === "admin" ? null : scope,
+            details: { rule: subject.rule, retryAfter: verdict.retryAfter },
+          }),
+        ),
+      ),
+    );
+  }
+  throw new ApiError("RATE_LIMITED", `Too many requests; try again in ${retryAfter} s`, { headers: { "Retry-After": String(retryAfter) } });
 }
 
 /**
- * Applies rules for one request within `scope` (a project id, or "admin"): `peek` only checks,
- * `hit` also counts this request. The first refusal answers 429 with Retry-After and is audited.
+ * Counts this request against every rule before any costly work, check and count in one step
+ * per rule, so parallel requests cannot all slip past; refused (429, Retry-After) when any rule
+ * is over, and then nothing stays counted. `scope` is a project id, or "admin".
  */
-export async function limit(c: Context<AppEnv>, scope: string, mode: "peek" | "hit", subjects: Subject[], overrides?: RuleOverrides): Promise<void> {
+export async function take(c: Context<AppEnv>, scope: string, subjects: Subject[], overrides?: RuleOverrides): Promise<Held> {
   const live = subjects.filter((s) => s.key !== null);
-  const t = now();
-  const verdicts = await Promise.all(live.map((s) => stub(c, scope, s)[mode](ruleFor(s.rule, overrides), t)));
-  const refused = verdicts.findIndex((v) => !v.allowed);
-  if (refused >= 0) await block(c, scope, live[refused]!, verdicts[refused]!);
+  const at = now();
+  const verdicts = await Promise.all(live.map((s) => stub(c, scope, s).take(ruleFor(s.rule, overrides), at, s.knownAddress ?? undefined)));
+  const held: Held = { scope, at, overrides, taken: live.map((subject, i) => ({ subject, counted: verdicts[i]!.counted })) };
+  const refusals = live.flatMap((subject, i) => (verdicts[i]!.allowed ? [] : [{ subject, verdict: verdicts[i]! }]));
+  if (refusals.length) {
+    await Promise.all(held.taken.filter((t) => t.counted).map((t) => stub(c, scope, t.subject).release(ruleFor(t.subject.rule, overrides), at, true)));
+    await block(c, scope, refusals);
+  }
+  return held;
 }
 
-/** Forgets subjects, e.g. the account+IP backoff after a successful login. */
+/** Counts one request (e.g. a registration, an email sent) and refuses it when over a rule. */
+export async function limit(c: Context<AppEnv>, scope: string, _mode: "hit", subjects: Subject[], overrides?: RuleOverrides): Promise<void> {
+  await take(c, scope, subjects, overrides);
+}
+
+/**
+ * The attempt proved the password: backoff rules forgive the account+IP, window rules get their
+ * slot back, and account-wide rules remember the address (so strangers cannot lock it out).
+ */
+export async function succeeded(c: Context<AppEnv>, held: Held): Promise<void> {
+  await Promise.all(
+    held.taken.map(({ subject, counted }) => {
+      const rule = ruleFor(subject.rule, held.overrides);
+      const object = stub(c, held.scope, subject);
+      return rule.kind === "backoff" ? object.reset() : object.release(rule, held.at, counted, subject.knownAddress ?? undefined);
+    }),
+  );
+}
+
+/** Forgets subjects' counters, e.g. an account's failed logins after a password reset. */
 export async function forget(c: Context<AppEnv>, scope: string, subjects: Subject[]): Promise<void> {
   await Promise.all(subjects.filter((s) => s.key !== null).map((s) => stub(c, scope, s).reset()));
 }
 
-/** The login subjects for an account (normalized email) from this request's IP. */
+/** The login subjects for an account (normalized email) from this request's IP bucket. */
 export function loginSubjects(c: Context<AppEnv>, prefix: "login" | "admin_login", email: string): Subject[] {
-  const ip = clientIp(c);
+  const ip = clientBucket(c);
   return [
     { rule: `${prefix}.account_ip`, key: ip ? `${email}|${ip}` : email },
-    { rule: `${prefix}.account`, key: email },
+    { rule: `${prefix}.account`, key: email, knownAddress: ip },
     { rule: `${prefix}.ip`, key: ip },
   ];
+}
+
+/** An anonymous request presented a token we do not know: counted per IP (probe.ip) before it is audited. */
+export async function unknownToken(c: Context<AppEnv>, project: { id: string; rate_limits: string | null }): Promise<void> {
+  await limit(c, project.id, "hit", [{ rule: "probe.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
 }

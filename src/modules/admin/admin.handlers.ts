@@ -8,7 +8,7 @@ import { findAdminByEmail, getAdmin, hasAdmins, insertFirstOwner, touchAdminLogi
 import { normalizeEmail } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
-import { forget, limit, loginSubjects } from "../../lib/rate-limit";
+import { loginSubjects, succeeded, take } from "../../lib/rate-limit";
 import { auditEntry, clientIp, userAgent } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { ADMIN_ABSOLUTE_MS } from "../../middleware/admin-session";
@@ -39,15 +39,14 @@ async function bootstrapOwner(c: Context<AppEnv>, email: string): Promise<AdminR
 export const adminLoginHandler: RouteHandler<typeof adminLogin, AppEnv> = async (c) => {
   const { email, password } = c.req.valid("json");
   const pepper = c.env.PASSWORD_PEPPER;
-  const subjects = loginSubjects(c, "admin_login", normalizeEmail(email));
-  await limit(c, "admin", "peek", subjects);
+  // Counted before any hashing: a burst gets no more guesses than the limits allow.
+  const held = await take(c, "admin", loginSubjects(c, "admin_login", normalizeEmail(email)));
   const admin = (await findAdminByEmail(c.env.DB, email)) ?? (await bootstrapOwner(c, email));
   // One scrypt evaluation on every path: responses and timing do not reveal which admins exist.
   const valid = admin ? await verifyPassword(password, admin.password_hash, pepper) : await verifyAgainstDummy(password, pepper);
   if (!admin || !valid || admin.disabled) {
     const reason = !admin || !valid ? "invalid_credentials" : "admin_disabled";
     await insertAudit(c.env.DB, auditEntry(c, { type: "admin.login", outcome: "failure", actorType: "anonymous", targetType: "admin", targetId: admin?.id ?? null, details: { reason } })).run();
-    await limit(c, "admin", "hit", subjects);
     throw new ApiError("INVALID_CREDENTIALS", "Email or password is incorrect");
   }
   const token = randomToken("as");
@@ -59,7 +58,7 @@ export const adminLoginHandler: RouteHandler<typeof adminLogin, AppEnv> = async 
     insertAudit(c.env.DB, auditEntry(c, { type: "admin.login", outcome: "success", actorType: "admin", actorId: admin.id, targetType: "admin", targetId: admin.id })),
   ];
   if (needsRehash(admin.password_hash, pepper)) statements.push(updateAdmin(c.env.DB, admin.id, { passwordHash: await hashPassword(password, pepper) }, iso(t)));
-  await Promise.all([c.env.DB.batch(statements), forget(c, "admin", subjects.slice(0, 1))]);
+  await Promise.all([c.env.DB.batch(statements), succeeded(c, held)]);
   return c.json({ success: true as const, data: { sessionToken: token, expiresAt, admin: toAdmin({ ...admin, last_login_at: iso(t) }) } }, 200);
 };
 
@@ -79,6 +78,8 @@ export const adminChangePasswordHandler: RouteHandler<typeof adminChangePassword
   const { currentPassword, newPassword } = c.req.valid("json");
   const pepper = c.env.PASSWORD_PEPPER;
   const who = { actorType: "admin", actorId: admin.id, targetType: "admin", targetId: admin.id } as const;
+  // The current password is a guessable secret too: counted with admin login's failures.
+  const held = await take(c, "admin", loginSubjects(c, "admin_login", normalizeEmail(admin.email)));
   const row = await getAdmin(c.env.DB, admin.id);
   if (!row || !(await verifyPassword(currentPassword, row.password_hash, pepper))) {
     await insertAudit(c.env.DB, auditEntry(c, { ...who, type: "admin.password.change", outcome: "failure" })).run();
@@ -90,5 +91,6 @@ export const adminChangePasswordHandler: RouteHandler<typeof adminChangePassword
     revokeAdminSessions(c.env.DB, admin.id, at, admin.sessionId),
     insertAudit(c.env.DB, auditEntry(c, { ...who, type: "admin.password.change", outcome: "success", at })),
   ]);
+  await succeeded(c, held);
   return c.json({ success: true as const, data: { otherSessionsEnded: ended?.meta.changes ?? 0 } }, 200);
 };

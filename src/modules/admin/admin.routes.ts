@@ -12,7 +12,7 @@ export const adminLogin = createRoute({
   security: [],
   summary: "Log in as an admin",
   description:
-    "Returns an opaque session token: send it as `X-Admin-Session` on every other Admin API request. Sessions end after 30 minutes without a request or 12 hours after login. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS`. On a database without admins, the first owner is created from the `ADMIN_EMAIL` / `ADMIN_PASSWORD` secrets at the first login.",
+    "Returns an opaque session token: send it as `X-Admin-Session` on every other Admin API request. Sessions end after 30 minutes without a request or 12 hours after login. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS`. Attempts are counted before the password is checked (rules `admin_login.*`): over a limit, 429 `RATE_LIMITED` with `Retry-After`. An address the admin signed in from in the last 30 days is exempt from the per-account limit; an owner can clear an admin's lock (`DELETE /api/admin/admins/{adminId}/lockout`). On a database without admins, the first owner is created from the `ADMIN_EMAIL` / `ADMIN_PASSWORD` secrets at the first login.",
   request: {
     body: jsonBody(
       z
@@ -58,7 +58,7 @@ export const adminChangePassword = adminRoute("viewer", {
   path: "/api/admin/me/password",
   operationId: "changeAdminPassword",
   summary: "Change the current admin's password",
-  description: "Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Ends the admin's other sessions.",
+  description: "Requires the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count with failed admin logins, so 429 `RATE_LIMITED` with `Retry-After` follows as for login). Ends the admin's other sessions.",
   request: {
     body: jsonBody(
       z
@@ -68,6 +68,6 @@ export const adminChangePassword = adminRoute("viewer", {
   },
   responses: {
     200: ok(z.object({ otherSessionsEnded: z.number().int() }).openapi("AdminChangePasswordResult"), "Password changed."),
-    ...errorResponses(...BODY_ERRORS),
+    ...errorResponses(...BODY_ERRORS, 429),
   },
 });

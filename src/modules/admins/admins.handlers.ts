@@ -5,12 +5,14 @@ import { insertAudit } from "../../db/audit.repo";
 import { revokeSessionsIfDisabled } from "../../db/admin-sessions.repo";
 import { deleteAdmin, getAdmin, insertAdmin, listAdmins, updateAdmin, type AdminRow } from "../../db/admins.repo";
 import { isUniqueViolation } from "../../db/sql";
+import { normalizeEmail } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
+import { forget } from "../../lib/rate-limit";
 import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { toAdmin } from "../admin/admin.mappers";
-import type { createAdminRoute, deleteAdminRoute, listAdminsRoute, updateAdminRoute } from "./admins.routes";
+import type { clearAdminLockoutRoute, createAdminRoute, deleteAdminRoute, listAdminsRoute, updateAdminRoute } from "./admins.routes";
 
 export const listAdminsHandler: RouteHandler<typeof listAdminsRoute, AppEnv> = async (c) => {
   const { results } = await listAdmins(c.env.DB);
@@ -61,4 +63,14 @@ export const deleteAdminHandler: RouteHandler<typeof deleteAdminRoute, AppEnv> =
   }
   await insertAudit(c.env.DB, auditEntry(c, { type: "admin.admin.delete", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: adminId })).run();
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);
+};
+
+export const clearAdminLockoutHandler: RouteHandler<typeof clearAdminLockoutRoute, AppEnv> = async (c) => {
+  const actor = c.get("admin");
+  const { adminId } = c.req.valid("param");
+  const target = await getAdmin(c.env.DB, adminId);
+  if (!target) throw new ApiError("NOT_FOUND", "No admin with this id");
+  await forget(c, "admin", [{ rule: "admin_login.account", key: normalizeEmail(target.email) }]);
+  await insertAudit(c.env.DB, auditEntry(c, { type: "admin.lockout.clear", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: adminId })).run();
+  return c.json({ success: true as const, data: { cleared: true as const } }, 200);
 };

@@ -56,3 +56,14 @@ export const deleteAdminRoute = adminRoute("owner", {
   request: { params: AdminIdParam },
   responses: { 200: ok(z.object({ deleted: z.literal(true) }).openapi("DeleteAdminResult"), "Deleted."), ...errorResponses(404, 409) },
 });
+
+export const clearAdminLockoutRoute = adminRoute("owner", {
+  method: "delete",
+  path: "/api/admin/admins/{adminId}/lockout",
+  operationId: "clearAdminLockout",
+  summary: "Clear an admin's failed-login lock",
+  description:
+    "Forgets the admin's account-wide failed logins (rule `admin_login.account`), so they can sign in again from any address at once: the way back for an admin whom strangers' wrong passwords keep locked out of addresses they never signed in from before. Per-address backoff (`admin_login.account_ip`) is left to expire (at most 15 minutes). Audited as `admin.lockout.clear`.",
+  request: { params: AdminIdParam },
+  responses: { 200: ok(z.object({ cleared: z.literal(true) }).openapi("ClearAdminLockoutResult"), "The lock is cleared."), ...errorResponses(404) },
+});

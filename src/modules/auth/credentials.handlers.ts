@@ -7,8 +7,8 @@ import { isUniqueViolation } from "../../db/sql";
 import { findUserByEmail, insertUser, normalizeEmail, setPasswordHash, touchLogin, type UserRow } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
-import { forget, limit, loginSubjects, overridesOf } from "../../lib/rate-limit";
-import { auditEntry, clientIp } from "../../lib/request-meta";
+import { limit, loginSubjects, overridesOf, succeeded, take } from "../../lib/rate-limit";
+import { auditEntry, clientBucket } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { toUser } from "./auth.mappers";
 import type { login, logout, refresh, register } from "./credentials.routes";
@@ -17,7 +17,7 @@ import { rotate, startSession } from "./session-tokens";
 export const registerHandler: RouteHandler<typeof register, AppEnv> = async (c) => {
   const project = c.get("project");
   const { email, password, displayName } = c.req.valid("json");
-  await limit(c, project.id, "hit", [{ rule: "register.ip", key: clientIp(c) }], overridesOf(project.rate_limits));
+  await limit(c, project.id, "hit", [{ rule: "register.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
   const id = randomId("usr");
   const at = iso();
   const insert = insertUser(c.env.DB, {
@@ -44,20 +44,18 @@ export const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
   const project = c.get("project");
   const { email, password } = c.req.valid("json");
   const pepper = c.env.PASSWORD_PEPPER;
-  const overrides = overridesOf(project.rate_limits);
-  const subjects = loginSubjects(c, "login", normalizeEmail(email));
-  // Checked before any hashing, so a blocked guesser costs us nothing.
-  await limit(c, project.id, "peek", subjects, overrides);
+  // Counted before any hashing, so a blocked guesser costs us nothing and a burst gets no more guesses than the limits.
+  const held = await take(c, project.id, loginSubjects(c, "login", normalizeEmail(email)), overridesOf(project.rate_limits));
   const user = await findUserByEmail(c.env.DB, project.id, email);
   // Exactly one scrypt evaluation on every path, so timing does not reveal which emails exist.
   const valid = user?.password_hash ? await verifyPassword(password, user.password_hash, pepper) : await verifyAgainstDummy(password, pepper);
   const who = { projectId: project.id, targetType: "user", targetId: user?.id ?? null } as const;
   if (!user || !valid) {
     await c.env.DB.batch([insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.login", outcome: "failure", actorType: "anonymous", details: { reason: "invalid_credentials" } }))]);
-    await limit(c, project.id, "hit", subjects, overrides);
     throw new ApiError("INVALID_CREDENTIALS", "Email or password is incorrect");
   }
   if (user.disabled) {
+    await succeeded(c, held);
     await c.env.DB.batch([insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.login", outcome: "failure", actorType: "user", actorId: user.id, details: { reason: "user_disabled" } }))]);
     throw new ApiError("USER_DISABLED", "This account is disabled");
   }
@@ -66,7 +64,7 @@ export const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
   // Parameters rose (or a pepper was added) since this hash was made: upgrade it now that we know the password.
   if (needsRehash(user.password_hash!, pepper)) before.push(setPasswordHash(c.env.DB, project.id, user.id, await hashPassword(password, pepper), at));
   const audit = insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.login", outcome: "success", actorType: "user", actorId: user.id }));
-  const [{ tokens }] = await Promise.all([startSession(c, user.id, { before, after: [audit] }), forget(c, project.id, subjects.slice(0, 1))]);
+  const [{ tokens }] = await Promise.all([startSession(c, user.id, { before, after: [audit] }), succeeded(c, held)]);
   return c.json({ success: true as const, data: { ...tokens, user: toUser(user) } }, 200);
 };
 

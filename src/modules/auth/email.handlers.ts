@@ -20,8 +20,8 @@ import { emailLink, redirectTarget } from "../../email/links";
 import { effectiveTemplate, sendEmail, unsentEmail, type Recipient } from "../../email/send";
 import { ApiError, type ErrorCode } from "../../errors";
 import { iso, now } from "../../lib/clock";
-import { forget, limit, loginSubjects, overridesOf, type Subject } from "../../lib/rate-limit";
-import { auditEntry, clientIp } from "../../lib/request-meta";
+import { forget, limit, loginSubjects, overridesOf, unknownToken, type Subject } from "../../lib/rate-limit";
+import { auditEntry, clientBucket } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { toUser } from "./auth.mappers";
 import type { confirmEmail, forgotPassword, resetPassword as resetPasswordRoute, sendVerificationEmail } from "./email.routes";
@@ -40,7 +40,7 @@ const asUser = (userId: string) => ({ actorType: "user", actorId: userId, target
 
 const emailSubjects = (c: Context<AppEnv>, email: string): Subject[] => [
   { rule: "email.account", key: normalizeEmail(email) },
-  { rule: "email.ip", key: clientIp(c) },
+  { rule: "email.ip", key: clientBucket(c) },
 ];
 
 /** A new token for `user` and the statements that store it. Only its hash is stored. */
@@ -73,6 +73,7 @@ async function usableToken(c: Context<AppEnv>, purpose: TokenPurpose, token: str
   const tokenHash = await sha256Hex(token);
   const state = await findOneTimeToken(c.env.DB, c.get("project").id, purpose, tokenHash);
   if (!state) {
+    await unknownToken(c, c.get("project"));
     await audit(c, { actorType: "anonymous", type: failure, outcome: "failure", details: { reason: "unknown_token" } }).run();
     throw new ApiError("INVALID_TOKEN", "This link is not valid; request a new one");
   }

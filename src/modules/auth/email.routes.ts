@@ -20,7 +20,7 @@ const LINK =
 const LIMITS =
   "Sending is rate limited per account (rule `email.account`, default 5 an hour) and per client IP (`email.ip`, default 30 an hour): 429 `RATE_LIMITED` with `Retry-After`.";
 const TOKENS =
-  "Tokens are single use, bound to their purpose, project and the address they were mailed to. An unknown token, one already used, one of the other purpose or project, or one for an address the user no longer has: 401 `INVALID_TOKEN` (a token of the wrong purpose is left unused). An expired one: 401 `TOKEN_EXPIRED`. A disabled user: 403 `USER_DISABLED`.";
+  "Tokens are single use, bound to their purpose, project and the address they were mailed to. An unknown token, one already used, one of the other purpose or project, or one for an address the user no longer has: 401 `INVALID_TOKEN` (a token of the wrong purpose is left unused). An expired one: 401 `TOKEN_EXPIRED`. A disabled user: 403 `USER_DISABLED`. Unknown tokens are counted per client IP (rule `probe.ip`, default 30 in 10 minutes): over it, 429 `RATE_LIMITED` with `Retry-After`.";
 
 export const sendVerificationEmail = createRoute({
   method: "post",
@@ -56,7 +56,7 @@ export const confirmEmail = createRoute({
   request: { params: ProjectIdParam, body: jsonBody(ConfirmEmailRequest) },
   responses: {
     200: ok(ConfirmEmailResult, "The email is verified."),
-    ...errorResponses(...BODY_ERRORS, 401, 403, 404),
+    ...errorResponses(...BODY_ERRORS, 401, 403, 404, 429),
   },
 });
 
@@ -94,6 +94,6 @@ export const resetPassword = createRoute({
   request: { params: ProjectIdParam, body: jsonBody(ResetPasswordRequest) },
   responses: {
     200: ok(ResetPasswordResult, "The password is changed and every session ended."),
-    ...errorResponses(...BODY_ERRORS, 401, 403, 404),
+    ...errorResponses(...BODY_ERRORS, 401, 403, 404, 429),
   },
 });

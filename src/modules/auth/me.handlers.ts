@@ -3,9 +3,10 @@ import { hashPassword, verifyPassword } from "../../crypto/password";
 import { insertAudit, insertAuditIf } from "../../db/audit.repo";
 import { spendUserTokens } from "../../db/one-time-tokens.repo";
 import { REVOKED_AT, listLiveSessions, revokeSession, revokeUserSessions } from "../../db/sessions.repo";
-import { getUser, setPasswordHash, updateProfile } from "../../db/users.repo";
+import { getUser, normalizeEmail, setPasswordHash, updateProfile } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
+import { loginSubjects, overridesOf, succeeded, take } from "../../lib/rate-limit";
 import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { toProfile, toSession } from "./auth.mappers";
@@ -27,6 +28,8 @@ export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> 
   const { user, claims } = c.get("auth");
   const { currentPassword, newPassword } = c.req.valid("json");
   const pepper = c.env.PASSWORD_PEPPER;
+  // The current password is a guessable secret too (e.g. with a stolen access token): counted with login's failures.
+  const held = await take(c, project.id, loginSubjects(c, "login", normalizeEmail(user.email)), overridesOf(project.rate_limits));
   const row = await getUser(c.env.DB, project.id, user.id);
   const who = { projectId: project.id, actorType: "user", actorId: user.id, targetType: "user", targetId: user.id } as const;
   if (!row?.password_hash || !(await verifyPassword(currentPassword, row.password_hash, pepper))) {
@@ -41,6 +44,7 @@ export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> 
     // A reset link mailed before the change must not undo it.
     spendUserTokens(c.env.DB, project.id, user.id, "reset_password", at),
   ]);
+  await succeeded(c, held);
   return c.json({ success: true as const, data: { otherSessionsEnded: revoked?.meta.changes ?? 0 } }, 200);
 };
 

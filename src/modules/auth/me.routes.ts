@@ -65,7 +65,7 @@ export const changePassword = createRoute({
   security,
   summary: "Change the current user's password",
   description:
-    "Requires the current password (401 `INVALID_CREDENTIALS` when wrong). Every other session of the user is ended and any password-reset link already mailed stops working; the session making the request stays logged in.",
+    "Requires the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count with failed logins, so 429 `RATE_LIMITED` with `Retry-After` follows as for login). Every other session of the user is ended and any password-reset link already mailed stops working; the session making the request stays logged in.",
   request: {
     params: ProjectIdParam,
     body: jsonBody(
@@ -76,7 +76,7 @@ export const changePassword = createRoute({
   },
   responses: {
     200: ok(z.object({ otherSessionsEnded: z.number().int() }).openapi("ChangePasswordResult"), "Password changed."),
-    ...errorResponses(...BODY_ERRORS, ...authErrors),
+    ...errorResponses(...BODY_ERRORS, ...authErrors, 429),
   },
 });
 

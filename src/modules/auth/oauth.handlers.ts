@@ -21,8 +21,8 @@ import { getUser, touchLogin } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
 import { servedLocally } from "../../lib/deployment";
-import { limit, overridesOf } from "../../lib/rate-limit";
-import { auditEntry, clientIp, issuerOf } from "../../lib/request-meta";
+import { limit, overridesOf, unknownToken } from "../../lib/rate-limit";
+import { auditEntry, clientBucket, issuerOf } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { accountFor } from "../../oauth/accounts";
 import { openClientSecret, openVerifier, sealVerifier } from "../../oauth/client-secret";
@@ -62,7 +62,7 @@ export const oauthAuthorizeHandler: RouteHandler<typeof oauthAuthorize, AppEnv> 
   const { provider } = c.req.valid("param");
   const query = c.req.valid("query");
   const base = { type: "auth.oauth.authorize", actorType: "anonymous", targetType: "oauth_provider", targetId: provider } as const;
-  await limit(c, project.id, "hit", [{ rule: "oauth.ip", key: clientIp(c) }], overridesOf(project.rate_limits));
+  await limit(c, project.id, "hit", [{ rule: "oauth.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
   if (!allowedRedirects(project).includes(query.redirect_uri)) {
     await audit(c, { ...base, outcome: "failure", details: { reason: "redirect_uri_not_allowed" } }).run();
     throw invalidQuery("redirect_uri", "is not on this project's list of redirect URLs (it must match an entry exactly)");
@@ -162,6 +162,8 @@ export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = 
   const { provider } = c.req.valid("param");
   const query = c.req.valid("query");
   const fail = async (reason: string, err: ApiError) => {
+    // Anonymous failures before a known state: counted per IP (probe.ip) before they are audited.
+    await unknownToken(c, project);
     await audit(c, { type: "auth.oauth.callback", outcome: "failure", actorType: "anonymous", targetType: "oauth_provider", targetId: provider, details: { reason } }).run();
     throw err;
   };
@@ -201,7 +203,10 @@ export const oauthTokenHandler: RouteHandler<typeof oauthToken, AppEnv> = async 
   const grant = await consumeOAuthCode(db, project.id, codeHash, at);
   if (!grant) {
     const spent = await getOAuthCode(db, project.id, codeHash);
-    if (!spent) return fail("unknown_code", "This code is unknown or has expired; start the sign-in again");
+    if (!spent) {
+      await unknownToken(c, project);
+      return fail("unknown_code", "This code is unknown or has expired; start the sign-in again");
+    }
     // A replayed code may be stolen: end what it started (RFC 6749 §4.1.2).
     const revoke = spent.session_id ? [revokeSession(db, project.id, spent.session_id, "oauth_code_replayed", at)] : [];
     return fail("code_replayed", "This code was already used; start the sign-in again", revoke, spent.user_id);

@@ -47,12 +47,12 @@ export const oauthCallback = createRoute({
     "",
     "Success: 302 to the app's `redirect_uri` with `code` (single use, valid 60 s) and the app's `state`. Tokens never travel in a URL.",
     "",
-    `Failure after \`state\` is known: 302 to the app's \`redirect_uri\` with \`error\` (one of ${SIGN_IN_ERRORS.map((e) => `\`${e}\``).join(", ")}), \`error_description\` and \`state\`. Unknown or missing \`state\`, or a redirect URI removed from the allow-list meanwhile: 400 \`VALIDATION_ERROR\` (JSON).`,
+    `Failure after \`state\` is known: 302 to the app's \`redirect_uri\` with \`error\` (one of ${SIGN_IN_ERRORS.map((e) => `\`${e}\``).join(", ")}), \`error_description\` and \`state\`. Unknown or missing \`state\`, or a redirect URI removed from the allow-list meanwhile: 400 \`VALIDATION_ERROR\` (JSON); these count per client IP (rule \`probe.ip\`), and over it answer 429 \`RATE_LIMITED\` with \`Retry-After\`.`,
   ].join("\n"),
   request: { params: ProviderParam, query: CallbackQuery },
   responses: {
     302: redirect("Redirect to the app's redirect URI.", "The app's `redirect_uri` with `code` and `state` on success, or `error`, `error_description` and `state` on failure."),
-    ...errorResponses(400, 403, 404),
+    ...errorResponses(400, 403, 404, 429),
   },
 });
 
@@ -64,10 +64,10 @@ export const oauthToken = createRoute({
   security,
   summary: "Exchange a sign-in code for a token pair",
   description:
-    "Trades the one-time `code` from the redirect, with the PKCE `codeVerifier` whose challenge your app sent to authorize, for a session: the same result as login. The code is spent by the first attempt, right or wrong: a wrong verifier, an expired (60 s) or unknown code, or a code used before all answer 400 `INVALID_GRANT`; a code presented again also ends the session it started (RFC 6749 §4.1.2). 403 `USER_DISABLED` when the account was disabled meanwhile.",
+    "Trades the one-time `code` from the redirect, with the PKCE `codeVerifier` whose challenge your app sent to authorize, for a session: the same result as login. The code is spent by the first attempt, right or wrong: a wrong verifier, an expired (60 s) or unknown code, or a code used before all answer 400 `INVALID_GRANT`; a code presented again also ends the session it started (RFC 6749 §4.1.2). 403 `USER_DISABLED` when the account was disabled meanwhile. Unknown codes are counted per client IP (rule `probe.ip`): over it, 429 `RATE_LIMITED` with `Retry-After`.",
   request: { params: ProjectIdParam, body: jsonBody(OAuthTokenRequest) },
   responses: {
     200: ok(AuthResultSchema, "Signed in."),
-    ...errorResponses(...BODY_ERRORS, 403, 404),
+    ...errorResponses(...BODY_ERRORS, 403, 404, 429),
   },
 });

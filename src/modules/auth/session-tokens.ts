@@ -10,7 +10,7 @@ import type { ProjectRow, ProjectWithKey } from "../../db/projects.repo";
 import { eraseSessionSuccessors, findRefreshToken, insertSession, revokeSession, revokeUserSessions, rotateRefreshToken, type RefreshTokenState } from "../../db/sessions.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
-import { limit, overridesOf } from "../../lib/rate-limit";
+import { limit, overridesOf, unknownToken } from "../../lib/rate-limit";
 import { auditEntry, clientIp, issuerOf, userAgent } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 
@@ -108,6 +108,7 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
   const base = { projectId: project.id, targetType: "session" } as const;
 
   if (!state) {
+    await unknownToken(c, project);
     await fail({ ...base, type: "auth.refresh", outcome: "failure", actorType: "anonymous", details: { reason: "unknown_token" } });
     throw new ApiError("INVALID_TOKEN", "Refresh token is invalid");
   }
