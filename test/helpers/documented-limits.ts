@@ -10,6 +10,7 @@ export const README_RULES = {
   "email.account": { kind: "window", limit: 5, windowSeconds: 3600 },
   "email.ip": { kind: "window", limit: 30, windowSeconds: 3600 },
   "oauth.ip": { kind: "window", limit: 60, windowSeconds: 600 },
+  "probe.ip": { kind: "window", limit: 30, windowSeconds: 600 },
   "admin_login.account_ip": { kind: "backoff", freeFailures: 3, baseSeconds: 2, maxSeconds: 900 },
   "admin_login.account": { kind: "window", limit: 20, windowSeconds: 900 },
   "admin_login.ip": { kind: "window", limit: 50, windowSeconds: 900 },
