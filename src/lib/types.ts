@@ -1,6 +1,6 @@
 import type { AccessClaims } from "../crypto/jwt";
 import type { AdminRow } from "../db/admins.repo";
-import type { ProjectWithKey } from "../db/projects.repo";
+import type { ProjectRow, ProjectWithKey } from "../db/projects.repo";
 import type { SessionUser } from "../db/sessions.repo";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
 
@@ -37,6 +37,8 @@ export interface Variables {
   /** Set by resolveProject when it verified the token and looked the user up (null: no live session). */
   bearer: { claims: AccessClaims; user: SessionUser | null };
   admin: AdminRow & { sessionId: string };
+  /** Set on Admin API routes under /projects/{projectId}: the project, known to exist. */
+  adminProject: ProjectRow;
 }
 
 export interface AppEnv {

@@ -4,6 +4,9 @@ import { ApiError } from "../errors";
 import type { AppEnv } from "../lib/types";
 import { needsBearer, verifyBearer } from "./bearer-auth";
 
+/** The one answer for a project id that names no project, on the Auth and the Admin API alike. */
+export const projectNotFound = (projectId: string) => new ApiError("NOT_FOUND", `Project '${projectId.slice(0, 64)}' does not exist`);
+
 /**
  * Resolves :projectId for the Auth API: unknown → 404, disabled → 403 PROJECT_DISABLED.
  * On bearer paths with a valid token it also fetches the session's user in the same query,
@@ -21,7 +24,7 @@ export const resolveProject = () =>
     } else {
       project = await getProjectWithKey(c.env.DB, projectId);
     }
-    if (!project) throw new ApiError("NOT_FOUND", `Project '${projectId.slice(0, 64)}' does not exist`);
+    if (!project) throw projectNotFound(projectId);
     if (!project.enabled) throw new ApiError("PROJECT_DISABLED", "This project is disabled");
     c.set("project", project);
     await next();

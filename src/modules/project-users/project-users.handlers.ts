@@ -4,7 +4,6 @@ import { hashPassword } from "../../crypto/password";
 import { randomId } from "../../crypto/random";
 import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
 import { spendUserTokens } from "../../db/one-time-tokens.repo";
-import { getProjectWithKey } from "../../db/projects.repo";
 import { revokeUserSessions } from "../../db/sessions.repo";
 import { isUniqueViolation } from "../../db/sql";
 import { USER_EXISTS, deleteUser, getUser, insertUser, listUsers, updateUser, type UserRow } from "../../db/users.repo";
@@ -15,11 +14,6 @@ import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { endsSessions, toProjectUser, updateDetails } from "./project-users.mappers";
 import type { createProjectUser, deleteProjectUser, getProjectUser, listProjectUsers, revokeProjectUserSessions, updateProjectUser } from "./project-users.routes";
-
-/** 404 unless the project exists; disabled projects count, their users are still managed here. */
-async function requireProject(c: Context<AppEnv>, projectId: string): Promise<void> {
-  if (!(await getProjectWithKey(c.env.DB, projectId))) throw new ApiError("NOT_FOUND", `Project '${projectId}' does not exist`);
-}
 
 const noSuchUser = () => new ApiError("NOT_FOUND", "No user with this id in this project");
 
@@ -40,7 +34,7 @@ export const listProjectUsersHandler: RouteHandler<typeof listProjectUsers, AppE
   const { projectId } = c.req.valid("param");
   const { search, status, limit, cursor } = c.req.valid("query");
   const after = decodeCursor(cursor);
-  const [, { results }] = await Promise.all([requireProject(c, projectId), listUsers(c.env.DB, projectId, { search, status, after, limit })]);
+  const { results } = await listUsers(c.env.DB, projectId, { search, status, after, limit });
   const { items, nextCursor } = page(results, limit);
   return c.json({ success: true as const, data: items.map(toProjectUser), meta: { nextCursor } }, 200);
 };
@@ -48,7 +42,6 @@ export const listProjectUsersHandler: RouteHandler<typeof listProjectUsers, AppE
 export const createProjectUserHandler: RouteHandler<typeof createProjectUser, AppEnv> = async (c) => {
   const { projectId } = c.req.valid("param");
   const { email, password, displayName, emailVerified = false } = c.req.valid("json");
-  await requireProject(c, projectId);
   const id = randomId("usr");
   const at = iso();
   const passwordHash = password === undefined ? null : await hashPassword(password, c.env.PASSWORD_PEPPER);
