@@ -22,6 +22,22 @@ export interface ProjectRow {
   updated_at: string;
 }
 
+/** A JSON list column, parsed here and nowhere else; anything but a list of strings reads as empty. */
+function stringList(json: string): string[] {
+  try {
+    const list: unknown = JSON.parse(json);
+    return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The origins allowed to call the project's Auth API from a browser. */
+export const corsOriginsOf = (p: Pick<ProjectRow, "cors_origins">) => stringList(p.cors_origins);
+
+/** The URLs the project's email links and OAuth sign-ins may send users back to. */
+export const redirectUrlsOf = (p: Pick<ProjectRow, "redirect_urls">) => stringList(p.redirect_urls);
+
 export interface ProjectWithKey extends ProjectRow {
   key_id: string | null;
   key_box: string | null;

@@ -1,20 +1,18 @@
 import { createMiddleware } from "hono/factory";
+import { corsOriginsOf } from "../db/projects.repo";
 import type { AppEnv } from "../lib/types";
 
 const ALLOW_METHODS = "GET, POST, PATCH, DELETE, OPTIONS";
 const ALLOW_HEADERS = "Authorization, Content-Type, X-Request-Id";
 const EXPOSE_HEADERS = "X-Request-Id, Retry-After";
 
+// Keyed by the stored JSON, so a changed list is a new entry.
 const parsed = new Map<string, Set<string>>();
-function allowList(json: string): Set<string> {
-  let set = parsed.get(json);
+function allowList(project: { cors_origins: string }): Set<string> {
+  let set = parsed.get(project.cors_origins);
   if (!set) {
-    try {
-      set = new Set((JSON.parse(json) as string[]).map((o) => o.toLowerCase()));
-    } catch {
-      set = new Set();
-    }
-    parsed.set(json, set);
+    set = new Set(corsOriginsOf(project).map((o) => o.toLowerCase()));
+    parsed.set(project.cors_origins, set);
   }
   return set;
 }
@@ -27,7 +25,7 @@ function allowList(json: string): Set<string> {
 export const projectCors = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const origin = c.req.header("Origin");
-    const allowed = origin !== undefined && allowList(c.get("project").cors_origins).has(origin.toLowerCase());
+    const allowed = origin !== undefined && allowList(c.get("project")).has(origin.toLowerCase());
     if (c.req.method === "OPTIONS") {
       const headers: Record<string, string> = { Vary: "Origin" };
       if (allowed) {
