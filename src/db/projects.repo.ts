@@ -1,7 +1,7 @@
 import type { SessionUser } from "./sessions.repo";
 // Projects (tenants). A project row is read on every Auth API request together with its
 // active signing key, so issuing a token needs no second query.
-import { containsPattern } from "./sql";
+import { containsPattern, guard, type Guard } from "./sql";
 
 export type Environment = "development" | "staging" | "production";
 
@@ -200,6 +200,12 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
       changes.sessionMaxAge ?? null,
     );
 }
+
+/** Holds while the project exists. */
+export const projectExists = (projectId: string): Guard => guard(`SELECT 1 FROM projects WHERE id = ?`, projectId);
+
+/** Holds when the project's last change is the one stamped `at` (updateProject applied). */
+export const projectUpdatedAt = (projectId: string, at: string): Guard => guard(`SELECT 1 FROM projects WHERE id = ? AND updated_at = ?`, projectId, at);
 
 /** Deletes the project; its users, sessions, refresh tokens and signing keys go with it (ON DELETE CASCADE). */
 export function deleteProject(db: D1Database, projectId: string): D1PreparedStatement {

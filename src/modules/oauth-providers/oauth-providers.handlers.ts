@@ -2,10 +2,10 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { insertAudit, insertAuditIf } from "../../db/audit.repo";
 import {
-  PROVIDER_EXISTS,
   deleteOAuthProvider as deleteProvider,
   getOAuthProvider as getProvider,
   listOAuthProviders as listProviders,
+  providerExists,
   upsertOAuthProvider,
   type OAuthProviderRow,
 } from "../../db/oauth.repo";
@@ -95,7 +95,7 @@ export const deleteOAuthProviderHandler: RouteHandler<typeof deleteOAuthProvider
   const { projectId, provider } = c.req.valid("param");
   const entry = auditEntry(c, { type: "admin.oauth_provider.delete", outcome: "success", actorType: "admin", actorId: actor.id, projectId, targetType: "oauth_provider", targetId: provider });
   // The entry is written only if the row is there to delete, in the same transaction.
-  const [, deleted] = await c.env.DB.batch([insertAuditIf(c.env.DB, entry, PROVIDER_EXISTS, projectId, provider), deleteProvider(c.env.DB, projectId, provider)]);
+  const [, deleted] = await c.env.DB.batch([insertAuditIf(c.env.DB, entry, providerExists(projectId, provider)), deleteProvider(c.env.DB, projectId, provider)]);
   if (deleted!.results.length !== 1) throw noSuchProvider();
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);
 };

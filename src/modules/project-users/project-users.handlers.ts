@@ -6,7 +6,7 @@ import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo
 import { spendUserTokens } from "../../db/one-time-tokens.repo";
 import { revokeUserSessions } from "../../db/sessions.repo";
 import { isUniqueViolation } from "../../db/sql";
-import { USER_EXISTS, deleteUser, getUser, insertUser, listUsers, updateUser, type UserRow } from "../../db/users.repo";
+import { deleteUser, getUser, insertUser, listUsers, updateUser, userExists, type UserRow } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { decodeCursor, page } from "../../lib/cursor";
@@ -72,7 +72,7 @@ export const updateProjectUserHandler: RouteHandler<typeof updateProjectUser, Ap
   const db = c.env.DB;
   // The audit row goes first, conditional on the user still existing, so a lost race records nothing.
   const statements = [
-    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.update", at, updateDetails(before, body)), USER_EXISTS, projectId, userId),
+    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.update", at, updateDetails(before, body)), userExists(projectId, userId)),
     updateUser(db, projectId, userId, { ...fields, passwordHash }, at),
   ];
   if (endsSessions(body)) statements.push(revokeUserSessions(db, projectId, userId, body.disabled ? "user_disabled" : "password_set_by_admin", at));
@@ -93,7 +93,7 @@ export const deleteProjectUserHandler: RouteHandler<typeof deleteProjectUser, Ap
   const { projectId, userId } = c.req.valid("param");
   const db = c.env.DB;
   const [, deleted] = await db.batch([
-    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.delete", iso()), USER_EXISTS, projectId, userId),
+    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.delete", iso()), userExists(projectId, userId)),
     deleteUser(db, projectId, userId),
   ]);
   if (deleted!.results.length !== 1) throw noSuchUser();

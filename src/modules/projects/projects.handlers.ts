@@ -65,7 +65,7 @@ export const updateProjectHandler: RouteHandler<typeof updateProject, AppEnv> = 
   // The audit entry is written only if the guarded update was (a concurrent change may have made it fail).
   const [updated] = await c.env.DB.batch([
     projects.updateProject(c.env.DB, projectId, body, at),
-    insertAuditIf(c.env.DB, audit, `SELECT 1 FROM projects WHERE id = ? AND updated_at = ?`, projectId, at),
+    insertAuditIf(c.env.DB, audit, projects.projectUpdatedAt(projectId, at)),
   ]);
   const row = updated!.results[0] as projects.ProjectRow | undefined;
   if (!row) {
@@ -81,7 +81,7 @@ export const deleteProjectHandler: RouteHandler<typeof deleteProject, AppEnv> = 
   const audit = projectAudit(c, projectId, "admin.project.delete", undefined, iso());
   // Audit first, conditional on the project existing, so both happen or neither does.
   const [, deleted] = await c.env.DB.batch([
-    insertAuditIf(c.env.DB, audit, `SELECT 1 FROM projects WHERE id = ?`, projectId),
+    insertAuditIf(c.env.DB, audit, projects.projectExists(projectId)),
     projects.deleteProject(c.env.DB, projectId),
   ]);
   if (deleted!.results.length === 0) throw projectNotFound(projectId);
