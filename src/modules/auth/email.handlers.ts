@@ -5,12 +5,12 @@ import { randomId, randomToken, sha256Hex } from "../../crypto/random";
 import { cutUnprovenIdentities, listUnprovenIdentities, resetPassword } from "../../db/account.repo";
 import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
 import {
-  spentBy,
   consumeOneTimeToken,
   findOneTimeToken,
   insertOneTimeToken,
   pruneOneTimeTokens,
   spendSiblingTokens,
+  spentBy,
   type Consumption,
   type OneTimeTokenState,
   type TokenPurpose,
