@@ -1,7 +1,7 @@
 // The append-only audit log. Writers get a prepared statement so the entry can share
 // a batch (and so a transaction) with the change it records.
 import { randomId } from "../crypto/random";
-import { escapeLike } from "./sql";
+import { escapeLike, type Guard } from "./sql";
 
 export type Outcome = "success" | "failure" | "blocked";
 export type ActorType = "user" | "admin" | "anonymous" | "system";
@@ -45,13 +45,15 @@ const auditValues = (e: AuditEntry): unknown[] => [
   JSON.stringify(e.details ?? {}),
 ];
 
-/** The same insert, made only when `existsSql` (with its bindings) finds a row: for batches whose earlier statements may lose a race. */
-export function insertAuditIf(db: D1Database, e: AuditEntry, existsSql: string, ...existsBindings: unknown[]): D1PreparedStatement {
+/** The same insert, made only when `when` holds: for batches whose earlier statements may lose a race. */
+export function insertAuditIf(db: D1Database, e: AuditEntry, when: Guard): D1PreparedStatement;
+/** The raw-SQL form, kept only for session-tokens.ts until its refresh rewrite passes a Guard. */
+export function insertAuditIf(db: D1Database, e: AuditEntry, existsSql: string, ...existsBindings: unknown[]): D1PreparedStatement;
+export function insertAuditIf(db: D1Database, e: AuditEntry, when: Guard | string, ...existsBindings: unknown[]): D1PreparedStatement {
+  const { sql, bindings } = typeof when === "string" ? { sql: when, bindings: existsBindings } : when;
   return db
-    .prepare(
-      `INSERT INTO audit_log (${COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (${existsSql})`,
-    )
-    .bind(...auditValues(e), ...existsBindings);
+    .prepare(`INSERT INTO audit_log (${COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (${sql})`)
+    .bind(...auditValues(e), ...bindings);
 }
 
 export interface AuditRow {

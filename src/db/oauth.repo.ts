@@ -1,5 +1,6 @@
 // OAuth sign-in: provider settings, sign-in attempts (state), one-time codes and identity links.
 // Every function takes the project id first: no query can cross tenants.
+import { guard, type Guard } from "./sql";
 import { normalizeEmail, type UserRow } from "./users.repo";
 
 export type ProviderType = "oidc" | "github" | "google";
@@ -83,8 +84,8 @@ export function upsertOAuthProvider(db: D1Database, p: ProviderSettings): D1Prep
     );
 }
 
-/** Condition for insertAuditIf (bind projectId, slug): the provider exists. */
-export const PROVIDER_EXISTS = `SELECT 1 FROM oauth_providers WHERE project_id = ? AND slug = ?`;
+/** Holds while the provider exists. */
+export const providerExists = (projectId: string, slug: string): Guard => guard(`SELECT 1 FROM oauth_providers WHERE project_id = ? AND slug = ?`, projectId, slug);
 
 export function deleteOAuthProvider(db: D1Database, projectId: string, slug: string): D1PreparedStatement {
   return db.prepare(`DELETE FROM oauth_providers WHERE project_id = ? AND slug = ? RETURNING slug`).bind(projectId, slug);
@@ -249,27 +250,4 @@ export function insertIdentity(db: D1Database, i: NewIdentity): D1PreparedStatem
 
 export function touchIdentity(db: D1Database, projectId: string, issuer: string, subject: string, at: string): D1PreparedStatement {
   return db.prepare(`UPDATE user_identities SET last_login_at = ? WHERE project_id = ? AND issuer = ? AND subject = ?`).bind(at, projectId, issuer, subject);
-}
-
-export interface NewOAuthUser {
-  id: string;
-  projectId: string;
-  email: string;
-  displayName: string | null;
-  at: string;
-}
-
-/** A user who signs in only through a provider: no password, the address the provider vouched for. */
-export function insertOAuthUser(db: D1Database, u: NewOAuthUser): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO users (id, project_id, email, email_normalized, display_name, password_hash, email_verified, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, NULL, 1, ?, ?)`,
-    )
-    .bind(u.id, u.projectId, u.email.trim(), normalizeEmail(u.email), u.displayName, u.at, u.at);
-}
-
-/** The provider vouched for the address: mark it verified (only ever raises the flag). */
-export function markEmailVerified(db: D1Database, projectId: string, userId: string, at: string): D1PreparedStatement {
-  return db.prepare(`UPDATE users SET email_verified = 1, updated_at = ? WHERE project_id = ? AND id = ? AND email_verified = 0`).bind(at, projectId, userId);
 }

@@ -1,6 +1,8 @@
 // Single-use tokens of the email flows (verification, password reset), stored only as SHA-256.
 // Every lookup is scoped to one project and one purpose: a token of another project or purpose
 // is simply not found, and is never spent by the wrong endpoint.
+import { andExists, guard, type Guard } from "./sql";
+
 export type TokenPurpose = "verify_email" | "reset_password";
 
 export interface OneTimeTokenRow {
@@ -61,7 +63,7 @@ export interface Consumption {
   purpose: TokenPurpose;
   tokenHash: string;
   at: string;
-  /** A random id of this request; statements later in the same batch check SPENT_BY with it. */
+  /** A random id of this request; statements later in the same batch are guarded by spentBy() with it. */
   usedBy: string;
 }
 
@@ -81,17 +83,15 @@ export function consumeOneTimeToken(db: D1Database, s: Consumption): D1PreparedS
     .bind(s.at, s.usedBy, s.tokenHash, s.projectId, s.purpose);
 }
 
-/** Condition (bind tokenHash, usedBy): the token was spent by the request with this id. */
-export const SPENT_BY = `SELECT 1 FROM one_time_tokens WHERE token_hash = ? AND used_by = ?`;
+/** Holds when this request (`usedBy`) is the one that spent the token: later statements of its batch do their work once. */
+export const spentBy = (s: Consumption): Guard => guard(`SELECT 1 FROM one_time_tokens WHERE token_hash = ? AND used_by = ?`, s.tokenHash, s.usedBy);
 
 /** Once one token is used, the user's other live tokens of the same purpose (older emails) stop working too. */
 export function spendSiblingTokens(db: D1Database, s: Consumption, userId: string): D1PreparedStatement {
+  const spent = spentBy(s);
   return db
-    .prepare(
-      `UPDATE one_time_tokens SET used_at = ?
-       WHERE user_id = ? AND purpose = ? AND project_id = ? AND used_at IS NULL AND EXISTS (${SPENT_BY})`,
-    )
-    .bind(s.at, userId, s.purpose, s.projectId, s.tokenHash, s.usedBy);
+    .prepare(`UPDATE one_time_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND project_id = ? AND used_at IS NULL${andExists(spent)}`)
+    .bind(s.at, userId, s.purpose, s.projectId, ...spent.bindings);
 }
 
 /** Spends every outstanding token of this purpose of the user, e.g. reset links once the password changed some other way. */

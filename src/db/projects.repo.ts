@@ -1,7 +1,7 @@
 import type { SessionUser } from "./sessions.repo";
 // Projects (tenants). A project row is read on every Auth API request together with its
 // active signing key, so issuing a token needs no second query.
-import { containsPattern } from "./sql";
+import { containsPattern, guard, type Guard } from "./sql";
 
 export type Environment = "development" | "staging" | "production";
 
@@ -21,6 +21,22 @@ export interface ProjectRow {
   created_at: string;
   updated_at: string;
 }
+
+/** A JSON list column, parsed here and nowhere else; anything but a list of strings reads as empty. */
+function stringList(json: string): string[] {
+  try {
+    const list: unknown = JSON.parse(json);
+    return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The origins allowed to call the project's Auth API from a browser. */
+export const corsOriginsOf = (p: Pick<ProjectRow, "cors_origins">) => stringList(p.cors_origins);
+
+/** The URLs the project's email links and OAuth sign-ins may send users back to. */
+export const redirectUrlsOf = (p: Pick<ProjectRow, "redirect_urls">) => stringList(p.redirect_urls);
 
 export interface ProjectWithKey extends ProjectRow {
   key_id: string | null;
@@ -184,6 +200,12 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
       changes.sessionMaxAge ?? null,
     );
 }
+
+/** Holds while the project exists. */
+export const projectExists = (projectId: string): Guard => guard(`SELECT 1 FROM projects WHERE id = ?`, projectId);
+
+/** Holds when the project's last change is the one stamped `at` (updateProject applied). */
+export const projectUpdatedAt = (projectId: string, at: string): Guard => guard(`SELECT 1 FROM projects WHERE id = ? AND updated_at = ?`, projectId, at);
 
 /** Deletes the project; its users, sessions, refresh tokens and signing keys go with it (ON DELETE CASCADE). */
 export function deleteProject(db: D1Database, projectId: string): D1PreparedStatement {

@@ -208,3 +208,9 @@ export function sweepRevokedSessions(db: D1Database, limit: number): D1PreparedS
     db.prepare(`UPDATE sessions SET expires_at = revoked_at WHERE id IN (${UNSWEPT_REVOKED})`).bind(limit),
   ];
 }
+
+// (Imports are hoisted: this one sits with the guard it serves.)
+import { guard, type Guard } from "./sql";
+
+/** Holds when the session was revoked by the statement stamped `at`. */
+export const sessionRevokedAt = (sessionId: string, at: string): Guard => guard(`SELECT 1 FROM sessions WHERE id = ? AND revoked_at = ?`, sessionId, at);

@@ -1,4 +1,4 @@
-import { containsPattern } from "./sql";
+import { andExists, containsPattern, guard, type Guard } from "./sql";
 // End users of a project. Every function takes the project id: no query can cross tenants.
 export interface UserRow {
   id: string;
@@ -56,6 +56,26 @@ export function updateProfile(db: D1Database, projectId: string, userId: string,
 
 export function setPasswordHash(db: D1Database, projectId: string, userId: string, hash: string, at: string): D1PreparedStatement {
   return db.prepare(`UPDATE users SET password_hash = ?, updated_at = ? WHERE project_id = ? AND id = ?`).bind(hash, at, projectId, userId);
+}
+
+/** A password set through a reset link, if `when` holds: the link proved control of the mailbox, so the email counts as verified. */
+export function setResetPassword(db: D1Database, projectId: string, userId: string, hash: string, at: string, when: Guard): D1PreparedStatement {
+  return db
+    .prepare(`UPDATE users SET password_hash = ?, email_verified = 1, updated_at = ? WHERE project_id = ? AND id = ?${andExists(when)}`)
+    .bind(hash, at, projectId, userId, ...when.bindings);
+}
+
+/**
+ * Marks the email verified (if `when` holds, when given) and returns the row; it only ever raises
+ * the flag, and updated_at moves only when the flag does.
+ */
+export function markEmailVerified(db: D1Database, projectId: string, userId: string, at: string, when?: Guard): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE users SET email_verified = 1, updated_at = CASE WHEN email_verified = 0 THEN ? ELSE updated_at END
+       WHERE project_id = ? AND id = ?${andExists(when)} RETURNING *`,
+    )
+    .bind(at, projectId, userId, ...(when?.bindings ?? []));
 }
 
 export function touchLogin(db: D1Database, projectId: string, userId: string, at: string): D1PreparedStatement {
@@ -144,5 +164,5 @@ export function deleteUser(db: D1Database, projectId: string, userId: string): D
   return db.prepare(`DELETE FROM users WHERE project_id = ? AND id = ? RETURNING id`).bind(projectId, userId);
 }
 
-/** Condition for insertAuditIf (bind projectId, userId): the user exists. */
-export const USER_EXISTS = `SELECT 1 FROM users WHERE project_id = ? AND id = ?`;
+/** Holds while the user exists. */
+export const userExists = (projectId: string, userId: string): Guard => guard(`SELECT 1 FROM users WHERE project_id = ? AND id = ?`, projectId, userId);

@@ -1,16 +1,9 @@
 // Where the links in emails point: only to a URL on the project's allow-list (redirectUrls).
-import type { ProjectRow } from "../db/projects.repo";
+import { redirectUrlsOf, type ProjectRow } from "../db/projects.repo";
 import type { TokenPurpose } from "../db/one-time-tokens.repo";
 import { ApiError } from "../errors";
 
-export function allowedRedirects(project: ProjectRow): string[] {
-  try {
-    const list: unknown = JSON.parse(project.redirect_urls);
-    return Array.isArray(list) ? list.filter((url): url is string => typeof url === "string" && URL.canParse(url)) : [];
-  } catch {
-    return [];
-  }
-}
+export const allowedRedirects = (project: ProjectRow): string[] => redirectUrlsOf(project).filter((url) => URL.canParse(url));
 
 /**
  * The base URL of an email's link: `requested` when it equals an allow-list entry exactly

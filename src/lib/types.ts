@@ -1,8 +1,9 @@
 import type { AccessClaims } from "../crypto/jwt";
 import type { AdminRow } from "../db/admins.repo";
-import type { ProjectWithKey } from "../db/projects.repo";
+import type { ProjectRow, ProjectWithKey } from "../db/projects.repo";
 import type { SessionUser } from "../db/sessions.repo";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
+import type { ApiError } from "../errors";
 
 export interface Bindings {
   DB: D1Database;
@@ -34,9 +35,11 @@ export interface Variables {
   requestId: string;
   project: ProjectWithKey;
   auth: UserAuth;
-  /** Set by resolveProject when it verified the token and looked the user up (null: no live session). */
-  bearer: { claims: AccessClaims; user: SessionUser | null };
+  /** Set by resolveProject on user routes: the token's claims and user (null: no live session), or why it was refused. */
+  bearer: { claims: AccessClaims; user: SessionUser | null } | { error: ApiError };
   admin: AdminRow & { sessionId: string };
+  /** Set on Admin API routes under /projects/{projectId}: the project, known to exist. */
+  adminProject: ProjectRow;
 }
 
 export interface AppEnv {

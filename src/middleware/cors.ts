@@ -1,24 +1,22 @@
 import type { Context } from "hono";
 import { cors } from "hono/cors";
+import { corsOriginsOf } from "../db/projects.repo";
 import type { AppEnv } from "../lib/types";
 
 const ALLOW_METHODS = ["GET", "POST", "PATCH", "DELETE", "OPTIONS"];
 
+// Keyed by the stored JSON, so a changed list is a new entry.
 const parsed = new Map<string, Set<string>>();
-function allowList(json: string): Set<string> {
-  let set = parsed.get(json);
+function allowList(project: { cors_origins: string }): Set<string> {
+  let set = parsed.get(project.cors_origins);
   if (!set) {
-    try {
-      set = new Set((JSON.parse(json) as string[]).map((o) => o.toLowerCase()));
-    } catch {
-      set = new Set();
-    }
-    parsed.set(json, set);
+    set = new Set(corsOriginsOf(project).map((o) => o.toLowerCase()));
+    parsed.set(project.cors_origins, set);
   }
   return set;
 }
 
-const listed = (origin: string, c: Context<AppEnv>) => origin !== "" && allowList(c.get("project").cors_origins).has(origin.toLowerCase());
+const listed = (origin: string, c: Context<AppEnv>) => origin !== "" && allowList(c.get("project")).has(origin.toLowerCase());
 
 /**
  * CORS for a project's Auth API from its allow-list of origins (Admin API setting

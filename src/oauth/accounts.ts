@@ -3,7 +3,8 @@
 // provider vouches for (email_verified) ever creates or links an account: an unvouched claim of
 // someone's address must not leave a way into the account that address will later prove.
 import { randomId } from "../crypto/random";
-import { findUserForIdentity, insertIdentity, insertOAuthUser, markEmailVerified, touchIdentity } from "../db/oauth.repo";
+import { findUserForIdentity, insertIdentity, touchIdentity } from "../db/oauth.repo";
+import { insertUser, markEmailVerified } from "../db/users.repo";
 import { OAuthFlowError } from "./errors";
 import type { Profile } from "./profile";
 
@@ -47,7 +48,8 @@ export async function accountFor(db: D1Database, projectId: string, provider: st
     userId,
     action: "created",
     statements: [
-      insertOAuthUser(db, { id: userId, projectId, email: profile.email, displayName, at }),
+      // A user who signs in only through a provider: no password, the address the provider vouched for.
+      insertUser(db, { id: userId, projectId, email: profile.email, displayName, passwordHash: null, emailVerified: true, createdAt: at }),
       insertIdentity(db, { ...identity, userId }),
     ],
   };

@@ -1,5 +1,4 @@
 import { createRouter } from "../../lib/create-router";
-import { BEARER_PATHS, bearerAuth } from "../../middleware/bearer-auth";
 import { projectCors } from "../../middleware/cors";
 import { resolveProject } from "../../middleware/project";
 import { loginHandler, logoutHandler, refreshHandler, registerHandler } from "./credentials.handlers";
@@ -16,7 +15,6 @@ import { getJwks, getOpenIdConfiguration } from "./well-known.routes";
 export const auth = createRouter();
 
 auth.use("/api/auth/:projectId/*", resolveProject(), projectCors());
-for (const path of BEARER_PATHS) auth.use(`/api/auth/:projectId${path}`, bearerAuth());
 
 auth
   .openapi(register, registerHandler)

@@ -2,20 +2,20 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { hashPassword } from "../../crypto/password";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
-import { cutUnprovenIdentities, listUnprovenIdentities, markEmailVerified, resetPassword } from "../../db/account.repo";
+import { cutUnprovenIdentities, listUnprovenIdentities, resetPassword } from "../../db/account.repo";
 import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
 import {
-  SPENT_BY,
   consumeOneTimeToken,
   findOneTimeToken,
   insertOneTimeToken,
   pruneOneTimeTokens,
   spendSiblingTokens,
+  spentBy,
   type Consumption,
   type OneTimeTokenState,
   type TokenPurpose,
 } from "../../db/one-time-tokens.repo";
-import { findUserByEmail, normalizeEmail, type UserRow } from "../../db/users.repo";
+import { findUserByEmail, markEmailVerified, normalizeEmail, type UserRow } from "../../db/users.repo";
 import { emailLink, redirectTarget } from "../../email/links";
 import { effectiveTemplate, sendEmail, unsentEmail, type Recipient } from "../../email/send";
 import { ApiError, type ErrorCode } from "../../errors";
@@ -138,10 +138,10 @@ export const confirmEmailHandler: RouteHandler<typeof confirmEmail, AppEnv> = as
   const { state, spend } = await usableToken(c, "verify_email", c.req.valid("json").token, type);
   const [consumed, updated] = await db.batch([
     consumeOneTimeToken(db, spend),
-    markEmailVerified(db, spend, state.user_id),
+    markEmailVerified(db, spend.projectId, state.user_id, spend.at, spentBy(spend)),
     spendSiblingTokens(db, spend, state.user_id),
     ...(await cutIdentities(c, spend, state.user_id, "email_verification")),
-    insertAuditIf(db, auditEntry(c, { ...asUser(state.user_id), projectId: spend.projectId, type, outcome: "success", at: spend.at }), SPENT_BY, spend.tokenHash, spend.usedBy),
+    insertAuditIf(db, auditEntry(c, { ...asUser(state.user_id), projectId: spend.projectId, type, outcome: "success", at: spend.at }), spentBy(spend)),
   ]);
   const user = updated?.results[0] as UserRow | undefined;
   if (!consumed?.results.length || !user) return lostRace(c, state.user_id, type);
@@ -189,7 +189,7 @@ export const resetPasswordHandler: RouteHandler<typeof resetPasswordRoute, AppEn
     ...resetPassword(db, spend, state.user_id, passwordHash),
     spendSiblingTokens(db, spend, state.user_id),
     ...(await cutIdentities(c, spend, state.user_id, "password_reset")),
-    insertAuditIf(db, auditEntry(c, { ...asUser(state.user_id), projectId: project.id, type: "auth.password_reset.completed", outcome: "success", at: spend.at }), SPENT_BY, spend.tokenHash, spend.usedBy),
+    insertAuditIf(db, auditEntry(c, { ...asUser(state.user_id), projectId: project.id, type: "auth.password_reset.completed", outcome: "success", at: spend.at }), spentBy(spend)),
   ]);
   if (!consumed?.results.length) return lostRace(c, state.user_id, "auth.password_reset.failed");
   // The account's failed-login counters: account-wide, and this address's backoff for it.

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { userRoute } from "../../lib/user-route";
 import { ProjectIdParam } from "../../schemas/auth";
 import {
   ConfirmEmailRequest,
@@ -22,12 +23,10 @@ const LIMITS =
 const TOKENS =
   "Tokens are single use, bound to their purpose, project and the address they were mailed to. An unknown token, one already used, one of the other purpose or project, or one for an address the user no longer has: 401 `INVALID_TOKEN` (a token of the wrong purpose is left unused). An expired one: 401 `TOKEN_EXPIRED`. A disabled user: 403 `USER_DISABLED`. Unknown tokens are counted per client IP (rule `probe.ip`, default 30 in 10 minutes): over it, 429 `RATE_LIMITED` with `Retry-After`.";
 
-export const sendVerificationEmail = createRoute({
+export const sendVerificationEmail = userRoute({
   method: "post",
   path: "/api/auth/{projectId}/verify-email/send",
   operationId: "sendVerificationEmail",
-  tags,
-  security: [{ bearerAuth: [] }],
   summary: "Email the current user a verification link",
   description: [
     "Sends the signed-in user a link that verifies their email address; it works once, for 24 hours. Earlier links stay valid until one of them is used. Send `{}` to use the default redirect URL.",
@@ -41,7 +40,7 @@ export const sendVerificationEmail = createRoute({
   request: { params: ProjectIdParam, body: jsonBody(SendVerificationEmailRequest) },
   responses: {
     200: ok(SendVerificationEmailResult, "Sent, or nothing to send."),
-    ...errorResponses(...BODY_ERRORS, 401, 403, 404, 429, 502),
+    ...errorResponses(...BODY_ERRORS, 404, 429, 502),
   },
 });
 

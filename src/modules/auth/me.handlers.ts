@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { hashPassword, verifyPassword } from "../../crypto/password";
 import { insertAudit, insertAuditIf } from "../../db/audit.repo";
 import { spendUserTokens } from "../../db/one-time-tokens.repo";
-import { REVOKED_AT, listLiveSessions, revokeSession, revokeUserSessions } from "../../db/sessions.repo";
+import { listLiveSessions, revokeSession, revokeUserSessions, sessionRevokedAt } from "../../db/sessions.repo";
 import { getUser, normalizeEmail, setPasswordHash, updateProfile } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
@@ -66,9 +66,7 @@ export const deleteSessionHandler: RouteHandler<typeof deleteSession, AppEnv> = 
     insertAuditIf(
       c.env.DB,
       auditEntry(c, { type: "auth.session.end", outcome: "success", actorType: "user", actorId: user.id, projectId: project.id, targetType: "session", targetId: sessionId, at }),
-      REVOKED_AT,
-      sessionId,
-      at,
+      sessionRevokedAt(sessionId, at),
     ),
   ]);
   if (revoked?.meta.changes !== 1) throw new ApiError("NOT_FOUND", "No live session with this id");

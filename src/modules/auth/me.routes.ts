@@ -1,9 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { userRoute } from "../../lib/user-route";
 import { DisplayNameSchema, NewPasswordSchema, ProjectIdParam, UserSchema } from "../../schemas/auth";
 import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
 
-const tags = ["Auth"];
-const security = [{ bearerAuth: [] }];
 
 export const ProfileSchema = z.object({
   ...UserSchema.shape,
@@ -27,42 +26,34 @@ export const SessionSchema = z
   })
   .openapi("Session");
 
-const authErrors = [401, 403, 404] as const;
-
-export const getMe = createRoute({
+export const getMe = userRoute({
   method: "get",
   path: "/api/auth/{projectId}/me",
   operationId: "getMe",
-  tags,
-  security,
   summary: "Get the current user",
   description:
     "The profile of the user the access token belongs to. 401 `UNAUTHORIZED` without a token, `INVALID_TOKEN` for a token of another project or an ended session, `TOKEN_EXPIRED` when it expired; 403 `USER_DISABLED` or `PROJECT_DISABLED`.",
   request: { params: ProjectIdParam },
-  responses: { 200: ok(ProfileSchema, "The current user."), ...errorResponses(...authErrors) },
+  responses: { 200: ok(ProfileSchema, "The current user."), ...errorResponses(404) },
 });
 
-export const updateMe = createRoute({
+export const updateMe = userRoute({
   method: "patch",
   path: "/api/auth/{projectId}/me",
   operationId: "updateMe",
-  tags,
-  security,
   summary: "Update the current user's profile",
   description: "Sets the display name; `null` clears it. Email changes go through verification and are not accepted here.",
   request: {
     params: ProjectIdParam,
     body: jsonBody(z.object({ displayName: DisplayNameSchema.nullable() }).strict().openapi("UpdateMeRequest")),
   },
-  responses: { 200: ok(ProfileSchema, "The updated profile."), ...errorResponses(...BODY_ERRORS, ...authErrors) },
+  responses: { 200: ok(ProfileSchema, "The updated profile."), ...errorResponses(...BODY_ERRORS, 404) },
 });
 
-export const changePassword = createRoute({
+export const changePassword = userRoute({
   method: "post",
   path: "/api/auth/{projectId}/me/password",
   operationId: "changePassword",
-  tags,
-  security,
   summary: "Change the current user's password",
   description:
     "Requires the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count with failed logins, so 429 `RATE_LIMITED` with `Retry-After` follows as for login). Every other session of the user is ended and any password-reset link already mailed stops working; the session making the request stays logged in.",
@@ -76,28 +67,24 @@ export const changePassword = createRoute({
   },
   responses: {
     200: ok(z.object({ otherSessionsEnded: z.number().int() }).openapi("ChangePasswordResult"), "Password changed."),
-    ...errorResponses(...BODY_ERRORS, ...authErrors, 429),
+    ...errorResponses(...BODY_ERRORS, 404, 429),
   },
 });
 
-export const listSessions = createRoute({
+export const listSessions = userRoute({
   method: "get",
   path: "/api/auth/{projectId}/sessions",
   operationId: "listSessions",
-  tags,
-  security,
   summary: "List the current user's live sessions",
   description: "Every session (device) of the user that has not ended, most recently used first (up to 100); sessions past their absolute lifetime are not listed.",
   request: { params: ProjectIdParam },
-  responses: { 200: ok(z.array(SessionSchema), "Live sessions."), ...errorResponses(...authErrors) },
+  responses: { 200: ok(z.array(SessionSchema), "Live sessions."), ...errorResponses(404) },
 });
 
-export const deleteSession = createRoute({
+export const deleteSession = userRoute({
   method: "delete",
   path: "/api/auth/{projectId}/sessions/{sessionId}",
   operationId: "deleteSession",
-  tags,
-  security,
   summary: "End one of the current user's sessions",
   description: "Ends the session (its refresh token stops working, its access tokens are refused). 404 when the session is not a live session of this user.",
   request: {
@@ -105,6 +92,6 @@ export const deleteSession = createRoute({
   },
   responses: {
     200: ok(z.object({ ended: z.literal(true) }).openapi("EndSessionResult"), "The session is ended."),
-    ...errorResponses(...authErrors),
+    ...errorResponses(404),
   },
 });

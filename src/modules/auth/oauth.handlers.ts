@@ -14,7 +14,7 @@ import {
   setOAuthCodeSession,
   type OAuthStateRow,
 } from "../../db/oauth.repo";
-import type { ProjectWithKey } from "../../db/projects.repo";
+import { redirectUrlsOf } from "../../db/projects.repo";
 import { revokeSession } from "../../db/sessions.repo";
 import { isUniqueViolation } from "../../db/sql";
 import { getUser, touchLogin } from "../../db/users.repo";
@@ -43,15 +43,6 @@ const KEEP_SPENT_MS = 24 * 3600_000;
 type Audit = Omit<AuditEntry, "at" | "ip" | "userAgent" | "requestId" | "projectId">;
 const audit = (c: Context<AppEnv>, e: Audit) => insertAudit(c.env.DB, auditEntry(c, { ...e, projectId: c.get("project").id }));
 
-const allowedRedirects = (project: ProjectWithKey): string[] => {
-  try {
-    const list = JSON.parse(project.redirect_urls);
-    return Array.isArray(list) ? list : [];
-  } catch {
-    return [];
-  }
-};
-
 const invalidQuery = (field: string, message: string) => new ApiError("VALIDATION_ERROR", `query.${field}: ${message}`, { details: [{ path: `query.${field}`, message }] });
 
 // Browser steps answer with a redirect; no-store keeps codes out of caches.
@@ -63,7 +54,7 @@ export const oauthAuthorizeHandler: RouteHandler<typeof oauthAuthorize, AppEnv> 
   const query = c.req.valid("query");
   const base = { type: "auth.oauth.authorize", actorType: "anonymous", targetType: "oauth_provider", targetId: provider } as const;
   await limit(c, project.id, "hit", [{ rule: "oauth.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
-  if (!allowedRedirects(project).includes(query.redirect_uri)) {
+  if (!redirectUrlsOf(project).includes(query.redirect_uri)) {
     await audit(c, { ...base, outcome: "failure", details: { reason: "redirect_uri_not_allowed" } }).run();
     throw invalidQuery("redirect_uri", "is not on this project's list of redirect URLs (it must match an entry exactly)");
   }
@@ -173,7 +164,7 @@ export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = 
   const known = attempt ?? (await getOAuthState(c.env.DB, project.id, provider, stateHash));
   if (!known) return fail("unknown_state", invalidQuery("state", "does not belong to a sign-in of this project and provider; start again"));
   // The allow-list may have shrunk since authorize: never redirect to a URI no longer on it.
-  if (!allowedRedirects(project).includes(known.redirect_uri)) return fail("redirect_uri_not_allowed", invalidQuery("state", "belongs to a sign-in whose redirect URI is no longer allowed"));
+  if (!redirectUrlsOf(project).includes(known.redirect_uri)) return fail("redirect_uri_not_allowed", invalidQuery("state", "belongs to a sign-in whose redirect URI is no longer allowed"));
   if (!attempt) {
     const err = known.consumed_at
       ? new OAuthFlowError("invalid_request", "This sign-in was already completed; start again", "state_replayed")

@@ -2,9 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { insertAudit } from "../../db/audit.repo";
 import { deleteEmailTemplate as deleteTemplateRow, listEmailTemplates as listTemplateRows, upsertEmailTemplate, type EmailTemplateRow, type TemplateName } from "../../db/email-templates.repo";
-import { getProject } from "../../db/projects.repo";
 import { DEFAULT_TEMPLATES, TEMPLATE_NAMES } from "../../email/templates";
-import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
@@ -16,23 +14,18 @@ const toEmailTemplate = (template: TemplateName, row: EmailTemplateRow | undefin
     ? { template, subject: row.subject, text: row.text_body, html: row.html_body, customized: true, updatedAt: row.updated_at }
     : { template, ...DEFAULT_TEMPLATES[template], customized: false, updatedAt: null };
 
-async function requireProject(c: Context<AppEnv>, projectId: string): Promise<void> {
-  if (!(await getProject(c.env.DB, projectId))) throw new ApiError("NOT_FOUND", `Project '${projectId}' does not exist`);
-}
-
 const audit = (c: Context<AppEnv>, type: string, projectId: string, template: TemplateName, at: string) =>
   insertAudit(c.env.DB, auditEntry(c, { type, outcome: "success", actorType: "admin", actorId: c.get("admin").id, projectId, targetType: "email_template", targetId: template, at }));
 
 export const listEmailTemplatesHandler: RouteHandler<typeof listEmailTemplates, AppEnv> = async (c) => {
   const { projectId } = c.req.valid("param");
-  const [, { results }] = await Promise.all([requireProject(c, projectId), listTemplateRows(c.env.DB, projectId)]);
+  const { results } = await listTemplateRows(c.env.DB, projectId);
   const data = TEMPLATE_NAMES.map((name) => toEmailTemplate(name, results.find((r) => r.template === name)));
   return c.json({ success: true as const, data }, 200);
 };
 
 export const putEmailTemplateHandler: RouteHandler<typeof putEmailTemplate, AppEnv> = async (c) => {
   const { projectId, template } = c.req.valid("param");
-  await requireProject(c, projectId);
   const at = iso();
   const [saved] = await c.env.DB.batch([upsertEmailTemplate(c.env.DB, projectId, template, c.req.valid("json"), at), audit(c, "admin.email_template.update", projectId, template, at)]);
   return c.json({ success: true as const, data: toEmailTemplate(template, saved!.results[0] as EmailTemplateRow) }, 200);
@@ -40,7 +33,6 @@ export const putEmailTemplateHandler: RouteHandler<typeof putEmailTemplate, AppE
 
 export const deleteEmailTemplateHandler: RouteHandler<typeof deleteEmailTemplate, AppEnv> = async (c) => {
   const { projectId, template } = c.req.valid("param");
-  await requireProject(c, projectId);
   const at = iso();
   await c.env.DB.batch([deleteTemplateRow(c.env.DB, projectId, template), audit(c, "admin.email_template.reset", projectId, template, at)]);
   return c.json({ success: true as const, data: toEmailTemplate(template, undefined) }, 200);

@@ -2,14 +2,13 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { insertAudit, insertAuditIf } from "../../db/audit.repo";
 import {
-  PROVIDER_EXISTS,
   deleteOAuthProvider as deleteProvider,
   getOAuthProvider as getProvider,
   listOAuthProviders as listProviders,
+  providerExists,
   upsertOAuthProvider,
   type OAuthProviderRow,
 } from "../../db/oauth.repo";
-import { getProject } from "../../db/projects.repo";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { servedLocally } from "../../lib/deployment";
@@ -36,22 +35,16 @@ const toProvider = (c: Context<AppEnv>, p: OAuthProviderRow) => ({
   updatedAt: p.updated_at,
 });
 
-async function requireProject(c: Context<AppEnv>, projectId: string) {
-  if (!(await getProject(c.env.DB, projectId))) throw new ApiError("NOT_FOUND", `Project '${projectId}' does not exist`);
-}
-
 const noSuchProvider = () => new ApiError("NOT_FOUND", "No sign-in provider with this slug in this project");
 
 export const listOAuthProvidersHandler: RouteHandler<typeof listOAuthProviders, AppEnv> = async (c) => {
   const { projectId } = c.req.valid("param");
-  await requireProject(c, projectId);
   const { results } = await listProviders(c.env.DB, projectId);
   return c.json({ success: true as const, data: results.map((p) => toProvider(c, p)) }, 200);
 };
 
 export const getOAuthProviderHandler: RouteHandler<typeof getOAuthProvider, AppEnv> = async (c) => {
   const { projectId, provider } = c.req.valid("param");
-  await requireProject(c, projectId);
   const row = await getProvider(c.env.DB, projectId, provider);
   if (!row) throw noSuchProvider();
   return c.json({ success: true as const, data: toProvider(c, row) }, 200);
@@ -61,7 +54,6 @@ export const putOAuthProviderHandler: RouteHandler<typeof putOAuthProvider, AppE
   const actor = c.get("admin");
   const { projectId, provider } = c.req.valid("param");
   const body = c.req.valid("json");
-  await requireProject(c, projectId);
   const existing = await getProvider(c.env.DB, projectId, provider);
   const hasSecret = body.clientSecret !== undefined || !!existing?.client_secret_box;
   if (body.type !== "oidc" && !hasSecret) throw new ApiError("VALIDATION_ERROR", `clientSecret: is required for type ${body.type}`, { details: [{ path: "clientSecret", message: `is required for type ${body.type}` }] });
@@ -101,10 +93,9 @@ export const putOAuthProviderHandler: RouteHandler<typeof putOAuthProvider, AppE
 export const deleteOAuthProviderHandler: RouteHandler<typeof deleteOAuthProvider, AppEnv> = async (c) => {
   const actor = c.get("admin");
   const { projectId, provider } = c.req.valid("param");
-  await requireProject(c, projectId);
   const entry = auditEntry(c, { type: "admin.oauth_provider.delete", outcome: "success", actorType: "admin", actorId: actor.id, projectId, targetType: "oauth_provider", targetId: provider });
   // The entry is written only if the row is there to delete, in the same transaction.
-  const [, deleted] = await c.env.DB.batch([insertAuditIf(c.env.DB, entry, PROVIDER_EXISTS, projectId, provider), deleteProvider(c.env.DB, projectId, provider)]);
+  const [, deleted] = await c.env.DB.batch([insertAuditIf(c.env.DB, entry, providerExists(projectId, provider)), deleteProvider(c.env.DB, projectId, provider)]);
   if (deleted!.results.length !== 1) throw noSuchProvider();
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);
 };

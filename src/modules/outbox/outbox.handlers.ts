@@ -1,7 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { listOutbox as listOutboxRows, type OutboxRow } from "../../db/outbox.repo";
-import { getProject } from "../../db/projects.repo";
-import { ApiError } from "../../errors";
 import { decodeCursor, page } from "../../lib/cursor";
 import type { AppEnv } from "../../lib/types";
 import type { listOutbox } from "./outbox.routes";
@@ -28,8 +26,7 @@ export const listOutboxHandler: RouteHandler<typeof listOutbox, AppEnv> = async 
   const { projectId } = c.req.valid("param");
   const { limit, cursor, to, template, status } = c.req.valid("query");
   const after = decodeCursor(cursor);
-  const [project, { results }] = await Promise.all([getProject(c.env.DB, projectId), listOutboxRows(c.env.DB, projectId, { to, template, status, after, limit })]);
-  if (!project) throw new ApiError("NOT_FOUND", `Project '${projectId}' does not exist`);
+  const { results } = await listOutboxRows(c.env.DB, projectId, { to, template, status, after, limit });
   const { items, nextCursor } = page(results, limit);
   return c.json({ success: true as const, data: items.map(toOutboxMessage), meta: { nextCursor } }, 200);
 };

@@ -4,10 +4,9 @@ import { hashPassword } from "../../crypto/password";
 import { randomId } from "../../crypto/random";
 import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
 import { spendUserTokens } from "../../db/one-time-tokens.repo";
-import { getProjectWithKey } from "../../db/projects.repo";
 import { revokeUserSessions } from "../../db/sessions.repo";
 import { isUniqueViolation } from "../../db/sql";
-import { USER_EXISTS, deleteUser, getUser, insertUser, listUsers, updateUser, type UserRow } from "../../db/users.repo";
+import { deleteUser, getUser, insertUser, listUsers, updateUser, userExists, type UserRow } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { decodeCursor, page } from "../../lib/cursor";
@@ -15,11 +14,6 @@ import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { endsSessions, toProjectUser, updateDetails } from "./project-users.mappers";
 import type { createProjectUser, deleteProjectUser, getProjectUser, listProjectUsers, revokeProjectUserSessions, updateProjectUser } from "./project-users.routes";
-
-/** 404 unless the project exists; disabled projects count, their users are still managed here. */
-async function requireProject(c: Context<AppEnv>, projectId: string): Promise<void> {
-  if (!(await getProjectWithKey(c.env.DB, projectId))) throw new ApiError("NOT_FOUND", `Project '${projectId}' does not exist`);
-}
 
 const noSuchUser = () => new ApiError("NOT_FOUND", "No user with this id in this project");
 
@@ -40,7 +34,7 @@ export const listProjectUsersHandler: RouteHandler<typeof listProjectUsers, AppE
   const { projectId } = c.req.valid("param");
   const { search, status, limit, cursor } = c.req.valid("query");
   const after = decodeCursor(cursor);
-  const [, { results }] = await Promise.all([requireProject(c, projectId), listUsers(c.env.DB, projectId, { search, status, after, limit })]);
+  const { results } = await listUsers(c.env.DB, projectId, { search, status, after, limit });
   const { items, nextCursor } = page(results, limit);
   return c.json({ success: true as const, data: items.map(toProjectUser), meta: { nextCursor } }, 200);
 };
@@ -48,7 +42,6 @@ export const listProjectUsersHandler: RouteHandler<typeof listProjectUsers, AppE
 export const createProjectUserHandler: RouteHandler<typeof createProjectUser, AppEnv> = async (c) => {
   const { projectId } = c.req.valid("param");
   const { email, password, displayName, emailVerified = false } = c.req.valid("json");
-  await requireProject(c, projectId);
   const id = randomId("usr");
   const at = iso();
   const passwordHash = password === undefined ? null : await hashPassword(password, c.env.PASSWORD_PEPPER);
@@ -79,7 +72,7 @@ export const updateProjectUserHandler: RouteHandler<typeof updateProjectUser, Ap
   const db = c.env.DB;
   // The audit row goes first, conditional on the user still existing, so a lost race records nothing.
   const statements = [
-    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.update", at, updateDetails(before, body)), USER_EXISTS, projectId, userId),
+    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.update", at, updateDetails(before, body)), userExists(projectId, userId)),
     updateUser(db, projectId, userId, { ...fields, passwordHash }, at),
   ];
   if (endsSessions(body)) statements.push(revokeUserSessions(db, projectId, userId, body.disabled ? "user_disabled" : "password_set_by_admin", at));
@@ -100,7 +93,7 @@ export const deleteProjectUserHandler: RouteHandler<typeof deleteProjectUser, Ap
   const { projectId, userId } = c.req.valid("param");
   const db = c.env.DB;
   const [, deleted] = await db.batch([
-    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.delete", iso()), USER_EXISTS, projectId, userId),
+    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.delete", iso()), userExists(projectId, userId)),
     deleteUser(db, projectId, userId),
   ]);
   if (deleted!.results.length !== 1) throw noSuchUser();

@@ -2,11 +2,11 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { generateSigningKey } from "../../crypto/keys";
 import { insertAudit } from "../../db/audit.repo";
 import { insertSigningKey, isForeignKeyViolation, listSigningKeys, retireActiveKeys } from "../../db/keys.repo";
-import { ApiError } from "../../errors";
+import { projectNotFound } from "../../middleware/project";
 import { iso, now } from "../../lib/clock";
 import type { AppEnv } from "../../lib/types";
 import type { listProjectKeys, rotateProjectKey } from "./keys.routes";
-import { projectAudit, requireProject } from "./projects.handlers";
+import { projectAudit } from "./projects.handlers";
 import { toSigningKey } from "./projects.mappers";
 
 /** Added to the access token lifetime, so a token signed just before rotation outlives clock skew too. */
@@ -14,14 +14,13 @@ export const RETIRED_KEY_GRACE_SECONDS = 60;
 
 export const listProjectKeysHandler: RouteHandler<typeof listProjectKeys, AppEnv> = async (c) => {
   const { projectId } = c.req.valid("param");
-  await requireProject(c.env.DB, projectId);
   const keys = await listSigningKeys(c.env.DB, projectId);
   return c.json({ success: true as const, data: keys.map(toSigningKey) }, 200);
 };
 
 export const rotateProjectKeyHandler: RouteHandler<typeof rotateProjectKey, AppEnv> = async (c) => {
   const { projectId } = c.req.valid("param");
-  const project = await requireProject(c.env.DB, projectId);
+  const project = c.get("adminProject");
   const key = await generateSigningKey(c.env.KEY_ENCRYPTION_SECRET);
   const t = now();
   const at = iso(t);
@@ -35,7 +34,7 @@ export const rotateProjectKeyHandler: RouteHandler<typeof rotateProjectKey, AppE
     ]);
   } catch (err) {
     // The project was deleted between the read and the batch.
-    if (isForeignKeyViolation(err)) throw new ApiError("NOT_FOUND", "No project with this id");
+    if (isForeignKeyViolation(err)) throw projectNotFound(projectId);
     throw err;
   }
   const created = { id: key.kid, alg: key.publicJwk.alg, public_jwk: JSON.stringify(key.publicJwk), status: "active" as const, created_at: at, retired_at: null, verify_until: null };

@@ -6,6 +6,7 @@ import { insertSigningKey } from "../../db/keys.repo";
 import * as projects from "../../db/projects.repo";
 import { isUniqueViolation } from "../../db/sql";
 import { ApiError } from "../../errors";
+import { projectNotFound } from "../../middleware/project";
 import { decodeCursor, page } from "../../lib/cursor";
 import { iso } from "../../lib/clock";
 import { auditEntry } from "../../lib/request-meta";
@@ -17,12 +18,6 @@ import type { createProject, deleteProject, getProject, listProjects, updateProj
 /** An audit entry for an admin action on project `projectId`. */
 export const projectAudit = (c: Context<AppEnv>, projectId: string, type: string, details: Record<string, unknown> | undefined, at: string): AuditEntry =>
   auditEntry(c, { type, outcome: "success", actorType: "admin", actorId: c.get("admin").id, projectId, targetType: "project", targetId: projectId, details, at });
-
-export async function requireProject(db: D1Database, projectId: string): Promise<projects.ProjectRow> {
-  const project = await projects.getProject(db, projectId);
-  if (!project) throw new ApiError("NOT_FOUND", "No project with this id");
-  return project;
-}
 
 export const listProjectsHandler: RouteHandler<typeof listProjects, AppEnv> = async (c) => {
   const { environment, enabled, search, limit, cursor } = c.req.valid("query");
@@ -52,8 +47,7 @@ export const createProjectHandler: RouteHandler<typeof createProject, AppEnv> = 
 };
 
 export const getProjectHandler: RouteHandler<typeof getProject, AppEnv> = async (c) => {
-  const project = await requireProject(c.env.DB, c.req.valid("param").projectId);
-  return c.json({ success: true as const, data: toProject(project) }, 200);
+  return c.json({ success: true as const, data: toProject(c.get("adminProject")) }, 200);
 };
 
 const ttlOrderError = (accessTokenTtl: number) =>
@@ -64,17 +58,21 @@ const ttlOrderError = (accessTokenTtl: number) =>
 export const updateProjectHandler: RouteHandler<typeof updateProject, AppEnv> = async (c) => {
   const { projectId } = c.req.valid("param");
   const body = c.req.valid("json");
-  const before = toProject(await requireProject(c.env.DB, projectId));
+  const before = toProject(c.get("adminProject"));
   if ((body.refreshTokenTtl ?? before.refreshTokenTtl) <= (body.accessTokenTtl ?? before.accessTokenTtl)) throw ttlOrderError(body.accessTokenTtl ?? before.accessTokenTtl);
   const at = iso();
   const audit = projectAudit(c, projectId, "admin.project.update", updateDetails(before, body), at);
   // The audit entry is written only if the guarded update was (a concurrent change may have made it fail).
   const [updated] = await c.env.DB.batch([
     projects.updateProject(c.env.DB, projectId, body, at),
-    insertAuditIf(c.env.DB, audit, `SELECT 1 FROM projects WHERE id = ? AND updated_at = ?`, projectId, at),
+    insertAuditIf(c.env.DB, audit, projects.projectUpdatedAt(projectId, at)),
   ]);
   const row = updated!.results[0] as projects.ProjectRow | undefined;
-  if (!row) throw ttlOrderError((await requireProject(c.env.DB, projectId)).access_token_ttl);
+  if (!row) {
+    // Refused by the guard: the project is gone, or a concurrent change broke the TTL order.
+    const current = await projects.getProject(c.env.DB, projectId);
+    throw current ? ttlOrderError(current.access_token_ttl) : projectNotFound(projectId);
+  }
   return c.json({ success: true as const, data: toProject(row) }, 200);
 };
 
@@ -83,9 +81,9 @@ export const deleteProjectHandler: RouteHandler<typeof deleteProject, AppEnv> = 
   const audit = projectAudit(c, projectId, "admin.project.delete", undefined, iso());
   // Audit first, conditional on the project existing, so both happen or neither does.
   const [, deleted] = await c.env.DB.batch([
-    insertAuditIf(c.env.DB, audit, `SELECT 1 FROM projects WHERE id = ?`, projectId),
+    insertAuditIf(c.env.DB, audit, projects.projectExists(projectId)),
     projects.deleteProject(c.env.DB, projectId),
   ]);
-  if (deleted!.results.length === 0) throw new ApiError("NOT_FOUND", "No project with this id");
+  if (deleted!.results.length === 0) throw projectNotFound(projectId);
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);
 };

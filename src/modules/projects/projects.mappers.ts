@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { PublicJwk } from "../../crypto/keys";
 import type { SigningKeyRow } from "../../db/keys.repo";
-import type { ProjectRow } from "../../db/projects.repo";
+import { corsOriginsOf, redirectUrlsOf, type ProjectRow } from "../../db/projects.repo";
 import { RULE_NAMES, overridesOf, ruleFor } from "../../lib/rate-limit";
 import type { UpdateProjectRequest } from "../../schemas/project";
 
@@ -15,8 +15,8 @@ export const toProject = (p: ProjectRow) => ({
   accessTokenTtl: p.access_token_ttl,
   refreshTokenTtl: p.refresh_token_ttl,
   sessionMaxAge: p.session_max_age,
-  corsOrigins: JSON.parse(p.cors_origins) as string[],
-  redirectUrls: JSON.parse(p.redirect_urls) as string[],
+  corsOrigins: corsOriginsOf(p),
+  redirectUrls: redirectUrlsOf(p),
   rateLimits: Object.fromEntries(RULE_NAMES.map((name) => [name, ruleFor(name, overridesOf(p.rate_limits))])) as Record<(typeof RULE_NAMES)[number], ReturnType<typeof ruleFor>>,
   createdAt: p.created_at,
   updatedAt: p.updated_at,
