@@ -13,6 +13,7 @@ import type { AppEnv } from "../../lib/types";
 import { projectSlug } from "../../schemas/project";
 import { toProject, updateDetails } from "./projects.mappers";
 import type { createProject, deleteProject, getProject, listProjects, updateProject } from "./projects.routes";
+import { forgetProject } from "../../lib/project-cache";
 
 /** An audit entry for an admin action on project `projectId`. */
 export const projectAudit = (c: Context<AppEnv>, projectId: string, type: string, details: Record<string, unknown> | undefined, at: string): AuditEntry =>
@@ -73,6 +74,7 @@ export const updateProjectHandler: RouteHandler<typeof updateProject, AppEnv> = 
     projects.updateProject(c.env.DB, projectId, body, at),
     insertAuditIf(c.env.DB, audit, `SELECT 1 FROM projects WHERE id = ? AND updated_at = ?`, projectId, at),
   ]);
+  forgetProject(projectId);
   const row = updated!.results[0] as projects.ProjectRow | undefined;
   if (!row) throw ttlOrderError((await requireProject(c.env.DB, projectId)).access_token_ttl);
   return c.json({ success: true as const, data: toProject(row) }, 200);
@@ -86,6 +88,7 @@ export const deleteProjectHandler: RouteHandler<typeof deleteProject, AppEnv> = 
     insertAuditIf(c.env.DB, audit, `SELECT 1 FROM projects WHERE id = ?`, projectId),
     projects.deleteProject(c.env.DB, projectId),
   ]);
+  forgetProject(projectId);
   if (deleted!.results.length === 0) throw new ApiError("NOT_FOUND", "No project with this id");
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);
 };
