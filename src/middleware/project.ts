@@ -5,8 +5,9 @@ import { cachedProject, rememberProject } from "../lib/project-cache";
 import type { AppEnv } from "../lib/types";
 import { needsBearer, verifyBearer } from "./bearer-auth";
 
-// Routes that may use a project a few seconds old: the well-known documents.
-const CACHED_PROJECT_PATH = /^\/api\/auth\/[^/]+\/\.well-known\/[^/]+$/;
+// Routes that may use a project a few seconds old: the well-known documents, and refresh (its batch
+// re-reads the project and decides on that copy; the cached one only answers CORS and unknown ids).
+const CACHED_PROJECT_PATH = /^\/api\/auth\/[^/]+\/(\.well-known\/[^/]+|refresh)$/;
 
 /**
  * Resolves :projectId for the Auth API: unknown → 404, disabled → 403 PROJECT_DISABLED.
