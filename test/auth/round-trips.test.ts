@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { PROJECT_CACHE_TTL_MS } from "../../src/lib/project-cache";
+import { clearSessionHints } from "../../src/modules/auth/session-tokens";
 import { adminClient, ownerToken } from "../helpers/admin";
 import { api } from "../helpers/client";
 import { createProject, registerUser } from "../helpers/fixtures";
@@ -63,17 +64,24 @@ describe("POST /api/auth/:projectId/refresh round trips", () => {
     expect((await refresh(user.refreshToken)).error?.code).toBe("REFRESH_TOKEN_REUSED");
   });
 
-  it("leaves the presented token usable when the rate limit refuses the refresh", async () => {
+  it.each([
+    ["issued by this isolate (rate limit alongside the batch)", false],
+    ["issued by another isolate (rate limit after the batch)", true],
+  ])("leaves the presented token usable when the rate limit refuses the refresh of a token %s", async (_, elsewhere) => {
     const id = await createProject();
     expect((await owner.PATCH("/api/admin/projects/{projectId}", { params: { path: { projectId: id } }, body: { rateLimits: { "refresh.session": { kind: "window", limit: 1, windowSeconds: 60 } } } })).response.status).toBe(200);
     const user = await registerUser(id);
     const call = (refreshToken: string) => api.POST("/api/auth/{projectId}/refresh", { params: { path: { projectId: id } }, body: { refreshToken } });
     const next = (await call(user.refreshToken)).data!.data.refreshToken;
+    if (elsewhere) clearSessionHints();
     const refused = await call(next);
     expect(refused.response.status).toBe(429);
+    expect(refused.response.headers.get("Retry-After")).not.toBeNull();
     vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
+    if (elsewhere) clearSessionHints();
     const later = await call(next);
     expect(later.response.status).toBe(200);
+    expect((await call(later.data!.data.refreshToken)).response.status).toBe(429);
   });
 });
 

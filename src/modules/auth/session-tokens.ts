@@ -23,6 +23,18 @@ import { limit, overridesOf } from "../../lib/rate-limit";
 import { auditEntry, clientIp, issuerOf, userAgent } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 
+// The session of each refresh token this isolate issued, so that token's refresh can start its
+// rate-limit call alongside the batch; on a miss (another isolate issued it) the call follows the batch.
+const SESSION_HINTS_MAX = 10_000;
+const sessionHints = new Map<string, string>();
+function hintSession(tokenHash: string, sessionId: string): void {
+  if (sessionHints.size >= SESSION_HINTS_MAX) sessionHints.clear();
+  sessionHints.set(tokenHash, sessionId);
+}
+
+/** Forgets every hint: this isolate then behaves as one that issued none of the tokens (tests use it). */
+export const clearSessionHints = (): void => sessionHints.clear();
+
 /** A rotated token presented again within this window gets its successor instead of a logout (benign races, retries). */
 export const REUSE_GRACE_MS = 10_000;
 const SUCCESSOR_PURPOSE = "once:refresh-successor";
@@ -74,6 +86,7 @@ export async function startSession(
   const sessionId = randomId("ses");
   const refreshToken = randomToken("rt");
   const at = now();
+  const tokenHash = await sha256Hex(refreshToken);
   const session = insertSession(c.env.DB, {
     id: sessionId,
     projectId: project.id,
@@ -82,10 +95,11 @@ export async function startSession(
     ip: clientIp(c),
     createdAt: iso(at),
     expiresAt: refreshExpiry(project, at, iso(at)),
-    tokenHash: await sha256Hex(refreshToken),
+    tokenHash,
   });
   const signing = accessToken(c, project, userId, sessionId);
   const results = await c.env.DB.batch([...(statements.before ?? []), ...session, ...(statements.after ?? [])]);
+  hintSession(tokenHash, sessionId);
   return { tokens: pair(project, await signing, refreshToken), sessionId, results };
 }
 
@@ -110,9 +124,15 @@ async function successorOf(c: Context<AppEnv>, presented: string, state: Refresh
  * is one D1 batch that reads the project, decides and writes; the refusals read what they need after it.
  */
 export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ tokens: TokenPair; userId: string; sessionId: string }> {
-  const projectId = c.get("project").id; // may be a few seconds old (project cache): the batch reads the project again
+  const cached = c.get("project"); // may be a few seconds old (project cache): the batch reads the project again
+  const projectId = cached.id;
   const db = c.env.DB;
   const oldHash = await sha256Hex(presented);
+  const limitSession = (project: ProjectRow, sessionId: string) =>
+    limit(c, projectId, "hit", [{ rule: "refresh.session", key: sessionId }], overridesOf(project.rate_limits));
+  const hinted = sessionHints.get(oldHash);
+  // Settled into a value, so a refusal is not an unhandled rejection while the batch runs.
+  const early = hinted ? limitSession(cached, hinted).then(() => null, (err: unknown) => ({ err })) : null;
   const successor = randomToken("rt");
   const newHash = await sha256Hex(successor);
   const at = now();
@@ -140,14 +160,20 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     await fail({ ...base, type: "auth.refresh", outcome: "failure", actorType: "anonymous", details: { reason: "unknown_token" } });
     throw new ApiError("INVALID_TOKEN", "Refresh token is invalid");
   }
-  const limitSession = () => limit(c, project.id, "hit", [{ rule: "refresh.session", key: state.session_id }], overridesOf(project.rate_limits));
+  const limited = async () => {
+    if (!early || hinted !== state.session_id) return limitSession(project, state.session_id);
+    const verdict = await early;
+    if (verdict) throw verdict.err;
+  };
   if (won) {
     const signing = accessToken(c, project, state.user_id, state.session_id); // overlaps the rate-limit call
     // Refused after the commit: undo the rotation, so the presented token stays usable (as before any rotation).
-    await limitSession().catch(async (err: unknown) => {
+    await limited().catch(async (err: unknown) => {
       await db.batch(undoRotation(db, project.id, oldHash, newHash));
       throw err;
     });
+    sessionHints.delete(oldHash);
+    hintSession(newHash, state.session_id);
     return { tokens: pair(project, await signing, successor), userId: state.user_id, sessionId: state.session_id };
   }
 
@@ -178,7 +204,7 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
   }
 
   // Live but not won: rotated already (a duplicate inside the grace window, or a reuse).
-  await limitSession();
+  await limited();
   const granted = await successorOf(c, presented, state);
   if (granted) {
     return { tokens: pair(project, await accessToken(c, project, state.user_id, state.session_id), granted), userId: state.user_id, sessionId: state.session_id };
