@@ -123,3 +123,13 @@ describe("GET /api/auth/:projectId/.well-known/* from the isolate's cache", () =
     expect((await discovery(id)).error?.code).toBe("PROJECT_DISABLED");
   });
 });
+
+describe("GET /api/admin/me (the bench's one-read floor)", () => {
+  it("makes exactly one D1 call", async () => {
+    const token = await ownerToken();
+    let status = 0;
+    const calls = await d1Calls(async () => (status = (await adminClient(token).GET("/api/admin/me")).response.status));
+    expect(status).toBe(200);
+    expect(calls).toEqual(["first"]);
+  });
+});
