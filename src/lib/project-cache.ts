@@ -4,7 +4,7 @@
 // within PROJECT_CACHE_TTL_MS.
 import type { PublicJwk } from "../crypto/keys";
 import { getProjectWithKey, type ProjectWithKey } from "../db/projects.repo";
-import { listVerificationKeys } from "../db/keys.repo";
+import { listVerificationKeys, type VerificationKeys } from "../db/keys.repo";
 import { iso, now } from "./clock";
 
 /** How long an isolate may serve a project (and its JWK Set) without reading D1 again. */
@@ -15,7 +15,7 @@ const MAX_ENTRIES = 1_000;
 interface Entry {
   project: ProjectWithKey;
   storedAt: number;
-  jwks?: Promise<PublicJwk[]>;
+  jwks?: Promise<VerificationKeys>;
 }
 
 const entries = new Map<string, Entry>();
@@ -49,13 +49,15 @@ export async function cachedProject(db: D1Database, projectId: string): Promise<
   return project;
 }
 
-/** The project's verification keys, cached with (and expiring with) the project entry. */
-export function cachedVerificationKeys(db: D1Database, projectId: string): Promise<PublicJwk[]> {
+/** The project's verification keys, cached with the project entry, never past a listed key's verify_until. */
+export async function cachedVerificationKeys(db: D1Database, projectId: string): Promise<PublicJwk[]> {
   const entry = fresh(projectId);
-  if (!entry) return listVerificationKeys(db, projectId, iso());
-  if (!entry.jwks) {
+  if (!entry) return (await listVerificationKeys(db, projectId, iso())).keys;
+  let set = entry.jwks && (await entry.jwks);
+  if (!set || now() >= set.changesAt) {
     entry.jwks = listVerificationKeys(db, projectId, iso());
     entry.jwks.catch(() => (entry.jwks = undefined)); // a failed read is not cached
+    set = await entry.jwks;
   }
-  return entry.jwks;
+  return set.keys;
 }
