@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { sha256Hex } from "../../src/crypto/random";
 import { PROJECT_CACHE_TTL_MS } from "../../src/lib/project-cache";
 import { clearSessionHints } from "../../src/modules/auth/session-tokens";
 import { adminClient, ownerToken } from "../helpers/admin";
@@ -53,6 +54,19 @@ describe("POST /api/auth/:projectId/refresh round trips", () => {
     const calls = await d1Calls(async () => (status = (await refresh(user.refreshToken)).response.status));
     expect(status).toBe(200);
     expect(calls).toEqual(["batch"]);
+  });
+
+  it("stores the successor's expiry, computed in SQL, exactly as the API formats timestamps", async () => {
+    const user = await registerUser(projectId);
+    const at = Date.now() + 1_001; // any millisecond; fixed so the test knows the rotation instant
+    vi.useFakeTimers({ now: at, toFake: ["Date"] });
+    const next = (await refresh(user.refreshToken)).data!.data.refreshToken;
+    const row = await env.DB.prepare(`SELECT t.expires_at, s.expires_at AS session_expires_at, p.refresh_token_ttl FROM refresh_tokens t
+      JOIN sessions s ON s.id = t.session_id JOIN projects p ON p.id = t.project_id WHERE t.token_hash = ?`)
+      .bind(await sha256Hex(next))
+      .first<{ expires_at: string; session_expires_at: string; refresh_token_ttl: number }>();
+    expect(row!.expires_at).toBe(new Date(at + row!.refresh_token_ttl * 1000).toISOString());
+    expect(row!.session_expires_at).toBe(row!.expires_at);
   });
 
   it("still grants the winner's successor to a duplicate and revokes on reuse after the window", async () => {
