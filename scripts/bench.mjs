@@ -1,5 +1,6 @@
 // `npm run bench`: requests/s and p50/p99 latency of the Auth and Admin APIs against a real
-// `wrangler dev`, each as a ratio to a baseline measured in the same run; results in .artifacts/bench.json.
+// `wrangler dev`, each as a ratio to a baseline measured in the same run (and, for the API rows, to the
+// floor: a route doing exactly one indexed D1 read); results in .artifacts/bench.json.
 // Env: BENCH_DURATION (s, 5), BENCH_CONNECTIONS (10), BENCH_WARMUP (s, 3); for the scrypt-bound
 // register, login and raw hash (measured alike): BENCH_SLOW_DURATION (s, 2 × BENCH_DURATION) and
 // BENCH_SLOW_CONNECTIONS (4; see isDevProxyDrop); BENCH_SEED_USERS (10000), BENCH_REFRESH_SESSIONS (auto);
@@ -154,12 +155,14 @@ async function main() {
   // The load of a shared machine drifts within minutes, so every endpoint compared with /health
   // gets its own /health measurement right before it; `baseline` in the JSON.
   const againstHealth = async (key, spec) => {
-    const baseline = key === "me" ? results.health : await run(`health (baseline of ${key})`, health, fast);
+    const baseline = key === "floor" ? results.health : await run(`health (baseline of ${key})`, health, fast);
     results[key] = { ...(await run(key, spec, fast)), baseline };
   };
 
-  // The Auth API: /me and /refresh against /health.
+  // The Auth API: /me and /refresh against /health, and against the platform's floor: a route doing
+  // exactly one indexed D1 read (GET /api/admin/me: the admin session by its token hash, nothing else).
   results.health = await run("health", health, fast);
+  await againstHealth("floor", { path: "/api/admin/me", headers: admin });
   const { accessToken } = await client.login(projectId, email, USER_PASSWORD);
   await againstHealth("me", { path: `${auth}/me`, headers: { Authorization: `Bearer ${accessToken}` } });
 
@@ -176,6 +179,10 @@ async function main() {
   });
   results.refresh.stoppedEarly = results.refresh.durationSeconds < settings.duration - 0.5;
   if (results.refresh.stoppedEarly) log(`  refresh ran out of fresh tokens after ${results.refresh.requests} requests (${results.refresh.durationSeconds} s); set BENCH_REFRESH_SESSIONS higher for a full run`);
+
+  // The well-known documents, which verifiers fetch: served from the isolate's project cache.
+  await againstHealth("jwks", { path: `${auth}/.well-known/jwks.json` });
+  await againstHealth("openidConfiguration", { path: `${auth}/.well-known/openid-configuration` });
 
   // The Admin API, against /health; the audit log now holds a row for every refresh above.
   await againstHealth("adminProjects", { path: "/api/admin/projects", headers: admin });

@@ -23,17 +23,26 @@ export function getVerificationKey(db: D1Database, projectId: string, kid: strin
     .first<VerificationKeyRow>();
 }
 
+export interface VerificationKeys {
+  keys: PublicJwk[];
+  /** When the first of the listed retired keys stops verifying (epoch ms; Infinity when none will). */
+  changesAt: number;
+}
+
 /** Public keys that verify tokens now: the active key and retired keys whose tokens may still live. */
-export async function listVerificationKeys(db: D1Database, projectId: string, nowIso: string): Promise<PublicJwk[]> {
+export async function listVerificationKeys(db: D1Database, projectId: string, nowIso: string): Promise<VerificationKeys> {
   const { results } = await db
     .prepare(
-      `SELECT public_jwk FROM signing_keys
+      `SELECT public_jwk, CASE WHEN status = 'active' THEN NULL ELSE verify_until END AS until FROM signing_keys
        WHERE project_id = ? AND (status = 'active' OR verify_until > ?)
        ORDER BY created_at DESC`,
     )
     .bind(projectId, nowIso)
-    .all<{ public_jwk: string }>();
-  return results.map((r) => JSON.parse(r.public_jwk) as PublicJwk);
+    .all<{ public_jwk: string; until: string | null }>();
+  return {
+    keys: results.map((r) => JSON.parse(r.public_jwk) as PublicJwk),
+    changesAt: Math.min(Infinity, ...results.map((r) => (r.until ? Date.parse(r.until) : Infinity))),
+  };
 }
 
 export interface SigningKeyRow {

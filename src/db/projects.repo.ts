@@ -43,15 +43,19 @@ export interface ProjectWithKey extends ProjectRow {
   key_box: string | null;
 }
 
-export function getProjectWithKey(db: D1Database, projectId: string): Promise<ProjectWithKey | null> {
+/** The read of getProjectWithKey as a statement, to share a batch (its first row is the ProjectWithKey). */
+export function selectProjectWithKey(db: D1Database, projectId: string): D1PreparedStatement {
   return db
     .prepare(
       `SELECT p.*, k.id AS key_id, k.private_jwk_box AS key_box
        FROM projects p LEFT JOIN signing_keys k ON k.project_id = p.id AND k.status = 'active'
        WHERE p.id = ? ORDER BY k.created_at DESC LIMIT 1`,
     )
-    .bind(projectId)
-    .first<ProjectWithKey>();
+    .bind(projectId);
+}
+
+export function getProjectWithKey(db: D1Database, projectId: string): Promise<ProjectWithKey | null> {
+  return selectProjectWithKey(db, projectId).first<ProjectWithKey>();
 }
 
 /**

@@ -52,18 +52,15 @@ export interface RefreshTokenState {
   user_disabled: number;
 }
 
-export function findRefreshToken(db: D1Database, projectId: string, tokenHash: string): Promise<RefreshTokenState | null> {
-  return db
-    .prepare(
-      `SELECT t.token_hash, t.session_id, t.expires_at, t.rotated_at, t.successor_hash, t.successor_box,
+const REFRESH_TOKEN_STATE = `SELECT t.token_hash, t.session_id, t.expires_at, t.rotated_at, t.successor_hash, t.successor_box,
               s.user_id, s.created_at AS session_created_at, s.revoked_at AS session_revoked_at, u.disabled AS user_disabled
        FROM refresh_tokens t
        JOIN sessions s ON s.id = t.session_id
        JOIN users u ON u.id = s.user_id
-       WHERE t.token_hash = ? AND t.project_id = ?`,
-    )
-    .bind(tokenHash, projectId)
-    .first<RefreshTokenState>();
+       WHERE t.token_hash = ? AND t.project_id = ?`;
+
+export function findRefreshToken(db: D1Database, projectId: string, tokenHash: string): Promise<RefreshTokenState | null> {
+  return db.prepare(REFRESH_TOKEN_STATE).bind(tokenHash, projectId).first<RefreshTokenState>();
 }
 
 export interface Rotation {
@@ -71,46 +68,110 @@ export interface Rotation {
   oldHash: string;
   newHash: string;
   successorBox: string;
-  at: string;
-  expiresAt: string;
+  /** The rotation instant, epoch ms. */
+  at: number;
+  /** Audit row of a won rotation; actor and target (user, session) are filled in from the token. */
+  audit: { id: string; ip: string | null; userAgent: string | null; requestId: string | null };
+  /** Sealed successors of the session rotated before this (ISO) are erased by a won rotation. */
+  eraseBefore: string;
 }
 
+// Epoch ms of an ISO column, exact (julianday keeps milliseconds; ROUND drops float noise), and back.
+const msOf = (column: string) => `CAST(ROUND((julianday(${column}) - 2440587.5) * 86400000) AS INTEGER)`;
+const isoOf = (ms: string) => `(strftime('%Y-%m-%dT%H:%M:%S', (${ms}) / 1000, 'unixepoch') || printf('.%03dZ', (${ms}) % 1000))`;
+/** A successor lives refresh_token_ttl, never past its session's absolute end (session_max_age after login). */
+const SUCCESSOR_EXPIRY = isoOf(`MIN(?1 + p.refresh_token_ttl * 1000, ${msOf("s.created_at")} + p.session_max_age * 1000)`);
+
 /**
- * Atomic rotation as one batch (one transaction): the old token is marked rotated only if
- * nobody rotated it first, and the successor is inserted only if that mark is ours.
- * The first statement's `changes` tells the caller whether it won.
+ * Refresh in one batch (one transaction, one round trip). The old token is marked rotated only if
+ * nobody rotated it first and everything that may refuse a refresh allows it (token unexpired,
+ * session live and within its absolute lifetime, user enabled, project enabled); the successor,
+ * the session's touch, the audit row and the erasure of stale successor boxes follow only if that
+ * mark is ours. The last two statements read what the caller decides on:
+ * `refreshOutcome(results)` → the project (with its active key), whether this call won, and the
+ * token's state after the batch (for the rare paths: refusals, grace-window duplicates, reuse).
  */
-export function rotateRefreshToken(db: D1Database, r: Rotation): D1PreparedStatement[] {
+export function rotateRefreshToken(db: D1Database, r: Rotation, project: D1PreparedStatement): D1PreparedStatement[] {
+  const atIso = new Date(r.at).toISOString();
   return [
     db
       .prepare(
-        `UPDATE refresh_tokens SET rotated_at = ?, successor_hash = ?, successor_box = ?
-         WHERE token_hash = ? AND project_id = ? AND rotated_at IS NULL`,
+        `UPDATE refresh_tokens SET rotated_at = ?2, successor_hash = ?4, successor_box = ?6
+         WHERE token_hash = ?3 AND project_id = ?5 AND rotated_at IS NULL AND expires_at > ?2
+           AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id JOIN projects p ON p.id = s.project_id
+                       WHERE s.id = refresh_tokens.session_id AND s.revoked_at IS NULL AND u.disabled = 0 AND p.enabled = 1
+                         AND ${msOf("s.created_at")} + p.session_max_age * 1000 > ?1)`,
       )
-      .bind(r.at, r.newHash, r.successorBox, r.oldHash, r.projectId),
+      .bind(r.at, atIso, r.oldHash, r.newHash, r.projectId, r.successorBox),
     db
       .prepare(
         `INSERT INTO refresh_tokens (token_hash, session_id, project_id, created_at, expires_at)
-         SELECT ?, session_id, project_id, ?, ? FROM refresh_tokens WHERE token_hash = ? AND successor_hash = ?`,
+         SELECT ?4, t.session_id, t.project_id, ?2, ${SUCCESSOR_EXPIRY}
+         FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN projects p ON p.id = t.project_id
+         WHERE t.token_hash = ?3 AND t.successor_hash = ?4`,
       )
-      .bind(r.newHash, r.at, r.expiresAt, r.oldHash, r.newHash),
+      .bind(r.at, atIso, r.oldHash, r.newHash),
     db
       .prepare(
-        `UPDATE sessions SET last_used_at = ?, expires_at = ?
-         WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = ? AND successor_hash = ?)`,
+        `UPDATE sessions SET last_used_at = ?1, expires_at = (SELECT expires_at FROM refresh_tokens WHERE token_hash = ?2)
+         WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = ?3 AND successor_hash = ?2)`,
       )
-      .bind(r.at, r.expiresAt, r.oldHash, r.newHash),
+      .bind(atIso, r.newHash, r.oldHash),
+    db
+      .prepare(
+        `INSERT INTO audit_log (id, created_at, type, outcome, actor_type, actor_id, project_id, target_type, target_id, ip, user_agent, request_id, details)
+         SELECT ?5, ?2, 'auth.refresh', 'success', 'user', s.user_id, t.project_id, 'session', s.id, ?6, ?7, ?8, '{}'
+         FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+         WHERE t.token_hash = ?3 AND t.successor_hash = ?4`,
+      )
+      .bind(r.at, atIso, r.oldHash, r.newHash, r.audit.id, r.audit.ip, r.audit.userAgent, r.audit.requestId),
+    db
+      .prepare(
+        `UPDATE refresh_tokens SET successor_box = NULL
+         WHERE session_id = (SELECT session_id FROM refresh_tokens WHERE token_hash = ?2 AND successor_hash = ?3)
+           AND successor_box IS NOT NULL AND rotated_at < ?1 AND project_id = ?4`,
+      )
+      .bind(r.eraseBefore, r.oldHash, r.newHash, r.projectId),
+    project,
+    db.prepare(REFRESH_TOKEN_STATE).bind(r.oldHash, r.projectId),
   ];
 }
 
+export interface RefreshOutcome<P> {
+  project: P | null;
+  won: boolean;
+  state: RefreshTokenState | null;
+}
+
+/** Reads the batch of rotateRefreshToken. */
+export function refreshOutcome<P>(results: D1Result[]): RefreshOutcome<P> {
+  return {
+    won: results[0]?.meta.changes === 1,
+    project: (results[5]?.results[0] as P | undefined) ?? null,
+    state: (results[6]?.results[0] as RefreshTokenState | undefined) ?? null,
+  };
+}
+
 /**
- * Erases the session's sealed successors of tokens rotated before `before` (the grace window
- * has passed, so nothing may open them): an old token plus a database copy cannot reach the live one.
+ * Undoes a won rotation whose caller is refused afterwards (rate limited): the old token is live again
+ * and its successor gone, unless the successor has been used already (then the grace window applies).
  */
-export function eraseSessionSuccessors(db: D1Database, projectId: string, sessionId: string, before: string): D1PreparedStatement {
-  return db
-    .prepare(`UPDATE refresh_tokens SET successor_box = NULL WHERE session_id = ? AND successor_box IS NOT NULL AND rotated_at < ? AND project_id = ?`)
-    .bind(sessionId, before, projectId);
+export function undoRotation(db: D1Database, projectId: string, oldHash: string, newHash: string): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `UPDATE refresh_tokens SET rotated_at = NULL, successor_hash = NULL, successor_box = NULL
+         WHERE token_hash = ?1 AND successor_hash = ?2 AND project_id = ?3
+           AND EXISTS (SELECT 1 FROM refresh_tokens WHERE token_hash = ?2 AND rotated_at IS NULL)`,
+      )
+      .bind(oldHash, newHash, projectId),
+    db
+      .prepare(
+        `DELETE FROM refresh_tokens WHERE token_hash = ?2 AND project_id = ?3 AND rotated_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE token_hash = ?1 AND successor_hash = ?2)`,
+      )
+      .bind(oldHash, newHash, projectId),
+  ];
 }
 
 /** Revokes a live session; with `userId`, only if it belongs to that user. */

@@ -7,11 +7,16 @@ import { getVerificationKey } from "../db/keys.repo";
 import { getProjectWithKey, getProjectWithSessionUser } from "../db/projects.repo";
 import { ApiError } from "../errors";
 import { now } from "../lib/clock";
+import { cachedProject, rememberProject } from "../lib/project-cache";
 import { issuerOf } from "../lib/request-meta";
 import type { AppEnv } from "../lib/types";
 
 /** The one answer for a project id that names no project, on the Auth and the Admin API alike. */
 export const projectNotFound = (projectId: string) => new ApiError("NOT_FOUND", `Project '${projectId.slice(0, 64)}' does not exist`);
+
+// Routes that may use a project a few seconds old: the well-known documents, and refresh (its batch
+// re-reads the project and decides on that copy; the cached one only answers CORS and unknown ids).
+const CACHED_PROJECT_PATH = /^\/api\/auth\/[^/]+\/(\.well-known\/[^/]+|refresh)$/;
 
 /**
  * Resolves :projectId for the Auth API: unknown → 404, disabled → 403 PROJECT_DISABLED.
@@ -23,8 +28,11 @@ export const resolveProject = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const projectId = c.req.param("projectId") ?? "";
     const verified = isUserRoute(c) ? await verifyBearer(c, projectId) : null;
+    const cached = CACHED_PROJECT_PATH.test(c.req.path);
     let project;
-    if (verified && "claims" in verified) {
+    if (cached) {
+      project = await cachedProject(c.env.DB, projectId);
+    } else if (verified && "claims" in verified) {
       const row = await getProjectWithSessionUser(c.env.DB, projectId, verified.claims.sub, verified.claims.sid);
       project = row?.project;
       if (row) c.set("bearer", { claims: verified.claims, user: row.user });
@@ -32,6 +40,7 @@ export const resolveProject = () =>
       project = await getProjectWithKey(c.env.DB, projectId);
       if (verified) c.set("bearer", verified);
     }
+    if (project && !cached) rememberProject(project); // warms the cached routes
     if (!project) throw projectNotFound(projectId);
     if (!project.enabled) throw new ApiError("PROJECT_DISABLED", "This project is disabled");
     c.set("project", project);

@@ -5,14 +5,35 @@ import { open, seal } from "../../crypto/box";
 import { signAccessToken } from "../../crypto/jwt";
 import { importPrivateKey } from "../../crypto/keys";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
-import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
-import type { ProjectRow, ProjectWithKey } from "../../db/projects.repo";
-import { eraseSessionSuccessors, findRefreshToken, insertSession, revokeSession, revokeUserSessions, rotateRefreshToken, type RefreshTokenState } from "../../db/sessions.repo";
+import { insertAudit, type AuditEntry } from "../../db/audit.repo";
+import { selectProjectWithKey, type ProjectRow, type ProjectWithKey } from "../../db/projects.repo";
+import {
+  findRefreshToken,
+  insertSession,
+  refreshOutcome,
+  revokeSession,
+  revokeUserSessions,
+  rotateRefreshToken,
+  undoRotation,
+  type RefreshTokenState,
+} from "../../db/sessions.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
 import { limit, overridesOf, unknownToken } from "../../lib/rate-limit";
 import { auditEntry, clientIp, issuerOf, userAgent } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
+
+// The session of each refresh token this isolate issued, so that token's refresh can start its
+// rate-limit call alongside the batch; on a miss (another isolate issued it) the call follows the batch.
+const SESSION_HINTS_MAX = 10_000;
+const sessionHints = new Map<string, string>();
+function hintSession(tokenHash: string, sessionId: string): void {
+  if (sessionHints.size >= SESSION_HINTS_MAX) sessionHints.clear();
+  sessionHints.set(tokenHash, sessionId);
+}
+
+/** Forgets every hint: this isolate then behaves as one that issued none of the tokens (tests use it). */
+export const clearSessionHints = (): void => sessionHints.clear();
 
 /** A rotated token presented again within this window gets its successor instead of a logout (benign races, retries). */
 export const REUSE_GRACE_MS = 10_000;
@@ -65,6 +86,7 @@ export async function startSession(
   const sessionId = randomId("ses");
   const refreshToken = randomToken("rt");
   const at = now();
+  const tokenHash = await sha256Hex(refreshToken);
   const session = insertSession(c.env.DB, {
     id: sessionId,
     projectId: project.id,
@@ -73,10 +95,11 @@ export async function startSession(
     ip: clientIp(c),
     createdAt: iso(at),
     expiresAt: refreshExpiry(project, at, iso(at)),
-    tokenHash: await sha256Hex(refreshToken),
+    tokenHash,
   });
   const signing = accessToken(c, project, userId, sessionId);
   const results = await c.env.DB.batch([...(statements.before ?? []), ...session, ...(statements.after ?? [])]);
+  hintSession(tokenHash, sessionId);
   return { tokens: pair(project, await signing, refreshToken), sessionId, results };
 }
 
@@ -97,13 +120,39 @@ async function successorOf(c: Context<AppEnv>, presented: string, state: Refresh
 /**
  * Rotates `presented`. Exactly one caller wins the rotation; concurrent duplicates inside the
  * grace window receive the winner's successor (one chain, nobody logged out); a rotated token
- * replayed after the window revokes the whole session.
+ * replayed after the window revokes the whole session. The common case (a live token, first use)
+ * is one D1 batch that reads the project, decides and writes; the refusals read what they need after it.
  */
 export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ tokens: TokenPair; userId: string; sessionId: string }> {
-  const project = c.get("project");
+  const cached = c.get("project"); // may be a few seconds old (project cache): the batch reads the project again
+  const projectId = cached.id;
   const db = c.env.DB;
   const oldHash = await sha256Hex(presented);
-  let state = await findRefreshToken(db, project.id, oldHash);
+  const limitSession = (project: ProjectRow, sessionId: string) =>
+    limit(c, projectId, "hit", [{ rule: "refresh.session", key: sessionId }], overridesOf(project.rate_limits));
+  const hinted = sessionHints.get(oldHash);
+  // Settled into a value, so a refusal is not an unhandled rejection while the batch runs.
+  const early = hinted ? limitSession(cached, hinted).then(() => null, (err: unknown) => ({ err })) : null;
+  const successor = randomToken("rt");
+  const newHash = await sha256Hex(successor);
+  const at = now();
+  const rotation = rotateRefreshToken(
+    db,
+    {
+      projectId,
+      oldHash,
+      newHash,
+      successorBox: await seal(presented, SUCCESSOR_PURPOSE, successor),
+      at,
+      audit: { id: randomId("evt"), ip: clientIp(c), userAgent: userAgent(c), requestId: c.get("requestId") },
+      eraseBefore: iso(at - REUSE_GRACE_MS),
+    },
+    selectProjectWithKey(db, projectId),
+  );
+  const { project, won, state } = refreshOutcome<ProjectWithKey>(await db.batch(rotation));
+  if (!project) throw new ApiError("NOT_FOUND", `Project '${projectId.slice(0, 64)}' does not exist`);
+  if (!project.enabled) throw new ApiError("PROJECT_DISABLED", "This project is disabled");
+  c.set("project", project);
   const fail = (audit: Omit<AuditEntry, "at" | "ip" | "userAgent" | "requestId">) => db.batch([insertAudit(db, auditEntry(c, audit))]);
   const base = { projectId: project.id, targetType: "session" } as const;
 
@@ -112,6 +161,23 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     await fail({ ...base, type: "auth.refresh", outcome: "failure", actorType: "anonymous", details: { reason: "unknown_token" } });
     throw new ApiError("INVALID_TOKEN", "Refresh token is invalid");
   }
+  const limited = async () => {
+    if (!early || hinted !== state.session_id) return limitSession(project, state.session_id);
+    const verdict = await early;
+    if (verdict) throw verdict.err;
+  };
+  if (won) {
+    const signing = accessToken(c, project, state.user_id, state.session_id); // overlaps the rate-limit call
+    // Refused after the commit: undo the rotation, so the presented token stays usable (as before any rotation).
+    await limited().catch(async (err: unknown) => {
+      await db.batch(undoRotation(db, project.id, oldHash, newHash));
+      throw err;
+    });
+    sessionHints.delete(oldHash);
+    hintSession(newHash, state.session_id);
+    return { tokens: pair(project, await signing, successor), userId: state.user_id, sessionId: state.session_id };
+  }
+
   const actor = { ...base, actorType: "user" as const, actorId: state.user_id, targetId: state.session_id };
   // Disabled first: disabling also revokes the sessions, and the caller should learn why.
   if (state.user_disabled) {
@@ -126,46 +192,23 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     throw new ApiError("INVALID_TOKEN", "This session has ended; log in again");
   }
   // Checked before the token's own expiry (capped at the same instant), so the session is ended and the reason given.
-  if (absoluteEndOf(project, state.session_created_at) <= now()) {
+  if (absoluteEndOf(project, state.session_created_at) <= at) {
     await db.batch([
       revokeSession(db, project.id, state.session_id, "max_age_reached", iso()),
       insertAudit(db, auditEntry(c, { ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "max_age" } })),
     ]);
     throw new ApiError("TOKEN_EXPIRED", "This session reached its maximum lifetime; log in again");
   }
-  if (Date.parse(state.expires_at) <= now()) {
+  if (Date.parse(state.expires_at) <= at) {
     await fail({ ...actor, type: "auth.refresh", outcome: "failure", details: { reason: "expired" } });
     throw new ApiError("TOKEN_EXPIRED", "Refresh token has expired; log in again");
   }
 
-  await limit(c, project.id, "hit", [{ rule: "refresh.session", key: state.session_id }], overridesOf(project.rate_limits));
-
-  if (!state.rotated_at) {
-    const successor = randomToken("rt");
-    const newHash = await sha256Hex(successor);
-    const at = now();
-    const rotation = rotateRefreshToken(db, {
-      projectId: project.id,
-      oldHash,
-      newHash,
-      successorBox: await seal(presented, SUCCESSOR_PURPOSE, successor),
-      at: iso(at),
-      expiresAt: refreshExpiry(project, at, state.session_created_at),
-    });
-    const won = `SELECT 1 FROM refresh_tokens WHERE token_hash = ? AND successor_hash = ?`;
-    const audit = insertAuditIf(db, auditEntry(c, { ...actor, type: "auth.refresh", outcome: "success" }), won, oldHash, newHash);
-    const signing = accessToken(c, project, state.user_id, state.session_id);
-    const erase = eraseSessionSuccessors(db, project.id, state.session_id, iso(at - REUSE_GRACE_MS));
-    const [update] = await db.batch([...rotation, audit, erase]);
-    if (update?.meta.changes === 1) {
-      return { tokens: pair(project, await signing, successor), userId: state.user_id, sessionId: state.session_id };
-    }
-    state = (await findRefreshToken(db, project.id, oldHash)) ?? state; // lost the race: decide as a duplicate
-  }
-
-  const successor = await successorOf(c, presented, state);
-  if (successor) {
-    return { tokens: pair(project, await accessToken(c, project, state.user_id, state.session_id), successor), userId: state.user_id, sessionId: state.session_id };
+  // Live but not won: rotated already (a duplicate inside the grace window, or a reuse).
+  await limited();
+  const granted = await successorOf(c, presented, state);
+  if (granted) {
+    return { tokens: pair(project, await accessToken(c, project, state.user_id, state.session_id), granted), userId: state.user_id, sessionId: state.session_id };
   }
   await db.batch([
     revokeSession(db, project.id, state.session_id, "refresh_token_reused", iso()),

@@ -1,13 +1,13 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { SIGNING_ALG } from "../../crypto/keys";
-import { listVerificationKeys } from "../../db/keys.repo";
-import { iso } from "../../lib/clock";
+import { cachedVerificationKeys } from "../../lib/project-cache";
 import { issuerOf } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import type { getJwks, getOpenIdConfiguration } from "./well-known.routes";
 
+// Served from the isolate's project cache (lib/project-cache.ts): no D1 read while it is fresh.
 export const jwksHandler: RouteHandler<typeof getJwks, AppEnv> = async (c) => {
-  const keys = await listVerificationKeys(c.env.DB, c.get("project").id, iso());
+  const keys = await cachedVerificationKeys(c.env.DB, c.get("project").id);
   c.header("Cache-Control", "public, max-age=300");
   return c.json({ keys: keys.map(({ kty, crv, x, y, kid, alg, use }) => ({ kty: kty as "EC", crv: crv as "P-256", x: x!, y: y!, kid, alg, use })) }, 200);
 };

@@ -8,6 +8,7 @@ import type { AppEnv } from "../../lib/types";
 import type { listProjectKeys, rotateProjectKey } from "./keys.routes";
 import { projectAudit } from "./projects.handlers";
 import { toSigningKey } from "./projects.mappers";
+import { forgetProject } from "../../lib/project-cache";
 
 /** Added to the access token lifetime, so a token signed just before rotation outlives clock skew too. */
 export const RETIRED_KEY_GRACE_SECONDS = 60;
@@ -32,6 +33,7 @@ export const rotateProjectKeyHandler: RouteHandler<typeof rotateProjectKey, AppE
       insertSigningKey(c.env.DB, projectId, key, at),
       insertAudit(c.env.DB, projectAudit(c, projectId, "admin.project.key.rotate", { kid: key.kid, retiredVerifyUntil: verifyUntil }, at)),
     ]);
+    forgetProject(projectId);
   } catch (err) {
     // The project was deleted between the read and the batch.
     if (isForeignKeyViolation(err)) throw projectNotFound(projectId);

@@ -14,6 +14,7 @@ import type { AppEnv } from "../../lib/types";
 import { projectSlug } from "../../schemas/project";
 import { toProject, updateDetails } from "./projects.mappers";
 import type { createProject, deleteProject, getProject, listProjects, updateProject } from "./projects.routes";
+import { forgetProject } from "../../lib/project-cache";
 
 /** An audit entry for an admin action on project `projectId`. */
 export const projectAudit = (c: Context<AppEnv>, projectId: string, type: string, details: Record<string, unknown> | undefined, at: string): AuditEntry =>
@@ -67,6 +68,7 @@ export const updateProjectHandler: RouteHandler<typeof updateProject, AppEnv> = 
     projects.updateProject(c.env.DB, projectId, body, at),
     insertAuditIf(c.env.DB, audit, projects.projectUpdatedAt(projectId, at)),
   ]);
+  forgetProject(projectId);
   const row = updated!.results[0] as projects.ProjectRow | undefined;
   if (!row) {
     // Refused by the guard: the project is gone, or a concurrent change broke the TTL order.
@@ -84,6 +86,7 @@ export const deleteProjectHandler: RouteHandler<typeof deleteProject, AppEnv> = 
     insertAuditIf(c.env.DB, audit, projects.projectExists(projectId)),
     projects.deleteProject(c.env.DB, projectId),
   ]);
+  forgetProject(projectId);
   if (deleted!.results.length === 0) throw projectNotFound(projectId);
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);
 };
