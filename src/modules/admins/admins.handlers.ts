@@ -11,7 +11,7 @@ import { iso } from "../../lib/clock";
 import { forget } from "../../lib/rate-limit";
 import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
-import { toAdmin } from "../admin/admin.mappers";
+import { toAdmin } from "./admins.mappers";
 import type { clearAdminLockoutRoute, createAdminRoute, deleteAdminRoute, listAdminsRoute, updateAdminRoute } from "./admins.routes";
 
 export const listAdminsHandler: RouteHandler<typeof listAdminsRoute, AppEnv> = async (c) => {

@@ -12,8 +12,8 @@ import { loginSubjects, succeeded, take } from "../../lib/rate-limit";
 import { auditEntry, clientIp, userAgent } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { ADMIN_ABSOLUTE_MS } from "../../middleware/admin-session";
-import { toAdmin } from "./admin.mappers";
-import type { adminChangePassword, adminLogin, adminLogout, adminMe } from "./admin.routes";
+import { toAdmin } from "../admins/admins.mappers";
+import type { adminChangePassword, adminLogin, adminLogout, adminMe } from "./admin-session.routes";
 
 /** On an empty admins table, the configured ADMIN_EMAIL becomes the first owner. */
 async function bootstrapOwner(c: Context<AppEnv>, email: string): Promise<AdminRow | null> {
