@@ -1,5 +1,5 @@
 // Delivery through Resend's HTTP API (https://resend.com/docs/api-reference/emails/send-email).
-import type { Delivery, EmailProvider, OutgoingEmail } from "./provider";
+import type { Delivery, EmailProvider, OutgoingEmail } from "./types";
 
 export const RESEND_URL = "https://api.resend.com/emails";
 export const MAX_ATTEMPTS = 3;
