@@ -1,9 +1,9 @@
 import { createRouter } from "../../lib/create-router";
-import { adminChangePasswordHandler, adminLoginHandler, adminLogoutHandler, adminMeHandler } from "./admin-session.handlers";
-import { adminChangePassword, adminLogin, adminLogout, adminMe } from "./admin-session.routes";
+import * as handlers from "./admin-session.handlers";
+import * as routes from "./admin-session.routes";
 
 export const adminSession = createRouter()
-  .openapi(adminLogin, adminLoginHandler)
-  .openapi(adminLogout, adminLogoutHandler)
-  .openapi(adminMe, adminMeHandler)
-  .openapi(adminChangePassword, adminChangePasswordHandler);
+  .openapi(routes.adminLogin, handlers.adminLoginHandler)
+  .openapi(routes.adminLogout, handlers.adminLogoutHandler)
+  .openapi(routes.adminMe, handlers.adminMeHandler)
+  .openapi(routes.adminChangePassword, handlers.adminChangePasswordHandler);
