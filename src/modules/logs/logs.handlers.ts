@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { listAudit, type AuditRow } from "../../db/audit.repo";
 import { decodeCursor, page } from "../../lib/cursor";
 import type { AppEnv } from "../../lib/types";
-import type { listLogs } from "./logs.routes";
+import type { listAuditLogs } from "./logs.routes";
 
 /** The API shape of an audit row; details are stored as JSON text. */
 export const toAuditEvent = (e: AuditRow) => ({
@@ -24,7 +24,7 @@ export const toAuditEvent = (e: AuditRow) => ({
 // Stored times are UTC ISO strings compared as text, so bounds given with an offset are converted first.
 const utc = (time: string | undefined) => (time === undefined ? undefined : new Date(time).toISOString());
 
-export const listLogsHandler: RouteHandler<typeof listLogs, AppEnv> = async (c) => {
+export const listAuditLogsHandler: RouteHandler<typeof listAuditLogs, AppEnv> = async (c) => {
   const { projectId, type, actor, outcome, from, to, limit, cursor } = c.req.valid("query");
   const prefix = type?.endsWith(".*") ? type.slice(0, -1) : undefined;
   const { results } = await listAudit(c.env.DB, {
