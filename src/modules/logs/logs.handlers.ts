@@ -1,25 +1,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { listAudit, type AuditRow } from "../../db/audit.repo";
+import { listAudit } from "../../db/audit.repo";
 import { decodeCursor, page } from "../../lib/cursor";
 import type { AppEnv } from "../../lib/types";
+import { toAuditEvent } from "./logs.mappers";
 import type { listAuditLogs } from "./logs.routes";
-
-/** The API shape of an audit row; details are stored as JSON text. */
-export const toAuditEvent = (e: AuditRow) => ({
-  id: e.id,
-  createdAt: e.created_at,
-  type: e.type,
-  outcome: e.outcome,
-  actorType: e.actor_type,
-  actorId: e.actor_id,
-  projectId: e.project_id,
-  targetType: e.target_type,
-  targetId: e.target_id,
-  ip: e.ip,
-  userAgent: e.user_agent,
-  requestId: e.request_id,
-  details: JSON.parse(e.details) as Record<string, unknown>,
-});
 
 // Stored times are UTC ISO strings compared as text, so bounds given with an offset are converted first.
 const utc = (time: string | undefined) => (time === undefined ? undefined : new Date(time).toISOString());
