@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { ADMIN_ABSOLUTE_MS } from "../../config";
 import { hashPassword, needsRehash, passwordProblem, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
 import { insertAudit } from "../../db/audit.repo";
@@ -11,7 +12,6 @@ import { iso, now } from "../../lib/clock";
 import { loginSubjects, succeeded, take } from "../../lib/rate-limit";
 import { auditEntry, clientIp, userAgent } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
-import { ADMIN_ABSOLUTE_MS } from "../../middleware/admin-session";
 import { toAdmin } from "../admins/admins.mappers";
 import type { adminChangePassword, adminLogin, adminLogout, adminMe } from "./admin-session.routes";
 
