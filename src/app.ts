@@ -6,7 +6,7 @@ import { errorResponse } from "./lib/respond";
 import type { AppEnv } from "./lib/types";
 import { bodyLimit } from "./middleware/body-limit";
 import { securityHeaders } from "./middleware/security-headers";
-import { admin } from "./modules/admin/admin.index";
+import { adminSession } from "./modules/admin-session/admin-session.index";
 import { admins } from "./modules/admins/admins.index";
 import { auth } from "./modules/auth/auth.index";
 import { registerDocs } from "./modules/docs/docs.index";
@@ -37,7 +37,7 @@ export function createApp() {
 
   app.route("/", health);
   app.route("/", auth);
-  app.route("/", admin);
+  app.route("/", adminSession);
   app.route("/", admins);
   app.route("/", projectUsers);
   app.route("/", logs);

@@ -1,11 +1,9 @@
 // The Cron Trigger's work (wrangler.toml [triggers]): retention of refresh tokens, for all projects.
+import { SWEEP_LIMITS } from "./config";
 import { sweepExpiredRefreshTokens, sweepRevokedSessions, sweepSuccessorBoxes } from "./db/sessions.repo";
 import { iso, now } from "./lib/clock";
 import type { Bindings } from "./lib/types";
 import { REUSE_GRACE_MS } from "./modules/auth/session-tokens";
-
-/** Rows (tokens) or sessions per statement, and rounds per run: bounds one run's time and D1 load; the next run goes on. */
-const SWEEP_LIMITS = { rows: 500, sessions: 50, rounds: 20 };
 
 export interface SweepReport {
   boxesErased: number;

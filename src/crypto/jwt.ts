@@ -1,9 +1,7 @@
 // Access tokens: short-lived ES256 JWTs, one issuer and audience per project.
 import { SignJWT, decodeProtectedHeader, errors, jwtVerify } from "jose";
+import { ACCESS_TOKEN_CLOCK_TOLERANCE_S } from "../config";
 import { SIGNING_ALG } from "./keys";
-
-/** Clock skew tolerated when verifying iat/exp. */
-export const CLOCK_TOLERANCE_SECONDS = 30;
 
 export interface AccessClaims {
   iss: string;
@@ -49,7 +47,7 @@ export async function verifyAccessToken(token: string, key: CryptoKey, expected:
       issuer: expected.issuer,
       audience: expected.projectId,
       typ: "at+jwt",
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      clockTolerance: ACCESS_TOKEN_CLOCK_TOLERANCE_S,
       currentDate: new Date(expected.now),
       requiredClaims: ["sub", "sid", "iat", "exp"],
     });

@@ -2,6 +2,7 @@
 // shares and that survive restarts (they live in the object's storage, not in memory). Calls to
 // one object run one at a time, so `take` checks and counts atomically.
 import { DurableObject } from "cloudflare:workers";
+import { KNOWN_ADDRESS_MAX, KNOWN_ADDRESS_MS } from "../config";
 
 /** At most `limit` events per fixed window of `windowSeconds`. */
 export interface WindowRule {
@@ -41,9 +42,6 @@ interface State {
   forgetAt: number;
 }
 
-/** Addresses (IP buckets) the account signed in from, remembered this long, at most this many. */
-export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
-export const KNOWN_ADDRESS_MAX = 20;
 type Known = Record<string, number>;
 
 const EMPTY: State = { windowStart: 0, count: 0, failures: 0, lastFailure: 0, blockedUntil: 0, auditedBlock: -1, forgetAt: 0 };

@@ -1,4 +1,4 @@
-import type { EmailProvider } from "./provider";
+import type { EmailProvider } from "./types";
 
 /**
  * The default for local work and tests: delivers nothing. The outbox keeps each rendered

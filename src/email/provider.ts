@@ -2,29 +2,7 @@
 import type { Bindings } from "../lib/types";
 import { devProvider } from "./dev-provider";
 import { resendProvider } from "./resend-provider";
-
-export interface OutgoingEmail {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  /** Stable per message (the outbox id), so a provider can drop the duplicate of a retried request. */
-  idempotencyKey: string;
-}
-
-export type Delivery = { ok: true; attempts: number; messageId: string | null } | { ok: false; attempts: number; error: string };
-
-export interface EmailProvider {
-  /** Recorded in the outbox. */
-  readonly name: string;
-  /**
-   * Whether the outbox keeps the rendered message. Only the development provider does: nothing
-   * is delivered, so the outbox is the mailbox. A real provider's rows are metadata only, so no
-   * live token is ever stored.
-   */
-  readonly keepsMessages: boolean;
-  send(email: OutgoingEmail): Promise<Delivery>;
-}
+import type { EmailProvider } from "./types";
 
 export const EMAIL_PROVIDERS = ["dev", "resend"] as const;
 

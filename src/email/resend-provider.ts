@@ -1,12 +1,8 @@
 // Delivery through Resend's HTTP API (https://resend.com/docs/api-reference/emails/send-email).
-import type { Delivery, EmailProvider, OutgoingEmail } from "./provider";
+import { EMAIL_SEND_BACKOFF_MS, EMAIL_SEND_MAX_ATTEMPTS, EMAIL_SEND_MAX_WAIT_MS, EMAIL_SEND_TIMEOUT_MS } from "../config";
+import type { Delivery, EmailProvider, OutgoingEmail } from "./types";
 
 export const RESEND_URL = "https://api.resend.com/emails";
-export const MAX_ATTEMPTS = 3;
-const TIMEOUT_MS = 10_000;
-/** Waits before retries 2 and 3: this, then twice this (or the server's Retry-After, up to MAX_WAIT_MS). */
-const BACKOFF_MS = 250;
-const MAX_WAIT_MS = 5_000;
 
 export interface ResendOptions {
   apiKey?: string;
@@ -19,9 +15,9 @@ const retryable = (status: number) => status === 429 || status >= 500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function waitBefore(attempt: number, retryAfter: string | null): number {
-  const backoff = BACKOFF_MS * 2 ** (attempt - 1);
+  const backoff = EMAIL_SEND_BACKOFF_MS * 2 ** (attempt - 1);
   const asked = Number(retryAfter) * 1000;
-  return Math.min(MAX_WAIT_MS, Number.isFinite(asked) && asked > backoff ? asked : backoff);
+  return Math.min(EMAIL_SEND_MAX_WAIT_MS, Number.isFinite(asked) && asked > backoff ? asked : backoff);
 }
 
 // What the outbox and audit log keep of a failure: the status and Resend's error name and
@@ -52,10 +48,10 @@ export function resendProvider(options: ResendOptions): EmailProvider {
         body: JSON.stringify({ from, to: [email.to], subject: email.subject, text: email.text, html: email.html }),
       };
       let error = "";
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      for (let attempt = 1; attempt <= EMAIL_SEND_MAX_ATTEMPTS; attempt++) {
         let response: Response | null = null;
         try {
-          response = await fetch(RESEND_URL, { ...request, signal: AbortSignal.timeout(TIMEOUT_MS) });
+          response = await fetch(RESEND_URL, { ...request, signal: AbortSignal.timeout(EMAIL_SEND_TIMEOUT_MS) });
         } catch (err) {
           error = (err as Error)?.name === "TimeoutError" ? "Resend did not answer in time" : "Resend could not be reached";
         }
@@ -67,9 +63,9 @@ export function resendProvider(options: ResendOptions): EmailProvider {
           error = await describe(response, apiKey);
           if (!retryable(response.status)) return { ok: false, attempts: attempt, error };
         }
-        if (attempt < MAX_ATTEMPTS) await sleep(waitBefore(attempt, response?.headers.get("Retry-After") ?? null));
+        if (attempt < EMAIL_SEND_MAX_ATTEMPTS) await sleep(waitBefore(attempt, response?.headers.get("Retry-After") ?? null));
       }
-      return { ok: false, attempts: MAX_ATTEMPTS, error };
+      return { ok: false, attempts: EMAIL_SEND_MAX_ATTEMPTS, error };
     },
   };
 }

@@ -10,8 +10,9 @@ import { inProduction } from "../lib/deployment";
 import { auditEntry } from "../lib/request-meta";
 import type { AppEnv } from "../lib/types";
 import { greetingName, type Addressee } from "./display-name";
-import { emailProvider, type Delivery, type EmailProvider } from "./provider";
+import { emailProvider } from "./provider";
 import { DEFAULT_TEMPLATES, renderTemplate, type TemplateVars } from "./templates";
+import type { Delivery, EmailProvider } from "./types";
 
 /** The project's template, or the built-in default. */
 export async function effectiveTemplate(db: D1Database, projectId: string, template: TemplateName): Promise<TemplateContent> {

@@ -1,33 +1,13 @@
 // The rate-limit rules and the one way handlers apply them. Limits are per project (Admin API
 // setting `rateLimits`, falling back to these defaults) and enforced by RateLimiter objects.
 import type { Context } from "hono";
+import { DEFAULT_RULES } from "../config";
 import type { Rule, Verdict } from "../durable-objects/rate-limiter";
 import { insertAudit } from "../db/audit.repo";
 import { ApiError } from "../errors";
 import { now } from "./clock";
 import { auditEntry, clientBucket } from "./request-meta";
 import type { AppEnv } from "./types";
-
-export const DEFAULT_RULES = {
-  /** Failed logins for one account from one IP: backoff, so a stranger elsewhere cannot lock the owner out for long. */
-  "login.account_ip": { kind: "backoff", freeFailures: 5, baseSeconds: 2, maxSeconds: 900 },
-  /** Failed logins for one account from anywhere: stops distributed guessing. Addresses the account signed in from in the last 30 days are exempt. */
-  "login.account": { kind: "window", limit: 50, windowSeconds: 900 },
-  /** Failed logins from one IP, whatever the account: stops password spraying. */
-  "login.ip": { kind: "window", limit: 100, windowSeconds: 900 },
-  "register.ip": { kind: "window", limit: 30, windowSeconds: 3600 },
-  "refresh.session": { kind: "window", limit: 60, windowSeconds: 60 },
-  "email.account": { kind: "window", limit: 5, windowSeconds: 3600 },
-  "email.ip": { kind: "window", limit: 30, windowSeconds: 3600 },
-  /** Social sign-in starts per IP: each one stores a pending state row. */
-  "oauth.ip": { kind: "window", limit: 60, windowSeconds: 600 },
-  "admin_login.account_ip": { kind: "backoff", freeFailures: 3, baseSeconds: 2, maxSeconds: 900 },
-  /** As login.account: addresses the admin signed in from in the last 30 days are exempt. */
-  "admin_login.account": { kind: "window", limit: 20, windowSeconds: 900 },
-  "admin_login.ip": { kind: "window", limit: 50, windowSeconds: 900 },
-  /** Anonymous requests with an unknown token (refresh, email link, sign-in code or state) per IP: each one is audited. */
-  "probe.ip": { kind: "window", limit: 30, windowSeconds: 600 },
-} satisfies Record<string, Rule>;
 
 export type RuleName = keyof typeof DEFAULT_RULES;
 export type RuleOverrides = Partial<Record<RuleName, Rule>>;

@@ -1,16 +1,11 @@
 import { createMiddleware } from "hono/factory";
+import { ADMIN_ABSOLUTE_MS, ADMIN_IDLE_MS, ADMIN_TOUCH_EVERY_MS } from "../config";
 import { sha256Hex } from "../crypto/random";
 import { findAdminSession, revokeAdminSession, touchAdminSession } from "../db/admin-sessions.repo";
 import type { Role } from "../db/admins.repo";
 import { ApiError } from "../errors";
 import { iso, now } from "../lib/clock";
 import type { AppEnv } from "../lib/types";
-
-/** An admin session ends after 30 minutes without a request (sliding) or 12 hours after login. */
-export const ADMIN_IDLE_MS = 30 * 60 * 1000;
-export const ADMIN_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
-// last_used_at is written at most this often, so reads do not each cost a write.
-const TOUCH_EVERY_MS = 60 * 1000;
 
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
 
@@ -29,7 +24,7 @@ export const adminSession = (minRole: Role) =>
     if (ROLE_RANK[state.admin.role] < ROLE_RANK[minRole]) {
       throw new ApiError("FORBIDDEN", `This action needs the ${minRole} role; you are ${state.admin.role}`);
     }
-    if (t - Date.parse(state.last_used_at) >= TOUCH_EVERY_MS) await touchAdminSession(c.env.DB, state.session_id, iso(t)).run();
+    if (t - Date.parse(state.last_used_at) >= ADMIN_TOUCH_EVERY_MS) await touchAdminSession(c.env.DB, state.session_id, iso(t)).run();
     c.set("admin", { ...state.admin, sessionId: state.session_id });
     await next();
   });

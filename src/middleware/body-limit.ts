@@ -1,8 +1,6 @@
 import { bodyLimit as honoBodyLimit } from "hono/body-limit";
+import { MAX_BODY_BYTES } from "../config";
 import { ApiError } from "../errors";
-
-/** Documented cap on request bodies; larger bodies get 413 before any parsing. */
-export const MAX_BODY_BYTES = 64 * 1024;
 
 export const bodyLimit = () =>
   honoBodyLimit({

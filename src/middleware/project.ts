@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
+import { KEY_STATUS_TTL_MS } from "../config";
 import { importPublicKey, type PublicJwk } from "../crypto/keys";
 import { tokenKid, verifyAccessToken, type AccessClaims } from "../crypto/jwt";
 import { getVerificationKey } from "../db/keys.repo";
@@ -69,8 +70,7 @@ export const userSession = createMiddleware<AppEnv>(async (c, next) => {
 const isUserRoute = (c: Context<AppEnv>) => matchedRoutes(c).some((route) => route.handler === userSession);
 
 // A kid's public key never changes, so it is cached per isolate with the project it belongs to.
-// Its lifetime can (rotation sets verify_until), so that part is re-read at most once a minute.
-const KEY_STATUS_TTL_MS = 60_000;
+// Its lifetime can (rotation sets verify_until), so that part is re-read every KEY_STATUS_TTL_MS.
 const verificationKeys = new Map<string, { projectId: string; key: Promise<CryptoKey>; verifyUntil: number; checkedAt: number }>();
 
 async function keyFor(db: D1Database, projectId: string, kid: string): Promise<{ key: Promise<CryptoKey>; verifyUntil: number } | null> {

@@ -1,10 +1,10 @@
 // ID token verification (OIDC Core §3.1.3.7): signature against the provider's JWKS, issuer,
 // audience (our client id), authorized party, expiry and our nonce.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
+import { ID_TOKEN_CLOCK_TOLERANCE_S } from "../config";
 import { sha256Hex } from "../crypto/random";
 import { OAuthFlowError, unavailable } from "./errors";
 
-const CLOCK_TOLERANCE_SECONDS = 60;
 // Asymmetric only: a provider's keys come from its JWKS, never from our client secret.
 const ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
@@ -49,7 +49,7 @@ export async function verifyIdToken(idToken: string, check: IdTokenCheck): Promi
       issuer: check.issuer,
       audience: check.clientId,
       algorithms: ALGORITHMS,
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      clockTolerance: ID_TOKEN_CLOCK_TOLERANCE_S,
       requiredClaims: ["sub", "exp", "iat"],
     });
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];

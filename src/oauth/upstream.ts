@@ -1,7 +1,6 @@
 // Calls from the Worker to identity providers: bounded in time, failures classified.
+import { UPSTREAM_TIMEOUT_MS } from "../config";
 import { unavailable } from "./errors";
-
-export const UPSTREAM_TIMEOUT_MS = 10_000;
 
 /** fetch with a timeout; a network failure or timeout becomes `temporarily_unavailable`. */
 export async function upstreamFetch(what: string, url: string, init: RequestInit = {}): Promise<Response> {

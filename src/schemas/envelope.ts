@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_BODY_BYTES } from "../config";
 import type { ErrorCode, ErrorStatus } from "../errors";
-import { MAX_BODY_BYTES } from "../middleware/body-limit";
 import { ErrorSchema } from "./error";
 
 const JSON_TYPE = "application/json";

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_RULES, type RuleOverrides } from "../../src/lib/rate-limit";
+import { DEFAULT_RULES } from "../../src/config";
+import type { RuleOverrides } from "../../src/lib/rate-limit";
 import { apiClient } from "../helpers/client";
 import { createProject, uniqueId } from "../helpers/fixtures";
 

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { hashStats } from "../../src/crypto/password";
-import { DEFAULT_RULES, type RuleOverrides } from "../../src/lib/rate-limit";
+import { DEFAULT_RULES } from "../../src/config";
+import type { RuleOverrides } from "../../src/lib/rate-limit";
 import { adminWithRole } from "../helpers/admin";
 import { apiClient } from "../helpers/client";
 import { PASSWORD, createProject, registerUser } from "../helpers/fixtures";

@@ -3,7 +3,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { signAccessToken } from "../../src/crypto/jwt";
 import { importPrivateKey } from "../../src/crypto/keys";
-import { RETIRED_KEY_GRACE_SECONDS } from "../../src/modules/projects/keys.handlers";
+import { RETIRED_KEY_GRACE_SECONDS } from "../../src/config";
 import { adminClient, adminWithRole, ownerToken } from "../helpers/admin";
 import { api, apiClient } from "../helpers/client";
 import { PASSWORD, bearer, createProject, registerUser } from "../helpers/fixtures";

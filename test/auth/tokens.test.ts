@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, jwtVerify } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { CLOCK_TOLERANCE_SECONDS } from "../../src/crypto/jwt";
+import { ACCESS_TOKEN_CLOCK_TOLERANCE_S } from "../../src/config";
 import { BASE_URL, api, call } from "../helpers/client";
 import { bearer, createProject, registerUser } from "../helpers/fixtures";
 
@@ -53,7 +53,7 @@ describe("GET /api/auth/:projectId/me", () => {
 
   it("answers 401 TOKEN_EXPIRED once the access token is past exp plus the clock tolerance", async () => {
     const user = await registerUser(projectId);
-    vi.useFakeTimers({ now: Date.now() + (900 + CLOCK_TOLERANCE_SECONDS - 5) * 1000, toFake: ["Date"] });
+    vi.useFakeTimers({ now: Date.now() + (900 + ACCESS_TOKEN_CLOCK_TOLERANCE_S - 5) * 1000, toFake: ["Date"] });
     expect((await me(user.accessToken)).response.status).toBe(200);
     vi.setSystemTime(Date.now() + 10_000);
     const { error, response } = await me(user.accessToken);

@@ -1,5 +1,5 @@
 // The default rate limits as README.md "Rate limits" documents them, written out rather than imported
-// from src/lib/rate-limit.ts: a test comparing DEFAULT_RULES with itself cannot notice a changed default.
+// from src/config.ts: a test comparing DEFAULT_RULES with itself cannot notice a changed default.
 // Change a value here only together with the README table.
 export const README_RULES = {
   "login.account_ip": { kind: "backoff", freeFailures: 5, baseSeconds: 2, maxSeconds: 900 },

@@ -11,15 +11,15 @@ import { iso } from "../../lib/clock";
 import { forget } from "../../lib/rate-limit";
 import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
-import { toAdmin } from "../admin/admin.mappers";
-import type { clearAdminLockoutRoute, createAdminRoute, deleteAdminRoute, listAdminsRoute, updateAdminRoute } from "./admins.routes";
+import { toAdmin } from "./admins.mappers";
+import type * as routes from "./admins.routes";
 
-export const listAdminsHandler: RouteHandler<typeof listAdminsRoute, AppEnv> = async (c) => {
+export const listAdminsHandler: RouteHandler<typeof routes.listAdmins, AppEnv> = async (c) => {
   const { results } = await listAdmins(c.env.DB);
   return c.json({ success: true as const, data: results.map(toAdmin) }, 200);
 };
 
-export const createAdminHandler: RouteHandler<typeof createAdminRoute, AppEnv> = async (c) => {
+export const createAdminHandler: RouteHandler<typeof routes.createAdmin, AppEnv> = async (c) => {
   const actor = c.get("admin");
   const { email, password, displayName, role } = c.req.valid("json");
   const id = randomId("adm");
@@ -36,7 +36,7 @@ export const createAdminHandler: RouteHandler<typeof createAdminRoute, AppEnv> =
   }
 };
 
-export const updateAdminHandler: RouteHandler<typeof updateAdminRoute, AppEnv> = async (c) => {
+export const updateAdminHandler: RouteHandler<typeof routes.updateAdmin, AppEnv> = async (c) => {
   const actor = c.get("admin");
   const { adminId } = c.req.valid("param");
   const changes = c.req.valid("json");
@@ -53,7 +53,7 @@ export const updateAdminHandler: RouteHandler<typeof updateAdminRoute, AppEnv> =
   return c.json({ success: true as const, data: toAdmin(row) }, 200);
 };
 
-export const deleteAdminHandler: RouteHandler<typeof deleteAdminRoute, AppEnv> = async (c) => {
+export const deleteAdminHandler: RouteHandler<typeof routes.deleteAdmin, AppEnv> = async (c) => {
   const actor = c.get("admin");
   const { adminId } = c.req.valid("param");
   const [deleted] = await c.env.DB.batch([deleteAdmin(c.env.DB, adminId)]);
@@ -65,7 +65,7 @@ export const deleteAdminHandler: RouteHandler<typeof deleteAdminRoute, AppEnv> =
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);
 };
 
-export const clearAdminLockoutHandler: RouteHandler<typeof clearAdminLockoutRoute, AppEnv> = async (c) => {
+export const clearAdminLockoutHandler: RouteHandler<typeof routes.clearAdminLockout, AppEnv> = async (c) => {
   const actor = c.get("admin");
   const { adminId } = c.req.valid("param");
   const target = await getAdmin(c.env.DB, adminId);

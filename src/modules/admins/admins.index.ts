@@ -1,10 +1,10 @@
 import { createRouter } from "../../lib/create-router";
-import { clearAdminLockoutHandler, createAdminHandler, deleteAdminHandler, listAdminsHandler, updateAdminHandler } from "./admins.handlers";
-import { clearAdminLockoutRoute, createAdminRoute, deleteAdminRoute, listAdminsRoute, updateAdminRoute } from "./admins.routes";
+import * as handlers from "./admins.handlers";
+import * as routes from "./admins.routes";
 
 export const admins = createRouter()
-  .openapi(listAdminsRoute, listAdminsHandler)
-  .openapi(createAdminRoute, createAdminHandler)
-  .openapi(updateAdminRoute, updateAdminHandler)
-  .openapi(deleteAdminRoute, deleteAdminHandler)
-  .openapi(clearAdminLockoutRoute, clearAdminLockoutHandler);
+  .openapi(routes.listAdmins, handlers.listAdminsHandler)
+  .openapi(routes.createAdmin, handlers.createAdminHandler)
+  .openapi(routes.updateAdmin, handlers.updateAdminHandler)
+  .openapi(routes.deleteAdmin, handlers.deleteAdminHandler)
+  .openapi(routes.clearAdminLockout, handlers.clearAdminLockoutHandler);

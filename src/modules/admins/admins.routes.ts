@@ -4,7 +4,7 @@ import { AdminIdParam, AdminSchema, RoleSchema } from "../../schemas/admin";
 import { DisplayNameSchema, EmailSchema, NewPasswordSchema } from "../../schemas/auth";
 import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
 
-export const listAdminsRoute = adminRoute("viewer", {
+export const listAdmins = adminRoute("viewer", {
   method: "get",
   path: "/api/admin/admins",
   operationId: "listAdmins",
@@ -13,7 +13,7 @@ export const listAdminsRoute = adminRoute("viewer", {
   responses: { 200: ok(z.array(AdminSchema), "The admins.") },
 });
 
-export const createAdminRoute = adminRoute("owner", {
+export const createAdmin = adminRoute("owner", {
   method: "post",
   path: "/api/admin/admins",
   operationId: "createAdmin",
@@ -29,7 +29,7 @@ export const createAdminRoute = adminRoute("owner", {
   responses: { 201: ok(AdminSchema, "The new admin."), ...errorResponses(...BODY_ERRORS, 409) },
 });
 
-export const updateAdminRoute = adminRoute("owner", {
+export const updateAdmin = adminRoute("owner", {
   method: "patch",
   path: "/api/admin/admins/{adminId}",
   operationId: "updateAdmin",
@@ -47,7 +47,7 @@ export const updateAdminRoute = adminRoute("owner", {
   responses: { 200: ok(AdminSchema, "The updated admin."), ...errorResponses(...BODY_ERRORS, 404, 409) },
 });
 
-export const deleteAdminRoute = adminRoute("owner", {
+export const deleteAdmin = adminRoute("owner", {
   method: "delete",
   path: "/api/admin/admins/{adminId}",
   operationId: "deleteAdmin",
@@ -57,7 +57,7 @@ export const deleteAdminRoute = adminRoute("owner", {
   responses: { 200: ok(z.object({ deleted: z.literal(true) }).openapi("DeleteAdminResult"), "Deleted."), ...errorResponses(404, 409) },
 });
 
-export const clearAdminLockoutRoute = adminRoute("owner", {
+export const clearAdminLockout = adminRoute("owner", {
   method: "delete",
   path: "/api/admin/admins/{adminId}/lockout",
   operationId: "clearAdminLockout",

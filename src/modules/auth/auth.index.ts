@@ -1,37 +1,37 @@
 import { createRouter } from "../../lib/create-router";
 import { projectCors } from "../../middleware/cors";
 import { resolveProject } from "../../middleware/project";
-import { loginHandler, logoutHandler, refreshHandler, registerHandler } from "./credentials.handlers";
-import { login, logout, refresh, register } from "./credentials.routes";
-import { confirmEmailHandler, forgotPasswordHandler, resetPasswordHandler, sendVerificationEmailHandler } from "./email.handlers";
-import { confirmEmail, forgotPassword, resetPassword, sendVerificationEmail } from "./email.routes";
-import { oauthAuthorizeHandler, oauthCallbackHandler, oauthTokenHandler } from "./oauth.handlers";
-import { oauthAuthorize, oauthCallback, oauthToken } from "./oauth.routes";
-import { changePasswordHandler, deleteSessionHandler, getMeHandler, listSessionsHandler, updateMeHandler } from "./me.handlers";
-import { changePassword, deleteSession, getMe, listSessions, updateMe } from "./me.routes";
-import { jwksHandler, openIdConfigurationHandler } from "./well-known.handlers";
-import { getJwks, getOpenIdConfiguration } from "./well-known.routes";
+import * as credentialsHandlers from "./credentials.handlers";
+import * as credentialsRoutes from "./credentials.routes";
+import * as emailHandlers from "./email.handlers";
+import * as emailRoutes from "./email.routes";
+import * as meHandlers from "./me.handlers";
+import * as meRoutes from "./me.routes";
+import * as oauthHandlers from "./oauth.handlers";
+import * as oauthRoutes from "./oauth.routes";
+import * as wellKnownHandlers from "./well-known.handlers";
+import * as wellKnownRoutes from "./well-known.routes";
 
 export const auth = createRouter();
 
 auth.use("/api/auth/:projectId/*", resolveProject(), projectCors());
 
 auth
-  .openapi(register, registerHandler)
-  .openapi(login, loginHandler)
-  .openapi(refresh, refreshHandler)
-  .openapi(logout, logoutHandler)
-  .openapi(getMe, getMeHandler)
-  .openapi(updateMe, updateMeHandler)
-  .openapi(changePassword, changePasswordHandler)
-  .openapi(listSessions, listSessionsHandler)
-  .openapi(deleteSession, deleteSessionHandler)
-  .openapi(sendVerificationEmail, sendVerificationEmailHandler)
-  .openapi(confirmEmail, confirmEmailHandler)
-  .openapi(forgotPassword, forgotPasswordHandler)
-  .openapi(resetPassword, resetPasswordHandler)
-  .openapi(getJwks, jwksHandler)
-  .openapi(getOpenIdConfiguration, openIdConfigurationHandler)
-  .openapi(oauthAuthorize, oauthAuthorizeHandler)
-  .openapi(oauthCallback, oauthCallbackHandler)
-  .openapi(oauthToken, oauthTokenHandler);
+  .openapi(credentialsRoutes.register, credentialsHandlers.registerHandler)
+  .openapi(credentialsRoutes.login, credentialsHandlers.loginHandler)
+  .openapi(credentialsRoutes.refresh, credentialsHandlers.refreshHandler)
+  .openapi(credentialsRoutes.logout, credentialsHandlers.logoutHandler)
+  .openapi(meRoutes.getMe, meHandlers.getMeHandler)
+  .openapi(meRoutes.updateMe, meHandlers.updateMeHandler)
+  .openapi(meRoutes.changePassword, meHandlers.changePasswordHandler)
+  .openapi(meRoutes.listSessions, meHandlers.listSessionsHandler)
+  .openapi(meRoutes.deleteSession, meHandlers.deleteSessionHandler)
+  .openapi(emailRoutes.sendVerificationEmail, emailHandlers.sendVerificationEmailHandler)
+  .openapi(emailRoutes.confirmEmail, emailHandlers.confirmEmailHandler)
+  .openapi(emailRoutes.forgotPassword, emailHandlers.forgotPasswordHandler)
+  .openapi(emailRoutes.resetPassword, emailHandlers.resetPasswordHandler)
+  .openapi(wellKnownRoutes.getJwks, wellKnownHandlers.jwksHandler)
+  .openapi(wellKnownRoutes.getOpenIdConfiguration, wellKnownHandlers.openIdConfigurationHandler)
+  .openapi(oauthRoutes.oauthAuthorize, oauthHandlers.oauthAuthorizeHandler)
+  .openapi(oauthRoutes.oauthCallback, oauthHandlers.oauthCallbackHandler)
+  .openapi(oauthRoutes.oauthToken, oauthHandlers.oauthTokenHandler);

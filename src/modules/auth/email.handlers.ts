@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { EMAIL_LINK_KEEP_EXPIRED_MS, EMAIL_LINK_LIFETIME } from "../../config";
 import { hashPassword } from "../../crypto/password";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
 import { cutUnprovenIdentities, listUnprovenIdentities, resetPassword } from "../../db/account.repo";
@@ -26,12 +27,8 @@ import type { AppEnv } from "../../lib/types";
 import { toUser } from "./auth.mappers";
 import type { confirmEmail, forgotPassword, resetPassword as resetPasswordRoute, sendVerificationEmail } from "./email.routes";
 
-const LIFETIME: Record<TokenPurpose, { ms: number; words: string; prefix: string }> = {
-  verify_email: { ms: 24 * 3600_000, words: "24 hours", prefix: "verify" },
-  reset_password: { ms: 3600_000, words: "1 hour", prefix: "reset" },
-};
-/** Expired tokens are deleted when the user gets a new one, after being kept this long (so a late click still reads "expired"). */
-const KEEP_EXPIRED_MS = 7 * 24 * 3600_000;
+// Tells which kind of link a token came from when one turns up in a log or a support request.
+const TOKEN_PREFIX: Record<TokenPurpose, string> = { verify_email: "verify", reset_password: "reset" };
 const NO_REDIRECT = "no redirect URL is configured for this project (redirectUrls)";
 
 type Audit = Omit<AuditEntry, "at" | "ip" | "userAgent" | "requestId" | "projectId">;
@@ -47,11 +44,11 @@ const emailSubjects = (c: Context<AppEnv>, email: string): Subject[] => [
 async function issueToken(c: Context<AppEnv>, user: Recipient, purpose: TokenPurpose) {
   const db = c.env.DB;
   const projectId = c.get("project").id;
-  const token = randomToken(LIFETIME[purpose].prefix);
+  const token = randomToken(TOKEN_PREFIX[purpose]);
   const at = now();
   const statements = [
-    pruneOneTimeTokens(db, projectId, user.id, purpose, iso(at - KEEP_EXPIRED_MS)),
-    insertOneTimeToken(db, { tokenHash: await sha256Hex(token), projectId, userId: user.id, purpose, email: normalizeEmail(user.email), createdAt: iso(at), expiresAt: iso(at + LIFETIME[purpose].ms) }),
+    pruneOneTimeTokens(db, projectId, user.id, purpose, iso(at - EMAIL_LINK_KEEP_EXPIRED_MS)),
+    insertOneTimeToken(db, { tokenHash: await sha256Hex(token), projectId, userId: user.id, purpose, email: normalizeEmail(user.email), createdAt: iso(at), expiresAt: iso(at + EMAIL_LINK_LIFETIME[purpose].ms) }),
   ];
   return { token, statements };
 }
@@ -125,7 +122,7 @@ export const sendVerificationEmailHandler: RouteHandler<typeof sendVerificationE
     content,
     to: user,
     link: emailLink(base, token, "verify_email"),
-    expiresIn: LIFETIME.verify_email.words,
+    expiresIn: EMAIL_LINK_LIFETIME.verify_email.words,
     statements: (outboxId) => [...statements, audit(c, { ...asUser(user.id), type, outcome: "success", details: { outboxId } })],
   });
   if (delivery && !delivery.ok) throw new ApiError("UPSTREAM_ERROR", "The verification email could not be sent; try again later");
@@ -164,7 +161,7 @@ export const forgotPasswordHandler: RouteHandler<typeof forgotPassword, AppEnv> 
       content,
       to: user,
       link: emailLink(base, token, "reset_password"),
-      expiresIn: LIFETIME.reset_password.words,
+      expiresIn: EMAIL_LINK_LIFETIME.reset_password.words,
       background: true,
       statements: (outboxId) => [...statements, audit(c, { actorType: "anonymous", targetType: "user", targetId: user.id, type, outcome: "success", details: { outboxId } })],
     });

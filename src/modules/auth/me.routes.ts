@@ -1,30 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { userRoute } from "../../lib/user-route";
-import { DisplayNameSchema, NewPasswordSchema, ProjectIdParam, UserSchema } from "../../schemas/auth";
+import { DisplayNameSchema, NewPasswordSchema, ProfileSchema, ProjectIdParam, SessionSchema } from "../../schemas/auth";
 import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
-
-
-export const ProfileSchema = z.object({
-  ...UserSchema.shape,
-  updatedAt: z.string().datetime(),
-  lastLoginAt: z.string().datetime().nullable(),
-}).openapi("Profile");
-
-export const SessionSchema = z
-  .object({
-    id: z.string().openapi({ example: "ses_4fQ9xk2LmN0pR7sT1uV3wY" }),
-    userAgent: z.string().nullable().openapi({ example: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)" }),
-    ip: z.string().nullable().openapi({ example: "203.0.113.7" }),
-    createdAt: z.string().datetime(),
-    lastUsedAt: z.string().datetime(),
-    expiresAt: z.string().datetime().openapi({ description: "When the session ends unless refreshed before; never after `absoluteExpiresAt`." }),
-    absoluteExpiresAt: z
-      .string()
-      .datetime()
-      .openapi({ description: "When the session ends however often it is refreshed: `createdAt` plus the project's `sessionMaxAge`. The user then logs in again." }),
-    current: z.boolean().openapi({ description: "True for the session of the access token making this request." }),
-  })
-  .openapi("Session");
 
 export const getMe = userRoute({
   method: "get",

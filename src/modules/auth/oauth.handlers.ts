@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { OAUTH_CODE_TTL_MS, OAUTH_KEEP_SPENT_MS, OAUTH_STATE_TTL_MS } from "../../config";
 import { randomToken, sha256Hex } from "../../crypto/random";
 import { insertAudit, type AuditEntry } from "../../db/audit.repo";
 import {
@@ -34,11 +35,6 @@ import { callbackUrl, refusedEndpoint, withQuery } from "../../oauth/urls";
 import { toUser } from "./auth.mappers";
 import type { oauthAuthorize, oauthCallback, oauthToken } from "./oauth.routes";
 import { startSession } from "./session-tokens";
-
-const STATE_TTL_MS = 10 * 60_000;
-const CODE_TTL_MS = 60_000;
-/** Spent states and codes are kept this long past expiry, so a late replay is still recognised as one. */
-const KEEP_SPENT_MS = 24 * 3600_000;
 
 type Audit = Omit<AuditEntry, "at" | "ip" | "userAgent" | "requestId" | "projectId">;
 const audit = (c: Context<AppEnv>, e: Audit) => insertAudit(c.env.DB, auditEntry(c, { ...e, projectId: c.get("project").id }));
@@ -78,9 +74,9 @@ export const oauthAuthorizeHandler: RouteHandler<typeof oauthAuthorize, AppEnv> 
       appState: query.state ?? null,
       codeChallenge: query.code_challenge,
       createdAt: iso(at),
-      expiresAt: iso(at + STATE_TTL_MS),
+      expiresAt: iso(at + OAUTH_STATE_TTL_MS),
     }),
-    ...purgeExpiredOAuth(c.env.DB, iso(at - KEEP_SPENT_MS)),
+    ...purgeExpiredOAuth(c.env.DB, iso(at - OAUTH_KEEP_SPENT_MS)),
     audit(c, { ...base, outcome: "success" }),
   ]);
   return redirectTo(
@@ -139,7 +135,7 @@ async function completeSignIn(c: Context<AppEnv>, attempt: OAuthStateRow, query:
     const success = { type: "auth.oauth.callback", outcome: "success", actorType: "user", actorId: account.userId, targetType: "user", targetId: account.userId } as const;
     await c.env.DB.batch([
       ...account.statements,
-      insertOAuthCode(c.env.DB, { codeHash: await sha256Hex(code), projectId: project.id, provider: p.slug, userId: account.userId, codeChallenge: attempt.code_challenge, createdAt: iso(at), expiresAt: iso(at + CODE_TTL_MS) }),
+      insertOAuthCode(c.env.DB, { codeHash: await sha256Hex(code), projectId: project.id, provider: p.slug, userId: account.userId, codeChallenge: attempt.code_challenge, createdAt: iso(at), expiresAt: iso(at + OAUTH_CODE_TTL_MS) }),
       audit(c, { ...success, details: { provider: p.slug, action: account.action } }),
     ]);
   };

@@ -2,17 +2,12 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { insertAudit } from "../../db/audit.repo";
 import { deleteEmailTemplate as deleteTemplateRow, listEmailTemplates as listTemplateRows, upsertEmailTemplate, type EmailTemplateRow, type TemplateName } from "../../db/email-templates.repo";
-import { DEFAULT_TEMPLATES, TEMPLATE_NAMES } from "../../email/templates";
+import { TEMPLATE_NAMES } from "../../email/templates";
 import { iso } from "../../lib/clock";
 import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
+import { toEmailTemplate } from "./email-templates.mappers";
 import type { deleteEmailTemplate, listEmailTemplates, putEmailTemplate } from "./email-templates.routes";
-
-/** The API shape of a template: the project's row when customised, else the default. */
-const toEmailTemplate = (template: TemplateName, row: EmailTemplateRow | undefined) =>
-  row
-    ? { template, subject: row.subject, text: row.text_body, html: row.html_body, customized: true, updatedAt: row.updated_at }
-    : { template, ...DEFAULT_TEMPLATES[template], customized: false, updatedAt: null };
 
 const audit = (c: Context<AppEnv>, type: string, projectId: string, template: TemplateName, at: string) =>
   insertAudit(c.env.DB, auditEntry(c, { type, outcome: "success", actorType: "admin", actorId: c.get("admin").id, projectId, targetType: "email_template", targetId: template, at }));

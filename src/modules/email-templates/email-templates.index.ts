@@ -1,8 +1,8 @@
 import { createRouter } from "../../lib/create-router";
-import { deleteEmailTemplateHandler, listEmailTemplatesHandler, putEmailTemplateHandler } from "./email-templates.handlers";
-import { deleteEmailTemplate, listEmailTemplates, putEmailTemplate } from "./email-templates.routes";
+import * as handlers from "./email-templates.handlers";
+import * as routes from "./email-templates.routes";
 
 export const emailTemplates = createRouter()
-  .openapi(listEmailTemplates, listEmailTemplatesHandler)
-  .openapi(putEmailTemplate, putEmailTemplateHandler)
-  .openapi(deleteEmailTemplate, deleteEmailTemplateHandler);
+  .openapi(routes.listEmailTemplates, handlers.listEmailTemplatesHandler)
+  .openapi(routes.putEmailTemplate, handlers.putEmailTemplateHandler)
+  .openapi(routes.deleteEmailTemplate, handlers.deleteEmailTemplateHandler);

@@ -1,5 +1,5 @@
 import { createRouter } from "../../lib/create-router";
-import { healthHandler } from "./health.handlers";
-import { getHealth } from "./health.routes";
+import * as handlers from "./health.handlers";
+import * as routes from "./health.routes";
 
-export const health = createRouter().openapi(getHealth, healthHandler);
+export const health = createRouter().openapi(routes.getHealth, handlers.healthHandler);

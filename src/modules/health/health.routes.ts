@@ -1,13 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { ok } from "../../schemas/envelope";
-
-export const HealthSchema = z
-  .object({
-    status: z.literal("ok"),
-    version: z.string().openapi({ example: "0.1.0" }),
-    time: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
-  })
-  .openapi("Health");
+import { HealthSchema } from "../../schemas/health";
 
 export const getHealth = createRoute({
   method: "get",

@@ -2,7 +2,7 @@ import { adminRoute } from "../../lib/admin-route";
 import { AuditEventSchema, ListAuditQuery } from "../../schemas/audit";
 import { errorResponses, okList } from "../../schemas/envelope";
 
-export const listLogs = adminRoute("viewer", {
+export const listAuditLogs = adminRoute("viewer", {
   method: "get",
   path: "/api/admin/logs",
   operationId: "listAuditLogs",

@@ -1,5 +1,4 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { insertAudit, insertAuditIf } from "../../db/audit.repo";
 import {
   deleteOAuthProvider as deleteProvider,
@@ -12,28 +11,13 @@ import {
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { servedLocally } from "../../lib/deployment";
-import { auditEntry, issuerOf } from "../../lib/request-meta";
+import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { sealClientSecret } from "../../oauth/client-secret";
 import { discover } from "../../oauth/discovery";
 import { PRESETS, effectiveScopes } from "../../oauth/presets";
-import { callbackUrl } from "../../oauth/urls";
+import { toProvider } from "./oauth-providers.mappers";
 import type { deleteOAuthProvider, getOAuthProvider, listOAuthProviders, putOAuthProvider } from "./oauth-providers.routes";
-
-/** The API shape: never the secret or its ciphertext, only whether one is set. */
-const toProvider = (c: Context<AppEnv>, p: OAuthProviderRow) => ({
-  provider: p.slug,
-  type: p.type,
-  clientId: p.client_id,
-  clientSecretSet: p.client_secret_box !== null,
-  issuer: p.issuer,
-  scopes: JSON.parse(p.scopes) as string[],
-  enabled: p.enabled === 1,
-  callbackUrl: callbackUrl(issuerOf(c, p.project_id), p.slug),
-  endpoints: { authorization: p.authorization_url, codeExchange: p.token_url, jwks: p.jwks_uri, userinfo: p.userinfo_url },
-  createdAt: p.created_at,
-  updatedAt: p.updated_at,
-});
 
 const noSuchProvider = () => new ApiError("NOT_FOUND", "No sign-in provider with this slug in this project");
 

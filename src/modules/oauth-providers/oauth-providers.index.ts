@@ -1,9 +1,9 @@
 import { createRouter } from "../../lib/create-router";
-import { deleteOAuthProviderHandler, getOAuthProviderHandler, listOAuthProvidersHandler, putOAuthProviderHandler } from "./oauth-providers.handlers";
-import { deleteOAuthProvider, getOAuthProvider, listOAuthProviders, putOAuthProvider } from "./oauth-providers.routes";
+import * as handlers from "./oauth-providers.handlers";
+import * as routes from "./oauth-providers.routes";
 
 export const oauthProviders = createRouter()
-  .openapi(listOAuthProviders, listOAuthProvidersHandler)
-  .openapi(getOAuthProvider, getOAuthProviderHandler)
-  .openapi(putOAuthProvider, putOAuthProviderHandler)
-  .openapi(deleteOAuthProvider, deleteOAuthProviderHandler);
+  .openapi(routes.listOAuthProviders, handlers.listOAuthProvidersHandler)
+  .openapi(routes.getOAuthProvider, handlers.getOAuthProviderHandler)
+  .openapi(routes.putOAuthProvider, handlers.putOAuthProviderHandler)
+  .openapi(routes.deleteOAuthProvider, handlers.deleteOAuthProviderHandler);

@@ -1,26 +1,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { listOutbox as listOutboxRows, type OutboxRow } from "../../db/outbox.repo";
+import { listOutbox as listOutboxRows } from "../../db/outbox.repo";
 import { decodeCursor, page } from "../../lib/cursor";
 import type { AppEnv } from "../../lib/types";
+import { toOutboxMessage } from "./outbox.mappers";
 import type { listOutbox } from "./outbox.routes";
-
-/** The API shape of an outbox row. */
-export const toOutboxMessage = (m: OutboxRow) => ({
-  id: m.id,
-  to: m.to_email,
-  userId: m.user_id,
-  template: m.template,
-  status: m.status,
-  attempts: m.attempts,
-  lastError: m.last_error,
-  provider: m.provider,
-  messageId: m.message_id,
-  subject: m.subject,
-  text: m.text_body,
-  html: m.html_body,
-  createdAt: m.created_at,
-  updatedAt: m.updated_at,
-});
 
 export const listOutboxHandler: RouteHandler<typeof listOutbox, AppEnv> = async (c) => {
   const { projectId } = c.req.valid("param");

@@ -1,5 +1,5 @@
 import { createRouter } from "../../lib/create-router";
-import { listOutboxHandler } from "./outbox.handlers";
-import { listOutbox } from "./outbox.routes";
+import * as handlers from "./outbox.handlers";
+import * as routes from "./outbox.routes";
 
-export const outbox = createRouter().openapi(listOutbox, listOutboxHandler);
+export const outbox = createRouter().openapi(routes.listOutbox, handlers.listOutboxHandler);

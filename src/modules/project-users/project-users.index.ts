@@ -1,18 +1,11 @@
 import { createRouter } from "../../lib/create-router";
-import {
-  createProjectUserHandler,
-  deleteProjectUserHandler,
-  getProjectUserHandler,
-  listProjectUsersHandler,
-  revokeProjectUserSessionsHandler,
-  updateProjectUserHandler,
-} from "./project-users.handlers";
-import { createProjectUser, deleteProjectUser, getProjectUser, listProjectUsers, revokeProjectUserSessions, updateProjectUser } from "./project-users.routes";
+import * as handlers from "./project-users.handlers";
+import * as routes from "./project-users.routes";
 
 export const projectUsers = createRouter()
-  .openapi(listProjectUsers, listProjectUsersHandler)
-  .openapi(createProjectUser, createProjectUserHandler)
-  .openapi(getProjectUser, getProjectUserHandler)
-  .openapi(updateProjectUser, updateProjectUserHandler)
-  .openapi(deleteProjectUser, deleteProjectUserHandler)
-  .openapi(revokeProjectUserSessions, revokeProjectUserSessionsHandler);
+  .openapi(routes.listProjectUsers, handlers.listProjectUsersHandler)
+  .openapi(routes.createProjectUser, handlers.createProjectUserHandler)
+  .openapi(routes.getProjectUser, handlers.getProjectUserHandler)
+  .openapi(routes.updateProjectUser, handlers.updateProjectUserHandler)
+  .openapi(routes.deleteProjectUser, handlers.deleteProjectUserHandler)
+  .openapi(routes.revokeProjectUserSessions, handlers.revokeProjectUserSessionsHandler);

@@ -1,4 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { RETIRED_KEY_GRACE_SECONDS } from "../../config";
 import { generateSigningKey } from "../../crypto/keys";
 import { insertAudit } from "../../db/audit.repo";
 import { insertSigningKey, isForeignKeyViolation, listSigningKeys, retireActiveKeys } from "../../db/keys.repo";
@@ -9,9 +10,6 @@ import type { listProjectKeys, rotateProjectKey } from "./keys.routes";
 import { projectAudit } from "./projects.handlers";
 import { toSigningKey } from "./projects.mappers";
 import { forgetProject } from "../../lib/project-cache";
-
-/** Added to the access token lifetime, so a token signed just before rotation outlives clock skew too. */
-export const RETIRED_KEY_GRACE_SECONDS = 60;
 
 export const listProjectKeysHandler: RouteHandler<typeof listProjectKeys, AppEnv> = async (c) => {
   const { projectId } = c.req.valid("param");

@@ -1,14 +1,14 @@
 import { createRouter } from "../../lib/create-router";
-import { listProjectKeysHandler, rotateProjectKeyHandler } from "./keys.handlers";
-import { listProjectKeys, rotateProjectKey } from "./keys.routes";
-import { createProjectHandler, deleteProjectHandler, getProjectHandler, listProjectsHandler, updateProjectHandler } from "./projects.handlers";
-import { createProject, deleteProject, getProject, listProjects, updateProject } from "./projects.routes";
+import * as keysHandlers from "./keys.handlers";
+import * as keysRoutes from "./keys.routes";
+import * as handlers from "./projects.handlers";
+import * as routes from "./projects.routes";
 
 export const projects = createRouter()
-  .openapi(listProjects, listProjectsHandler)
-  .openapi(createProject, createProjectHandler)
-  .openapi(getProject, getProjectHandler)
-  .openapi(updateProject, updateProjectHandler)
-  .openapi(deleteProject, deleteProjectHandler)
-  .openapi(listProjectKeys, listProjectKeysHandler)
-  .openapi(rotateProjectKey, rotateProjectKeyHandler);
+  .openapi(routes.listProjects, handlers.listProjectsHandler)
+  .openapi(routes.createProject, handlers.createProjectHandler)
+  .openapi(routes.getProject, handlers.getProjectHandler)
+  .openapi(routes.updateProject, handlers.updateProjectHandler)
+  .openapi(routes.deleteProject, handlers.deleteProjectHandler)
+  .openapi(keysRoutes.listProjectKeys, keysHandlers.listProjectKeysHandler)
+  .openapi(keysRoutes.rotateProjectKey, keysHandlers.rotateProjectKeyHandler);

@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { ADMIN_ABSOLUTE_MS } from "../../config";
 import { hashPassword, needsRehash, passwordProblem, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
 import { insertAudit } from "../../db/audit.repo";
@@ -11,9 +12,8 @@ import { iso, now } from "../../lib/clock";
 import { loginSubjects, succeeded, take } from "../../lib/rate-limit";
 import { auditEntry, clientIp, userAgent } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
-import { ADMIN_ABSOLUTE_MS } from "../../middleware/admin-session";
-import { toAdmin } from "./admin.mappers";
-import type { adminChangePassword, adminLogin, adminLogout, adminMe } from "./admin.routes";
+import { toAdmin } from "../admins/admins.mappers";
+import type { adminChangePassword, adminLogin, adminLogout, adminMe } from "./admin-session.routes";
 
 /** On an empty admins table, the configured ADMIN_EMAIL becomes the first owner. */
 async function bootstrapOwner(c: Context<AppEnv>, email: string): Promise<AdminRow | null> {
