@@ -17,6 +17,10 @@ export const ID_TOKEN_CLOCK_TOLERANCE_S = 60;
 export const RETIRED_KEY_GRACE_SECONDS = 60;
 /** A kid's verify_until (rotation changes it) is re-read at most this often per isolate. */
 export const KEY_STATUS_TTL_MS = 60_000;
+/** A rotated refresh token presented again within this window gets its successor instead of a logout (benign races, retries); its sealed successor is erased after it. */
+export const REUSE_GRACE_MS = 10_000;
+/** How long an isolate serves a project and its JWK Set from memory (well-known documents, refresh's CORS); other isolates see a change within it. */
+export const PROJECT_CACHE_TTL_MS = 5_000;
 
 // ---- Admin sessions ----
 

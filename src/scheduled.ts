@@ -1,9 +1,8 @@
 // The Cron Trigger's work (wrangler.toml [triggers]): retention of refresh tokens, for all projects.
-import { SWEEP_LIMITS } from "./config";
+import { REUSE_GRACE_MS, SWEEP_LIMITS } from "./config";
 import { sweepExpiredRefreshTokens, sweepRevokedSessions, sweepSuccessorBoxes } from "./db/sessions.repo";
 import { iso, now } from "./lib/clock";
 import type { Bindings } from "./lib/types";
-import { REUSE_GRACE_MS } from "./modules/auth/session-tokens";
 
 export interface SweepReport {
   boxesErased: number;

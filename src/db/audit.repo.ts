@@ -46,11 +46,8 @@ const auditValues = (e: AuditEntry): unknown[] => [
 ];
 
 /** The same insert, made only when `when` holds: for batches whose earlier statements may lose a race. */
-export function insertAuditIf(db: D1Database, e: AuditEntry, when: Guard): D1PreparedStatement;
-/** The raw-SQL form, kept only for session-tokens.ts until its refresh rewrite passes a Guard. */
-export function insertAuditIf(db: D1Database, e: AuditEntry, existsSql: string, ...existsBindings: unknown[]): D1PreparedStatement;
-export function insertAuditIf(db: D1Database, e: AuditEntry, when: Guard | string, ...existsBindings: unknown[]): D1PreparedStatement {
-  const { sql, bindings } = typeof when === "string" ? { sql: when, bindings: existsBindings } : when;
+export function insertAuditIf(db: D1Database, e: AuditEntry, when: Guard): D1PreparedStatement {
+  const { sql, bindings } = when;
   return db
     .prepare(`INSERT INTO audit_log (${COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (${sql})`)
     .bind(...auditValues(e), ...bindings);

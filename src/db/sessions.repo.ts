@@ -1,4 +1,6 @@
 // Sessions and their rotating refresh tokens (stored only as SHA-256 hashes).
+import { guard, type Guard } from "./sql";
+
 export interface SessionRow {
   id: string;
   project_id: string;
@@ -184,9 +186,6 @@ export function revokeSession(db: D1Database, projectId: string, sessionId: stri
     .bind(at, reason, projectId, sessionId, userId);
 }
 
-/** Condition for insertAuditIf: the session was revoked by the statement stamped `at`. */
-export const REVOKED_AT = `SELECT 1 FROM sessions WHERE id = ? AND revoked_at = ?`;
-
 /** Revokes every live session of a user, optionally sparing one (the caller's own). */
 export function revokeUserSessions(db: D1Database, projectId: string, userId: string, reason: string, at: string, exceptSessionId = ""): D1PreparedStatement {
   return db
@@ -208,18 +207,6 @@ export interface SessionUser {
   updated_at: string;
   last_login_at: string | null;
   session_revoked_at: string | null;
-}
-
-export function getSessionUser(db: D1Database, projectId: string, userId: string, sessionId: string): Promise<SessionUser | null> {
-  return db
-    .prepare(
-      `SELECT u.id, u.email, u.display_name, u.email_verified, u.disabled, u.created_at, u.updated_at, u.last_login_at,
-              s.revoked_at AS session_revoked_at
-       FROM users u JOIN sessions s ON s.id = ? AND s.user_id = u.id AND s.project_id = u.project_id
-       WHERE u.project_id = ? AND u.id = ?`,
-    )
-    .bind(sessionId, projectId, userId)
-    .first<SessionUser>();
 }
 
 /** Sessions neither revoked nor expired, started after `startedAfter` (older ones reached the absolute lifetime). */
@@ -269,9 +256,6 @@ export function sweepRevokedSessions(db: D1Database, limit: number): D1PreparedS
     db.prepare(`UPDATE sessions SET expires_at = revoked_at WHERE id IN (${UNSWEPT_REVOKED})`).bind(limit),
   ];
 }
-
-// (Imports are hoisted: this one sits with the guard it serves.)
-import { guard, type Guard } from "./sql";
 
 /** Holds when the session was revoked by the statement stamped `at`. */
 export const sessionRevokedAt = (sessionId: string, at: string): Guard => guard(`SELECT 1 FROM sessions WHERE id = ? AND revoked_at = ?`, sessionId, at);

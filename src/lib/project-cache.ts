@@ -2,13 +2,12 @@
 // may lag a change by a few seconds: the well-known documents, and refresh, whose batch re-reads the
 // project anyway. A change made through this isolate clears its entry at once; other isolates see it
 // within PROJECT_CACHE_TTL_MS.
+import { PROJECT_CACHE_TTL_MS } from "../config";
 import type { PublicJwk } from "../crypto/keys";
 import { getProjectWithKey, type ProjectWithKey } from "../db/projects.repo";
 import { listVerificationKeys, type VerificationKeys } from "../db/keys.repo";
 import { iso, now } from "./clock";
 
-/** How long an isolate may serve a project (and its JWK Set) without reading D1 again. */
-export const PROJECT_CACHE_TTL_MS = 5_000;
 // Bounds memory when many projects are served; a full cache simply starts over.
 const MAX_ENTRIES = 1_000;
 

@@ -91,7 +91,7 @@ export async function take(c: Context<AppEnv>, scope: string, subjects: Subject[
 }
 
 /** Counts one request (e.g. a registration, an email sent) and refuses it when over a rule. */
-export async function limit(c: Context<AppEnv>, scope: string, _mode: "hit", subjects: Subject[], overrides?: RuleOverrides): Promise<void> {
+export async function limit(c: Context<AppEnv>, scope: string, subjects: Subject[], overrides?: RuleOverrides): Promise<void> {
   await take(c, scope, subjects, overrides);
 }
 
@@ -126,5 +126,5 @@ export function loginSubjects(c: Context<AppEnv>, prefix: "login" | "admin_login
 
 /** An anonymous request presented a token we do not know: counted per IP (probe.ip) before it is audited. */
 export async function unknownToken(c: Context<AppEnv>, project: { id: string; rate_limits: string | null }): Promise<void> {
-  await limit(c, project.id, "hit", [{ rule: "probe.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
+  await limit(c, project.id, [{ rule: "probe.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
 }

@@ -15,9 +15,12 @@ import type { AppEnv } from "../lib/types";
 /** The one answer for a project id that names no project, on the Auth and the Admin API alike. */
 export const projectNotFound = (projectId: string) => new ApiError("NOT_FOUND", `Project '${projectId.slice(0, 64)}' does not exist`);
 
-// Routes that may use a project a few seconds old: the well-known documents, and refresh (its batch
-// re-reads the project and decides on that copy; the cached one only answers CORS and unknown ids).
-const CACHED_PROJECT_PATH = /^\/api\/auth\/[^/]+\/(\.well-known\/[^/]+|refresh)$/;
+/**
+ * Declared in a route's `middleware` when it may run on a project read up to PROJECT_CACHE_TTL_MS
+ * ago: the well-known documents, and refresh (its batch re-reads the project and decides on that
+ * copy; the cached one only answers CORS and unknown ids). It does nothing itself.
+ */
+export const projectMayLag = createMiddleware<AppEnv>(async (_c, next) => next());
 
 /**
  * Resolves :projectId for the Auth API: unknown → 404, disabled → 403 PROJECT_DISABLED.
@@ -28,8 +31,8 @@ const CACHED_PROJECT_PATH = /^\/api\/auth\/[^/]+\/(\.well-known\/[^/]+|refresh)$
 export const resolveProject = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const projectId = c.req.param("projectId") ?? "";
-    const verified = isUserRoute(c) ? await verifyBearer(c, projectId) : null;
-    const cached = CACHED_PROJECT_PATH.test(c.req.path);
+    const verified = declares(c, userSession) ? await verifyBearer(c, projectId) : null;
+    const cached = declares(c, projectMayLag);
     let project;
     if (cached) {
       project = await cachedProject(c.env.DB, projectId);
@@ -66,8 +69,8 @@ export const userSession = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Whether the route this request matched carries userSession (a preflight matches none). */
-const isUserRoute = (c: Context<AppEnv>) => matchedRoutes(c).some((route) => route.handler === userSession);
+/** Whether the route this request matched declares `middleware` (a preflight matches none). */
+const declares = (c: Context<AppEnv>, middleware: unknown) => matchedRoutes(c).some((route) => route.handler === middleware);
 
 // A kid's public key never changes, so it is cached per isolate with the project it belongs to.
 // Its lifetime can (rotation sets verify_until), so that part is re-read every KEY_STATUS_TTL_MS.

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { sha256Hex } from "../../src/crypto/random";
-import { PROJECT_CACHE_TTL_MS } from "../../src/lib/project-cache";
+import { PROJECT_CACHE_TTL_MS } from "../../src/config";
 import { clearSessionHints } from "../../src/modules/auth/session-tokens";
 import { adminClient, ownerToken } from "../helpers/admin";
 import { api } from "../helpers/client";

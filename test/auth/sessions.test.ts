@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { sha256Hex } from "../../src/crypto/random";
-import { REUSE_GRACE_MS } from "../../src/modules/auth/session-tokens";
+import { REUSE_GRACE_MS } from "../../src/config";
 import { api } from "../helpers/client";
 import { PASSWORD, bearer, createProject, registerUser } from "../helpers/fixtures";
 import { raceTimes } from "../helpers/race";

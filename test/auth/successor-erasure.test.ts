@@ -4,7 +4,7 @@ import { open } from "../../src/crypto/box";
 import { sha256Hex } from "../../src/crypto/random";
 import worker from "../../src/index";
 import { iso } from "../../src/lib/clock";
-import { REUSE_GRACE_MS } from "../../src/modules/auth/session-tokens";
+import { REUSE_GRACE_MS } from "../../src/config";
 import { sweepRefreshTokens } from "../../src/scheduled";
 import { api } from "../helpers/client";
 import { createProject, registerUser } from "../helpers/fixtures";

@@ -17,7 +17,7 @@ import { rotate, startSession } from "./session-tokens";
 export const registerHandler: RouteHandler<typeof register, AppEnv> = async (c) => {
   const project = c.get("project");
   const { email, password, displayName } = c.req.valid("json");
-  await limit(c, project.id, "hit", [{ rule: "register.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
+  await limit(c, project.id, [{ rule: "register.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
   const id = randomId("usr");
   const at = iso();
   const insert = insertUser(c.env.DB, {

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AuthResultSchema, DisplayNameSchema, EmailSchema, NewPasswordSchema, ProjectIdParam, RefreshTokenBody, TokenPairSchema } from "../../schemas/auth";
 import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
+import { projectMayLag } from "../../middleware/project";
 
 const tags = ["Auth"];
 const security: Array<Record<string, string[]>> = [];
@@ -54,6 +55,7 @@ export const login = createRoute({
 export const refresh = createRoute({
   method: "post",
   path: "/api/auth/{projectId}/refresh",
+  middleware: [projectMayLag] as const,
   operationId: "refreshToken",
   tags,
   security,

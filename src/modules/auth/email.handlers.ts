@@ -115,7 +115,7 @@ export const sendVerificationEmailHandler: RouteHandler<typeof sendVerificationE
       details: [{ path: "redirectUrl", message: NO_REDIRECT }],
     });
   }
-  await limit(c, project.id, "hit", emailSubjects(c, user.email), overridesOf(project.rate_limits));
+  await limit(c, project.id, emailSubjects(c, user.email), overridesOf(project.rate_limits));
   const [content, { token, statements }] = await Promise.all([effectiveTemplate(c.env.DB, project.id, "verify_email"), issueToken(c, user, "verify_email")]);
   const { delivery } = await sendEmail(c, {
     template: "verify_email",
@@ -151,7 +151,7 @@ export const forgotPasswordHandler: RouteHandler<typeof forgotPassword, AppEnv> 
   const { email, redirectUrl } = c.req.valid("json");
   // Everything that can refuse the request happens before the email is looked up, so no answer depends on it.
   const base = redirectTarget(project, redirectUrl);
-  await limit(c, project.id, "hit", emailSubjects(c, email), overridesOf(project.rate_limits));
+  await limit(c, project.id, emailSubjects(c, email), overridesOf(project.rate_limits));
   const [user, content] = await Promise.all([findUserByEmail(db, project.id, email), effectiveTemplate(db, project.id, "reset_password")]);
   const type = "auth.password_reset.requested";
   if (user && !user.disabled && base) {

@@ -49,7 +49,7 @@ export const oauthAuthorizeHandler: RouteHandler<typeof oauthAuthorize, AppEnv> 
   const { provider } = c.req.valid("param");
   const query = c.req.valid("query");
   const base = { type: "auth.oauth.authorize", actorType: "anonymous", targetType: "oauth_provider", targetId: provider } as const;
-  await limit(c, project.id, "hit", [{ rule: "oauth.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
+  await limit(c, project.id, [{ rule: "oauth.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
   if (!redirectUrlsOf(project).includes(query.redirect_uri)) {
     await audit(c, { ...base, outcome: "failure", details: { reason: "redirect_uri_not_allowed" } }).run();
     throw invalidQuery("redirect_uri", "is not on this project's list of redirect URLs (it must match an entry exactly)");

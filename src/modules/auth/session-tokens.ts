@@ -1,6 +1,7 @@
 // Issuing and rotating a session's tokens: the one place that signs access tokens and
 // mints refresh tokens, for register, login and refresh alike.
 import type { Context } from "hono";
+import { REUSE_GRACE_MS } from "../../config";
 import { open, seal } from "../../crypto/box";
 import { signAccessToken } from "../../crypto/jwt";
 import { importPrivateKey } from "../../crypto/keys";
@@ -22,6 +23,7 @@ import { iso, now } from "../../lib/clock";
 import { limit, overridesOf, unknownToken } from "../../lib/rate-limit";
 import { auditEntry, clientIp, issuerOf, userAgent } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
+import { projectNotFound } from "../../middleware/project";
 
 // The session of each refresh token this isolate issued, so that token's refresh can start its
 // rate-limit call alongside the batch; on a miss (another isolate issued it) the call follows the batch.
@@ -35,8 +37,6 @@ function hintSession(tokenHash: string, sessionId: string): void {
 /** Forgets every hint: this isolate then behaves as one that issued none of the tokens (tests use it). */
 export const clearSessionHints = (): void => sessionHints.clear();
 
-/** A rotated token presented again within this window gets its successor instead of a logout (benign races, retries). */
-export const REUSE_GRACE_MS = 10_000;
 const SUCCESSOR_PURPOSE = "once:refresh-successor";
 
 export interface TokenPair {
@@ -129,7 +129,7 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
   const db = c.env.DB;
   const oldHash = await sha256Hex(presented);
   const limitSession = (project: ProjectRow, sessionId: string) =>
-    limit(c, projectId, "hit", [{ rule: "refresh.session", key: sessionId }], overridesOf(project.rate_limits));
+    limit(c, projectId, [{ rule: "refresh.session", key: sessionId }], overridesOf(project.rate_limits));
   const hinted = sessionHints.get(oldHash);
   // Settled into a value, so a refusal is not an unhandled rejection while the batch runs.
   const early = hinted ? limitSession(cached, hinted).then(() => null, (err: unknown) => ({ err })) : null;
@@ -150,7 +150,7 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     selectProjectWithKey(db, projectId),
   );
   const { project, won, state } = refreshOutcome<ProjectWithKey>(await db.batch(rotation));
-  if (!project) throw new ApiError("NOT_FOUND", `Project '${projectId.slice(0, 64)}' does not exist`);
+  if (!project) throw projectNotFound(projectId);
   if (!project.enabled) throw new ApiError("PROJECT_DISABLED", "This project is disabled");
   c.set("project", project);
   const fail = (audit: Omit<AuditEntry, "at" | "ip" | "userAgent" | "requestId">) => db.batch([insertAudit(db, auditEntry(c, audit))]);

@@ -1,34 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProjectIdParam } from "../../schemas/auth";
 import { errorResponses } from "../../schemas/envelope";
+import { JwksSchema, OpenIdConfigurationSchema } from "../../schemas/keys";
+import { projectMayLag } from "../../middleware/project";
 
 const tags = ["Auth"];
 const security: Array<Record<string, string[]>> = [];
-
-export const JwkSchema = z
-  .object({
-    kty: z.literal("EC"),
-    crv: z.literal("P-256"),
-    x: z.string(),
-    y: z.string(),
-    kid: z.string(),
-    alg: z.literal("ES256"),
-    use: z.literal("sig"),
-  })
-  .openapi("Jwk");
-
-export const JwksSchema = z.object({ keys: z.array(JwkSchema) }).openapi("JwkSet");
-
-export const OpenIdConfigurationSchema = z
-  .object({
-    issuer: z.string().url(),
-    jwks_uri: z.string().url(),
-    subject_types_supported: z.array(z.string()),
-    id_token_signing_alg_values_supported: z.array(z.string()),
-    token_endpoint_auth_methods_supported: z.array(z.string()),
-    claims_supported: z.array(z.string()),
-  })
-  .openapi("OpenIdConfiguration");
 
 // These two answer standard documents (RFC 7517, OpenID Discovery) unwrapped, because
 // verifiers such as jose's createRemoteJWKSet read them as-is; errors keep the envelope.
@@ -37,6 +14,7 @@ const standardDocument = { "x-envelope": false };
 export const getJwks = createRoute({
   method: "get",
   path: "/api/auth/{projectId}/.well-known/jwks.json",
+  middleware: [projectMayLag] as const,
   operationId: "getJwks",
   tags,
   security,
@@ -54,6 +32,7 @@ export const getJwks = createRoute({
 export const getOpenIdConfiguration = createRoute({
   method: "get",
   path: "/api/auth/{projectId}/.well-known/openid-configuration",
+  middleware: [projectMayLag] as const,
   operationId: "getOpenIdConfiguration",
   tags,
   security,

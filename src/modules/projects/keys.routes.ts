@@ -2,23 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { adminRoute } from "../../lib/admin-route";
 import { ProjectIdParam } from "../../schemas/auth";
 import { errorResponses, ok } from "../../schemas/envelope";
-import { JwkSchema } from "../auth/well-known.routes";
-
-export const SigningKeySchema = z
-  .object({
-    kid: z.string().openapi({ description: "Key id: the `kid` header of the tokens this key signs.", example: "key_3kP9sLq2Vx8Rt1Yz6Wm4Nb" }),
-    alg: z.literal("ES256"),
-    status: z.enum(["active", "retired"]).openapi({ description: "`active` signs new tokens; `retired` only verifies tokens it signed before." }),
-    createdAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
-    retiredAt: z.string().datetime().nullable().openapi({ example: null }),
-    verifyUntil: z
-      .string()
-      .datetime()
-      .nullable()
-      .openapi({ description: "A retired key is in the JWKS until then (its last token's expiry); null while active.", example: null }),
-    publicJwk: JwkSchema,
-  })
-  .openapi("SigningKey");
+import { SigningKeySchema } from "../../schemas/keys";
 
 const KEYS = "/api/admin/projects/{projectId}/keys";
 
