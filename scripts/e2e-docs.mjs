@@ -107,7 +107,7 @@ async function run(baseUrl) {
     await context.close();
   } finally {
     await browser.close();
-    writeFileSync(join(ARTIFACTS, "docs-requests.json"), JSON.stringify(requests, null, 2) + "\n");
+    writeFileSync(join(ARTIFACTS, "docs-requests.json"), `${JSON.stringify(requests, null, 2)}\n`);
   }
 
   const foreign = requests.filter((r) => isForeign(r.url));

@@ -3,7 +3,6 @@ import { requestId } from "hono/request-id";
 import { ApiError, type ErrorCode } from "./errors";
 import { createRouter } from "./lib/create-router";
 import { errorResponse } from "./lib/respond";
-import type { AppEnv } from "./lib/types";
 import { bodyLimit } from "./middleware/body-limit";
 import { securityHeaders } from "./middleware/security-headers";
 import { adminSession } from "./modules/admin-session/admin-session.index";

@@ -56,7 +56,12 @@ async function startProcessGroup(args, url, timeoutMs) {
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
   let exited = null;
-  const exit = new Promise((done) => child.once("exit", (code, signal) => done((exited = { code, signal }))));
+  const exit = new Promise((done) =>
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      done(exited);
+    }),
+  );
   const kill = (signal) => {
     try {
       process.kill(-child.pid, signal);

@@ -81,7 +81,10 @@ class Recorder {
 
   entry(endpoint) {
     let e = this.endpoints.get(endpoint);
-    if (!e) this.endpoints.set(endpoint, (e = { statuses: {}, latencies: [], proxyDrops: 0, proxyDropLatencies: [], transportErrors: 0, app5xx: 0, other5xx: 0 }));
+    if (!e) {
+      e = { statuses: {}, latencies: [], proxyDrops: 0, proxyDropLatencies: [], transportErrors: 0, app5xx: 0, other5xx: 0 };
+      this.endpoints.set(endpoint, e);
+    }
     return e;
   }
 
@@ -571,7 +574,12 @@ async function main() {
 }
 
 async function cleanup() {
-  await Promise.allSettled([...running].map(async (s) => (running.delete(s), s.stop())));
+  await Promise.allSettled(
+    [...running].map(async (s) => {
+      running.delete(s);
+      await s.stop();
+    }),
+  );
 }
 
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -61,7 +61,10 @@ export function migrateLocalD1({ persistTo, env = {}, stdio = "pipe" } = {}) {
 function portInUse(port) {
   return new Promise((done) => {
     const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => (socket.destroy(), done(true)));
+    socket.once("connect", () => {
+      socket.destroy();
+      done(true);
+    });
     socket.once("error", () => done(false));
   });
 }
@@ -117,7 +120,12 @@ export async function startWranglerDev({ port = 8787, persistTo, fresh = false, 
   };
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
-  const exit = new Promise((done) => child.once("exit", (code, signal) => done((exited = { code, signal }))));
+  const exit = new Promise((done) =>
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      done(exited);
+    }),
+  );
   const output = () => lines.join("\n");
 
   const killGroup = (signal) => {

@@ -74,8 +74,8 @@ const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 const oneLine = (value: string) => value.replace(/[\r\n]+/g, " ");
 
-function fill(template: string, vars: TemplateVars, escape: (value: string) => string): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(vars, name) ? escape(vars[name as keyof TemplateVars]) : whole));
+function fill(template: string, vars: TemplateVars, encode: (value: string) => string): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(vars, name) ? encode(vars[name as keyof TemplateVars]) : whole));
 }
 
 export function renderTemplate(t: TemplateContent, vars: TemplateVars): TemplateContent {

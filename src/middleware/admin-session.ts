@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { ADMIN_ABSOLUTE_MS, ADMIN_IDLE_MS, ADMIN_TOUCH_EVERY_MS } from "../config";
+import { ADMIN_IDLE_MS, ADMIN_TOUCH_EVERY_MS } from "../config";
 import { sha256Hex } from "../crypto/random";
 import { findAdminSession, revokeAdminSession, touchAdminSession } from "../db/admin-sessions.repo";
 import type { Role } from "../db/admins.repo";

@@ -5,7 +5,7 @@ import { KEY_STATUS_TTL_MS } from "../config";
 import { importPublicKey, type PublicJwk } from "../crypto/keys";
 import { tokenKid, verifyAccessToken, type AccessClaims } from "../crypto/jwt";
 import { getVerificationKey } from "../db/keys.repo";
-import { getProjectWithKey, getProjectWithSessionUser } from "../db/projects.repo";
+import { getProjectWithKey, getProjectWithSessionUser, type ProjectWithKey } from "../db/projects.repo";
 import { ApiError } from "../errors";
 import { now } from "../lib/clock";
 import { cachedProject, rememberProject } from "../lib/project-cache";
@@ -33,7 +33,7 @@ export const resolveProject = () =>
     const projectId = c.req.param("projectId") ?? "";
     const verified = declares(c, userSession) ? await verifyBearer(c, projectId) : null;
     const cached = declares(c, projectMayLag);
-    let project;
+    let project: ProjectWithKey | null | undefined;
     if (cached) {
       project = await cachedProject(c.env.DB, projectId);
     } else if (verified && "claims" in verified) {

@@ -16,7 +16,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const advance = (seconds: number) => vi.setSystemTime((clock += seconds * 1000));
+const advance = (seconds: number) => {
+  clock += seconds * 1000;
+  vi.setSystemTime(clock);
+};
 const setLimits = (overrides: RuleOverrides) => env.DB.prepare(`UPDATE projects SET rate_limits = ? WHERE id = ?`).bind(JSON.stringify(overrides), projectId).run();
 const rowsFrom = async (ip: string) => Number(await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE project_id = ? AND ip = ?`).bind(projectId, ip).first("n"));
 const path = () => ({ params: { path: { projectId } } });

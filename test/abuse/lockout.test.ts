@@ -17,7 +17,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const advance = (seconds: number) => vi.setSystemTime((clock += seconds * 1000));
+const advance = (seconds: number) => {
+  clock += seconds * 1000;
+  vi.setSystemTime(clock);
+};
 const setLimits = (overrides: RuleOverrides) => env.DB.prepare(`UPDATE projects SET rate_limits = ? WHERE id = ?`).bind(JSON.stringify(overrides), projectId).run();
 const login = (ip: string, email: string, password: string) =>
   apiClient({ "CF-Connecting-IP": ip }).POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email, password } });

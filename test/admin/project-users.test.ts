@@ -113,7 +113,10 @@ describe("GET /api/admin/projects/:projectId/users", () => {
     const p = await createProject();
     // A second between creations: users made in one millisecond would be ordered by their random ids.
     const clock = fakeClock();
-    const later = () => (clock.tick(), createUser({}, p));
+    const later = () => {
+      clock.tick();
+      return createUser({}, p);
+    };
     const original: string[] = [];
     for (let i = 0; i < 11; i++) original.push((await later()).id);
     const seen = await walk(p, 4, later);

@@ -20,7 +20,7 @@ function resolve(schema: Json, doc: Json): Json {
 }
 
 /** Every property path under `schema` whose name looks secret (booleans like hasPassword are fine). */
-export function secretProperties(schema: Json, doc: Json, allowTokens: boolean, path = "", seen = new Set<Json>()): string[] {
+function secretProperties(schema: Json, doc: Json, allowTokens: boolean, path = "", seen = new Set<Json>()): string[] {
   const s = resolve(schema, doc);
   if (seen.has(s)) return [];
   seen.add(s);

@@ -111,9 +111,11 @@ describe("GET /api/admin/projects/:projectId/outbox", () => {
     let clock = Date.now();
     vi.useFakeTimers({ now: clock, toFake: ["Date"] });
     await emailFlows(project).sendVerification(users[0]!.accessToken);
-    vi.setSystemTime((clock += 1000));
+    clock += 1000;
+    vi.setSystemTime(clock);
     await emailFlows(project).forgot(users[0]!.email);
-    vi.setSystemTime((clock += 1000));
+    clock += 1000;
+    vi.setSystemTime(clock);
     await emailFlows(project).forgot(users[1]!.email);
     const outbox = (query: Record<string, string | number>) => owner.GET("/api/admin/projects/{projectId}/outbox", { params: { path: { projectId: project }, query } });
 

@@ -13,7 +13,8 @@ export function fakeClock(start = Date.now()) {
       return now;
     },
     tick(ms = 1000): number {
-      vi.setSystemTime((now += ms));
+      now += ms;
+      vi.setSystemTime(now);
       return now;
     },
   };

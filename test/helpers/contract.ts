@@ -32,7 +32,7 @@ const operations: Operation[] = Object.entries(doc.paths as Json).flatMap(([temp
     method,
     template,
     // Literal segments win over parameters, so /users/me is not taken for /users/{id}.
-    pattern: new RegExp("^" + template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+") + "$"),
+    pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`),
     responses: item[method].responses,
   })),
 );

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { SignJWT, generateKeyPair } from "jose";
+import { generateKeyPair } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OAuthCodeRow } from "../../src/db/oauth.repo";
 import { bearer, registerUser, uniqueId } from "../helpers/fixtures";
@@ -123,12 +123,24 @@ describe("GET /api/auth/:projectId/oauth/:provider/callback", () => {
 
   describe("ID token verification", () => {
     const cases: [string, (stub: StubProvider) => Promise<void> | void, string][] = [
-      ["a wrong nonce", (stub) => void (stub.login!.claims = { nonce: "n_not-the-one-we-sent" }), "nonce_mismatch"],
-      ["no nonce", (stub) => void (stub.login!.claims = { nonce: undefined }), "nonce_mismatch"],
-      ["another audience", (stub) => void (stub.login!.claims = { aud: "someone-else" }), "id_token_aud"],
-      ["another issuer", (stub) => void (stub.login!.claims = { iss: "https://evil.test" }), "id_token_iss"],
-      ["an expired token", (stub) => void (stub.login!.claims = { exp: Math.floor(Date.now() / 1000) - 3600 }), "id_token_expired"],
-      ["a key not in the provider's JWKS", async (stub) => void (stub.signWith = (await generateKeyPair("ES256")).privateKey), "id_token_signature"],
+      ["a wrong nonce", (stub) => {
+        stub.login!.claims = { nonce: "n_not-the-one-we-sent" };
+      }, "nonce_mismatch"],
+      ["no nonce", (stub) => {
+        stub.login!.claims = { nonce: undefined };
+      }, "nonce_mismatch"],
+      ["another audience", (stub) => {
+        stub.login!.claims = { aud: "someone-else" };
+      }, "id_token_aud"],
+      ["another issuer", (stub) => {
+        stub.login!.claims = { iss: "https://evil.test" };
+      }, "id_token_iss"],
+      ["an expired token", (stub) => {
+        stub.login!.claims = { exp: Math.floor(Date.now() / 1000) - 3600 };
+      }, "id_token_expired"],
+      ["a key not in the provider's JWKS", async (stub) => {
+        stub.signWith = (await generateKeyPair("ES256")).privateKey;
+      }, "id_token_signature"],
     ];
     it.each(cases)("rejects %s with error=invalid_id_token and writes no user", async (_name, tamper, reason) => {
       const { stub, projectId, state } = await started();

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { ProjectIdParam } from "../../schemas/auth";
 import { errorResponses } from "../../schemas/envelope";
 import { JwksSchema, OpenIdConfigurationSchema } from "../../schemas/keys";
