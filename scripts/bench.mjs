@@ -75,7 +75,10 @@ async function prepare({ projectId, vars, adminEmail, adminPassword, seededHash 
     await client.createProject(projectId);
     log(`seeding ${settings.seedUsers} users through the Admin API (invited, no password: no hashing)`);
     await pool(settings.seedUsers, settings.connections, (i) =>
-      client.call("POST", `/api/admin/projects/${projectId}/users`, { admin: true, body: { email: `seed-${String(i).padStart(6, "0")}@bench.example`, displayName: `Seed User ${i}` } }),
+      client.call("POST", `/api/admin/projects/${projectId}/users`, {
+        admin: true,
+        body: { email: `seed-${String(i).padStart(6, "0")}@bench.example`, displayName: `Seed User ${i}` },
+      }),
     );
     return { server: null, client };
   }
@@ -102,7 +105,13 @@ async function measureRawHash(key, { seededHash, pepper, loginBody, run }) {
   running.add(hashWorker);
   try {
     const hashSpec = { method: "POST", path: "/", slow: true, headers: { "Content-Type": "application/json" }, body: loginBody };
-    const opts = { baseUrl: hashWorker.url, probeUrl: hashWorker.url, connections: settings.slowConnections, warmup: settings.warmup, duration: settings.slowDuration };
+    const opts = {
+      baseUrl: hashWorker.url,
+      probeUrl: hashWorker.url,
+      connections: settings.slowConnections,
+      warmup: settings.warmup,
+      duration: settings.slowDuration,
+    };
     return await run(key, hashSpec, opts);
   } finally {
     await stopServer(hashWorker);
@@ -115,12 +124,21 @@ async function main() {
   const vars = { ...generateDevVars(), ADMIN_EMAIL: "bench-admin@example.com" };
   const adminEmail = external ? process.env.BENCH_ADMIN_EMAIL : vars.ADMIN_EMAIL;
   const adminPassword = external ? process.env.BENCH_ADMIN_PASSWORD : vars.ADMIN_PASSWORD;
-  if (external && (!adminEmail || !adminPassword)) throw new Error("BENCH_URL needs BENCH_ADMIN_EMAIL and BENCH_ADMIN_PASSWORD (an admin or owner of that server)");
+  if (external && (!adminEmail || !adminPassword))
+    throw new Error("BENCH_URL needs BENCH_ADMIN_EMAIL and BENCH_ADMIN_PASSWORD (an admin or owner of that server)");
   const machine = machineInfo();
   log(`settings ${JSON.stringify(settings)}; ${machine.cpus} CPUs, load ${machine.loadAverage.join(" ")}`);
   const { compatibility_date, compatibility_flags } = await hashWorkerConfig();
-  const parameters = { scrypt: CURRENT_PARAMS, peppered: true, compatibility_date, compatibility_flags, from: "src/crypto/password.ts (hashPassword, verifyPassword), wrangler.toml" };
-  log(`scrypt ln=${CURRENT_PARAMS.ln} r=${CURRENT_PARAMS.r} p=${CURRENT_PARAMS.p} peppered like the bench's server (src/crypto/password.ts); workerd ${compatibility_date} [${compatibility_flags.join(", ")}] (wrangler.toml)`);
+  const parameters = {
+    scrypt: CURRENT_PARAMS,
+    peppered: true,
+    compatibility_date,
+    compatibility_flags,
+    from: "src/crypto/password.ts (hashPassword, verifyPassword), wrangler.toml",
+  };
+  log(
+    `scrypt ln=${CURRENT_PARAMS.ln} r=${CURRENT_PARAMS.r} p=${CURRENT_PARAMS.p} peppered like the bench's server (src/crypto/password.ts); workerd ${compatibility_date} [${compatibility_flags.join(", ")}] (wrangler.toml)`,
+  );
 
   const seededHash = await hashPassword(USER_PASSWORD, vars.PASSWORD_PEPPER);
   const email = `login-${runId}@bench.example`;
@@ -129,7 +147,9 @@ async function main() {
   const run = async (key, spec, opts) => {
     log(`measuring ${key} …`);
     const r = await measure(spec, opts);
-    log(`  ${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, ${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors`);
+    log(
+      `  ${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, ${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors`,
+    );
     return r;
   };
   const rawHash = { seededHash, pepper: vars.PASSWORD_PEPPER, loginBody, run };
@@ -178,7 +198,10 @@ async function main() {
     extra: () => ({ refreshPool: refreshPool.stats() }),
   });
   results.refresh.stoppedEarly = results.refresh.durationSeconds < settings.duration - 0.5;
-  if (results.refresh.stoppedEarly) log(`  refresh ran out of fresh tokens after ${results.refresh.requests} requests (${results.refresh.durationSeconds} s); set BENCH_REFRESH_SESSIONS higher for a full run`);
+  if (results.refresh.stoppedEarly)
+    log(
+      `  refresh ran out of fresh tokens after ${results.refresh.requests} requests (${results.refresh.durationSeconds} s); set BENCH_REFRESH_SESSIONS higher for a full run`,
+    );
 
   // The well-known documents, which verifiers fetch: served from the isolate's project cache.
   await againstHealth("jwks", { path: `${auth}/.well-known/jwks.json` });
@@ -212,7 +235,11 @@ async function main() {
     },
     slow,
   );
-  results.login = await run("login", { method: "POST", path: `${auth}/login`, slow: true, headers: { "Content-Type": "application/json" }, body: loginBody }, slow);
+  results.login = await run(
+    "login",
+    { method: "POST", path: `${auth}/login`, slow: true, headers: { "Content-Type": "application/json" }, body: loginBody },
+    slow,
+  );
   if (server) await stopServer(server);
 
   // The raw hash rate again, right after login and register (their baseline), with the API server stopped.
@@ -241,8 +268,12 @@ async function main() {
   console.log(`\nTargets are information only. Results: ${relative(process.cwd(), OUTPUT) || OUTPUT}`);
   if (broken.length) {
     for (const r of broken) {
-      const proxy = r.devProxy503 ? ` (${r.devProxy503} of them 503s of wrangler's dev proxy, not of the worker: see isDevProxyDrop in scripts/bench/api.mjs)` : "";
-      console.error(`FAILED ${r.endpoint}: ${r.non2xx} non-2xx${proxy} and ${r.errors} errors of ${r.requests} (over ${MAX_BAD_FRACTION * 100}%) ${r.errorSamples.join(" | ")}`);
+      const proxy = r.devProxy503
+        ? ` (${r.devProxy503} of them 503s of wrangler's dev proxy, not of the worker: see isDevProxyDrop in scripts/bench/api.mjs)`
+        : "";
+      console.error(
+        `FAILED ${r.endpoint}: ${r.non2xx} non-2xx${proxy} and ${r.errors} errors of ${r.requests} (over ${MAX_BAD_FRACTION * 100}%) ${r.errorSamples.join(" | ")}`,
+      );
     }
     process.exitCode = 1;
   }

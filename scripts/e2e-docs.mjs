@@ -9,7 +9,15 @@ import { ROOT, generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs"
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // Without the background-networking flags Chromium itself calls Google's hosts at start.
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const ALLOWED_HOST = "127.0.0.1";
 const LOCAL_SCHEMES = new Set(["data:", "blob:", "about:"]);
 const ARTIFACTS = join(ROOT, ".artifacts");
@@ -92,11 +100,17 @@ async function run(baseUrl) {
 
     // "Try it": open the operation, open Scalar's API client and send the request to this server.
     await sidebar.getByText(tryIt.summary, { exact: true }).first().click();
-    await page.getByRole("button", { name: new RegExp(`Test Request\\s*\\(${tryIt.method} ${escapeRegExp(tryIt.path)}\\)`, "i") }).first().click();
+    await page
+      .getByRole("button", { name: new RegExp(`Test Request\\s*\\(${tryIt.method} ${escapeRegExp(tryIt.path)}\\)`, "i") })
+      .first()
+      .click();
     const target = `${baseUrl}${tryIt.path}`;
     const [response] = await Promise.all([
       page.waitForResponse((res) => res.url() === target && res.request().method() === tryIt.method.toUpperCase()),
-      page.getByRole("button", { name: new RegExp(`^Send\\b.*${tryIt.method} request to`, "i") }).first().click(),
+      page
+        .getByRole("button", { name: new RegExp(`^Send\\b.*${tryIt.method} request to`, "i") })
+        .first()
+        .click(),
     ]);
     if (response.status() !== 200) throw new Error(`try it: ${target} answered ${response.status()}`);
     const body = await response.json();
@@ -112,7 +126,9 @@ async function run(baseUrl) {
 
   const foreign = requests.filter((r) => isForeign(r.url));
   for (const r of foreign) problems.push(`request left ${ALLOWED_HOST}: ${r.method} ${r.url}`);
-  console.log(`network: ${requests.length} requests, ${foreign.length} outside ${ALLOWED_HOST} (log: ${relative(ROOT, join(ARTIFACTS, "docs-requests.json"))})`);
+  console.log(
+    `network: ${requests.length} requests, ${foreign.length} outside ${ALLOWED_HOST} (log: ${relative(ROOT, join(ARTIFACTS, "docs-requests.json"))})`,
+  );
   if (problems.length) throw new Error(problems.join("\n"));
 }
 

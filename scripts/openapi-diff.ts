@@ -53,7 +53,11 @@ function opticBreakingChanges(baseText: string, headText: string): OpticResult[]
     writeFileSync(join(dir, "head.json"), headText);
     // CI=true makes optic write its results to ./ci-run-details.json (cwd = our temp dir); the rest keeps it offline.
     const env = { ...process.env, CI: "true", OPTIC_TELEMETRY_LEVEL: "off", NO_UPDATE_NOTIFIER: "1" };
-    const run = spawnSync(OPTIC, ["diff", "base.json", "head.json", "--check", "--severity", "error"], { cwd: dir, env, stdio: ["ignore", "inherit", "inherit"] });
+    const run = spawnSync(OPTIC, ["diff", "base.json", "head.json", "--check", "--severity", "error"], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     const detailsPath = join(dir, "ci-run-details.json");
     if (!existsSync(detailsPath)) return `optic diff did not complete (exit ${run.status ?? run.signal})`;
     const details = JSON.parse(readFileSync(detailsPath, "utf8")) as {
@@ -73,9 +77,7 @@ const { values, positionals } = parseArgs({
 });
 const headPath = values["head-file"] ?? SPEC_PATH;
 const headText = readFileSync(headPath, "utf8");
-const base: Base = values["base-file"]
-  ? { label: values["base-file"], text: readFileSync(values["base-file"], "utf8") }
-  : baseFromGit(positionals[0]);
+const base: Base = values["base-file"] ? { label: values["base-file"], text: readFileSync(values["base-file"], "utf8") } : baseFromGit(positionals[0]);
 
 if ("none" in base) {
   console.log(`openapi:diff: no base to compare with (${base.none}); nothing to check.`);

@@ -55,22 +55,24 @@ export function openApiDocument(app: Router) {
     name: "X-Admin-Session",
     description: "An admin session token from POST /api/admin/login.",
   });
-  return documentFrameworkErrors(app.getOpenAPI31Document({
-    openapi: "3.1.0",
-    info: {
-      title: "edge-auth API",
-      version: API_VERSION,
-      description: DESCRIPTION,
-      license: { name: "MIT", url: "https://opensource.org/license/mit" },
-      contact: { name: "edge-auth maintainers" },
-    },
-    servers: [LOCAL_SERVER],
-    tags: [
-      { name: "Auth", description: "Per-project end-user authentication." },
-      { name: "Admin", description: "Operating the service: projects, users, keys, audit log." },
-      { name: "Meta", description: "Service health." },
-    ],
-  }));
+  return documentFrameworkErrors(
+    app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "edge-auth API",
+        version: API_VERSION,
+        description: DESCRIPTION,
+        license: { name: "MIT", url: "https://opensource.org/license/mit" },
+        contact: { name: "edge-auth maintainers" },
+      },
+      servers: [LOCAL_SERVER],
+      tags: [
+        { name: "Auth", description: "Per-project end-user authentication." },
+        { name: "Admin", description: "Operating the service: projects, users, keys, audit log." },
+        { name: "Meta", description: "Service health." },
+      ],
+    }),
+  );
 }
 
 /** Serves the document; the current origin is listed first so "try it" targets this deployment. */

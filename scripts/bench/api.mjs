@@ -27,7 +27,8 @@ export class ApiClient {
       } catch {
         json = null;
       }
-      if (status < 200 || status > 299 || !json?.success) throw new Error(`${method} ${path} → ${status} ${json?.code ?? ""} ${json?.error ?? text.slice(0, 200)}`.trim());
+      if (status < 200 || status > 299 || !json?.success)
+        throw new Error(`${method} ${path} → ${status} ${json?.code ?? ""} ${json?.error ?? text.slice(0, 200)}`.trim());
       return json;
     }
   }
@@ -53,7 +54,10 @@ export class ApiClient {
   }
 
   async createProject(id) {
-    const { data } = await this.call("POST", "/api/admin/projects", { admin: true, body: { id, name: `Bench ${id}`, environment: "development", description: "Created by npm run bench" } });
+    const { data } = await this.call("POST", "/api/admin/projects", {
+      admin: true,
+      body: { id, name: `Bench ${id}`, environment: "development", description: "Created by npm run bench" },
+    });
     return data;
   }
 

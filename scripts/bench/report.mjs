@@ -93,7 +93,9 @@ export function printTable(rows, log = console.log) {
     fixed(r.requestsPerSecond, r.requestsPerSecond < 10 ? 2 : 0),
     fixed(r.latencyMs.p50, 0),
     fixed(r.latencyMs.p99, 0),
-    r.ratio === null ? r.note ?? "-" : `${(r.ratio * 100).toFixed(0)}% of ${r.ratioOf} (${fixed(r.baseRequestsPerSecond, r.baseRequestsPerSecond < 10 ? 2 : 0)}/s)`,
+    r.ratio === null
+      ? (r.note ?? "-")
+      : `${(r.ratio * 100).toFixed(0)}% of ${r.ratioOf} (${fixed(r.baseRequestsPerSecond, r.baseRequestsPerSecond < 10 ? 2 : 0)}/s)`,
     r.ofFloor === null || r.ofFloor === undefined ? "" : `${(r.ofFloor * 100).toFixed(0)}%`,
     r.target === null ? "" : `>= ${(r.target * 100).toFixed(0)}%: ${r.meetsTarget ? "met" : "below"}`,
     String(r.requests),
@@ -120,7 +122,14 @@ export function drift(results, maxDrift = MAX_DRIFT) {
   const pair = (label, before, after, suspectRows) => {
     if (!before || !after || before.requestsPerSecond <= 0) return null;
     const ratio = after.requestsPerSecond / before.requestsPerSecond;
-    return { label, beforeRequestsPerSecond: before.requestsPerSecond, afterRequestsPerSecond: after.requestsPerSecond, ratio, suspect: Math.abs(ratio - 1) > maxDrift, suspectRows };
+    return {
+      label,
+      beforeRequestsPerSecond: before.requestsPerSecond,
+      afterRequestsPerSecond: after.requestsPerSecond,
+      ratio,
+      suspect: Math.abs(ratio - 1) > maxDrift,
+      suspectRows,
+    };
   };
   const of = (base) => ROWS.filter((row) => row.base === base && row.key !== "hash" && row.key !== "healthEnd").map((row) => row.key);
   const hash = pair("raw hash rate", results.hashBefore, results.hash, of("hash"));
@@ -134,10 +143,15 @@ export function printDrift(d, log = console.log) {
   for (const p of [d.hash, d.health]) {
     if (!p) continue;
     const change = `${p.ratio >= 1 ? "+" : ""}${((p.ratio - 1) * 100).toFixed(1)}%`;
-    log(`drift  ${p.label.padEnd(13)} ${rate(p.beforeRequestsPerSecond)}/s before, ${rate(p.afterRequestsPerSecond)}/s after: ×${p.ratio.toFixed(3)} (${change}; limit ±${(d.maxDrift * 100).toFixed(0)}%)${p.suspect ? " SUSPECT" : ""}`);
+    log(
+      `drift  ${p.label.padEnd(13)} ${rate(p.beforeRequestsPerSecond)}/s before, ${rate(p.afterRequestsPerSecond)}/s after: ×${p.ratio.toFixed(3)} (${change}; limit ±${(d.maxDrift * 100).toFixed(0)}%)${p.suspect ? " SUSPECT" : ""}`,
+    );
   }
   for (const p of [d.hash, d.health]) {
-    if (p?.suspect) log(`WARNING: ${p.label} drifted past ±${(d.maxDrift * 100).toFixed(0)}% during the run: the load on this machine changed, so the ratios of ${p.suspectRows.join(", ")} are suspect. Run again on a quieter machine.`);
+    if (p?.suspect)
+      log(
+        `WARNING: ${p.label} drifted past ±${(d.maxDrift * 100).toFixed(0)}% during the run: the load on this machine changed, so the ratios of ${p.suspectRows.join(", ")} are suspect. Run again on a quieter machine.`,
+      );
   }
 }
 

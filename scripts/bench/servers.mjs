@@ -40,7 +40,18 @@ export async function startHashWorker({ vars, timeoutMs = 90_000 }) {
   const config = join(dir, "wrangler.json");
   writeFileSync(config, JSON.stringify(await hashWorkerConfig()));
   const port = await freePort();
-  const args = ["dev", "--config", config, "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false", "--persist-to", join(dir, "state")];
+  const args = [
+    "dev",
+    "--config",
+    config,
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--show-interactive-dev-session=false",
+    "--persist-to",
+    join(dir, "state"),
+  ];
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
   return startProcessGroup(args, `http://127.0.0.1:${port}`, timeoutMs);
 }
@@ -95,12 +106,21 @@ async function startProcessGroup(args, url, timeoutMs) {
     await sleep(300);
   }
   await stop();
-  throw new Error(`wrangler ${args[0]} did not answer ${url} (${exited ? `exited ${exited.code ?? exited.signal}` : "timeout"}). Last output:\n${lines.join("\n")}`);
+  throw new Error(
+    `wrangler ${args[0]} did not answer ${url} (${exited ? `exited ${exited.code ?? exited.signal}` : "timeout"}). Last output:\n${lines.join("\n")}`,
+  );
 }
 
 /** Runs a SQL file against the local D1 under `persistTo`; the API server must be stopped. */
 export function executeLocalSql({ persistTo, file }) {
   const args = ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--file", file, "--yes"];
-  const run = spawnSync(WRANGLER, args, { cwd: ROOT, env: wranglerEnv({ CI: "true" }), stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed (exit ${run.status ?? run.signal}):\n${`${run.stdout}${run.stderr}`.trim().slice(-4000)}`);
+  const run = spawnSync(WRANGLER, args, {
+    cwd: ROOT,
+    env: wranglerEnv({ CI: "true" }),
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.status !== 0)
+    throw new Error(`wrangler ${args.join(" ")} failed (exit ${run.status ?? run.signal}):\n${`${run.stdout}${run.stderr}`.trim().slice(-4000)}`);
 }

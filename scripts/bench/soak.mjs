@@ -286,7 +286,10 @@ async function virtualUser({ vu, send, auth, runId, stop, failures, registration
       // The dropped attempt reached the worker: the user exists, but its 201 never arrived. Log in instead.
       registration.afterProxyDrop = true;
       if (stop()) return;
-      const login = await step("login (after a dropped register)", 200, "POST", `${auth}/login`, { headers: { "CF-Connecting-IP": state.ip }, body: { email, password: USER_PASSWORD } });
+      const login = await step("login (after a dropped register)", 200, "POST", `${auth}/login`, {
+        headers: { "CF-Connecting-IP": state.ip },
+        body: { email, password: USER_PASSWORD },
+      });
       if (!login) return;
       registration.userId = login.json.data.user.id;
       state.userId = registration.userId;
@@ -300,14 +303,20 @@ async function virtualUser({ vu, send, auth, runId, stop, failures, registration
     if (stop() || !(await me("me after register"))) return;
     for (let i = 1; i <= settings.refreshesPerSession; i++) {
       if (stop()) return;
-      const refreshed = await step(`refresh #${i}`, 200, "POST", `${auth}/refresh`, { headers: { "CF-Connecting-IP": state.ip }, body: { refreshToken: state.refreshToken } });
+      const refreshed = await step(`refresh #${i}`, 200, "POST", `${auth}/refresh`, {
+        headers: { "CF-Connecting-IP": state.ip },
+        body: { refreshToken: state.refreshToken },
+      });
       if (!refreshed) return;
       takeTokens(refreshed.json.data);
     }
     if (stop() || !(await me("me after refresh"))) return;
     if (stop() || !(await logout("logout (registered session)"))) return;
     if (stop()) return;
-    const login = await step("login", 200, "POST", `${auth}/login`, { headers: { "CF-Connecting-IP": state.ip }, body: { email: state.email, password: USER_PASSWORD } });
+    const login = await step("login", 200, "POST", `${auth}/login`, {
+      headers: { "CF-Connecting-IP": state.ip },
+      body: { email: state.email, password: USER_PASSWORD },
+    });
     if (!login) return;
     takeTokens(login.json.data);
     if (!sameUser("login", login.json.data.user)) return;
@@ -338,7 +347,8 @@ async function adminLoop({ send, adminSession, projectId, stop, failures }) {
     for (const [endpoint, path] of calls) {
       if (stop()) break;
       const res = await send(endpoint, "GET", path, { headers });
-      if (res.status !== 200 || res.json?.success !== true || !Array.isArray(res.json.data)) failures.add(`admin round ${rounds + 1}`, endpoint, res, "expected 200 with a list");
+      if (res.status !== 200 || res.json?.success !== true || !Array.isArray(res.json.data))
+        failures.add(`admin round ${rounds + 1}`, endpoint, res, "expected 200 with a list");
     }
     rounds++;
   }
@@ -398,7 +408,8 @@ async function verifyLastTokens({ states, send, auth, failures }) {
     }
     const refresh = await send("POST /api/auth/{p}/refresh", "POST", `${auth}/refresh`, { headers, body: { refreshToken: s.refreshToken } });
     result.refreshAfterLogout = `${refresh.status} ${refresh.json?.code ?? ""}`.trim();
-    if (refresh.status !== 401 || refresh.json?.code !== "INVALID_TOKEN") fail("refresh with the last refresh token after logout", refresh, "expected 401 INVALID_TOKEN");
+    if (refresh.status !== 401 || refresh.json?.code !== "INVALID_TOKEN")
+      fail("refresh with the last refresh token after logout", refresh, "expected 401 INVALID_TOKEN");
     const me = await send("GET /api/auth/{p}/me", "GET", `${auth}/me`, { headers: { ...headers, Authorization: `Bearer ${s.accessToken}` } });
     result.meAfterLogout = `${me.status} ${me.json?.code ?? ""}`.trim();
     if (me.status !== 401 || me.json?.code !== "INVALID_TOKEN") fail("me with the last access token after logout", me, "expected 401 INVALID_TOKEN");
@@ -464,7 +475,10 @@ async function main() {
   running.add(server);
   const client = new ApiClient(server.url);
   await client.adminLogin(vars.ADMIN_EMAIL, vars.ADMIN_PASSWORD); // creates the owner from ADMIN_EMAIL/ADMIN_PASSWORD
-  await client.call("POST", "/api/admin/projects", { admin: true, body: { id: projectId, name: `Soak ${runId}`, environment: "development", description: "Created by npm run soak" } });
+  await client.call("POST", "/api/admin/projects", {
+    admin: true,
+    body: { id: projectId, name: `Soak ${runId}`, environment: "development", description: "Created by npm run soak" },
+  });
   log(`server ${server.url}, project ${projectId}; default rate limits, one client IP per journey`);
 
   const recorder = new Recorder();
@@ -480,7 +494,9 @@ async function main() {
   log(`soaking for ${settings.seconds} s: ${settings.users} virtual users + 1 admin loop`);
   const progress = setInterval(() => {
     const { overall } = recorder.summary((Date.now() - started) / 1000);
-    log(`  ${Math.round((Date.now() - started) / 1000)} s: ${overall.requests} requests, ${registrations.filter((r) => r.status === 201).length} registrations, ${failures.count} failures, ${overall.proxyDrops} proxy drops`);
+    log(
+      `  ${Math.round((Date.now() - started) / 1000)} s: ${overall.requests} requests, ${registrations.filter((r) => r.status === 201).length} registrations, ${failures.count} failures, ${overall.proxyDrops} proxy drops`,
+    );
   }, 10_000);
   const vus = Array.from({ length: settings.users }, (_, i) =>
     virtualUser({ vu: i + 1, send, auth, runId, stop, failures, registrations, nextIp: () => ++ipCounter }),
@@ -511,32 +527,67 @@ async function main() {
   const verifySummary = verifyRecorder.summary(0);
 
   const problems = [];
-  if (missing.length) problems.push(`${missing.length} user(s) registered with 201 are missing from the users list: ${missing.slice(0, 5).map((r) => `${r.userId} <${r.email}>`).join(", ")}`);
+  if (missing.length)
+    problems.push(
+      `${missing.length} user(s) registered with 201 are missing from the users list: ${missing
+        .slice(0, 5)
+        .map((r) => `${r.userId} <${r.email}>`)
+        .join(", ")}`,
+    );
   if (duplicates) problems.push(`${duplicates} user id(s) listed twice across pages`);
   const app5xx = recorder.app5xx.length + verifyRecorder.app5xx.length;
   const other5xx = recorder.other5xx.length + verifyRecorder.other5xx.length;
-  if (app5xx) problems.push(`${app5xx} app 5xx answer(s): ${[...recorder.app5xx, ...verifyRecorder.app5xx].slice(0, 3).map((s) => `${s.endpoint} ${s.status} ${s.body}`).join(" | ")}`);
-  if (other5xx) problems.push(`${other5xx} 5xx answer(s) neither in the envelope nor a dev-proxy drop: ${[...recorder.other5xx, ...verifyRecorder.other5xx].slice(0, 3).map((s) => `${s.endpoint} ${s.status} ${s.body}`).join(" | ")}`);
+  if (app5xx)
+    problems.push(
+      `${app5xx} app 5xx answer(s): ${[...recorder.app5xx, ...verifyRecorder.app5xx]
+        .slice(0, 3)
+        .map((s) => `${s.endpoint} ${s.status} ${s.body}`)
+        .join(" | ")}`,
+    );
+  if (other5xx)
+    problems.push(
+      `${other5xx} 5xx answer(s) neither in the envelope nor a dev-proxy drop: ${[...recorder.other5xx, ...verifyRecorder.other5xx]
+        .slice(0, 3)
+        .map((s) => `${s.endpoint} ${s.status} ${s.body}`)
+        .join(" | ")}`,
+    );
   if (failures.count) problems.push(`${failures.count} failed expectation(s): ${JSON.stringify(failures.byStep)}`);
   if (created.length === 0) problems.push("no registration answered 201");
   const drops = proxyDrops(soak.overall, settings.maxProxyDropShare);
-  if (drops.overLimit) problems.push(`wrangler's dev proxy dropped ${percent(drops.share)} of the requests (${drops.drops} of ${drops.requests}), over the ${percent(drops.limit)} limit (SOAK_MAX_PROXY_DROP_SHARE): the figures describe wrangler dev's queueing, not the app; run fewer SOAK_USERS or on a quieter machine`);
+  if (drops.overLimit)
+    problems.push(
+      `wrangler's dev proxy dropped ${percent(drops.share)} of the requests (${drops.drops} of ${drops.requests}), over the ${percent(drops.limit)} limit (SOAK_MAX_PROXY_DROP_SHARE): the figures describe wrangler dev's queueing, not the app; run fewer SOAK_USERS or on a quieter machine`,
+    );
 
   // Summary.
   console.log("");
   printTable(soak.rows, soak.overall);
   const o = soak.overall;
   console.log("");
-  console.log(`duration        ${elapsedSeconds.toFixed(1)} s (deadline ${settings.seconds} s, then in-flight requests finished); ${settings.users} virtual users + 1 admin loop`);
-  console.log(`requests        ${o.requests} (${o.requestsPerSecond.toFixed(1)} req/s); latency p50 ${fixed(o.latencyMs.p50)} ms, p99 ${fixed(o.latencyMs.p99)} ms, max ${fixed(o.latencyMs.max)} ms (answers of the app; proxy drops apart)`);
-  console.log(`journeys        ${states.reduce((n, s) => n + s.completedJourneys, 0)} completed of ${states.reduce((n, s) => n + s.journeys, 0)} started; admin rounds ${adminRounds}`);
-  console.log(`proxy drops     ${drops.drops} of ${drops.requests} requests = ${percent(drops.share)} (limit ${percent(drops.limit)}, SOAK_MAX_PROXY_DROP_SHARE: ${drops.overLimit ? "OVER" : "ok"}); wrangler dev's own 503 "Your worker restarted mid-request", sent again, not app errors`);
+  console.log(
+    `duration        ${elapsedSeconds.toFixed(1)} s (deadline ${settings.seconds} s, then in-flight requests finished); ${settings.users} virtual users + 1 admin loop`,
+  );
+  console.log(
+    `requests        ${o.requests} (${o.requestsPerSecond.toFixed(1)} req/s); latency p50 ${fixed(o.latencyMs.p50)} ms, p99 ${fixed(o.latencyMs.p99)} ms, max ${fixed(o.latencyMs.max)} ms (answers of the app; proxy drops apart)`,
+  );
+  console.log(
+    `journeys        ${states.reduce((n, s) => n + s.completedJourneys, 0)} completed of ${states.reduce((n, s) => n + s.journeys, 0)} started; admin rounds ${adminRounds}`,
+  );
+  console.log(
+    `proxy drops     ${drops.drops} of ${drops.requests} requests = ${percent(drops.share)} (limit ${percent(drops.limit)}, SOAK_MAX_PROXY_DROP_SHARE: ${drops.overLimit ? "OVER" : "ok"}); wrangler dev's own 503 "Your worker restarted mid-request", sent again, not app errors`,
+  );
   console.log(`transport errs  ${o.transportErrors}`);
   console.log(`app 5xx         ${o.app5xx}${o.other5xx ? `; other 5xx ${o.other5xx}` : ""}`);
-  console.log(`registrations   ${JSON.stringify(registrationStatuses)}; ${registrations.filter((r) => r.afterProxyDrop).length} landed although their answer was dropped`);
-  console.log(`users listed    ${ids.length} in ${pages} page(s) by cursor; 201s missing: ${missing.length}; listed twice: ${duplicates}; not seen registering: ${unexplained.length}`);
+  console.log(
+    `registrations   ${JSON.stringify(registrationStatuses)}; ${registrations.filter((r) => r.afterProxyDrop).length} landed although their answer was dropped`,
+  );
+  console.log(
+    `users listed    ${ids.length} in ${pages} page(s) by cursor; 201s missing: ${missing.length}; listed twice: ${duplicates}; not seen registering: ${unexplained.length}`,
+  );
   const open = tokenChecks.filter((t) => t.openAtDeadline).length;
-  console.log(`last tokens     ${tokenChecks.filter((t) => t.ok).length}/${tokenChecks.length} virtual users as expected (${open} session(s) open at the deadline refreshed and logged out first; then refresh → 401 INVALID_TOKEN, /me → 401 INVALID_TOKEN)`);
+  console.log(
+    `last tokens     ${tokenChecks.filter((t) => t.ok).length}/${tokenChecks.length} virtual users as expected (${open} session(s) open at the deadline refreshed and logged out first; then refresh → 401 INVALID_TOKEN, /me → 401 INVALID_TOKEN)`,
+  );
   console.log(`failures        ${failures.count}${failures.count ? ` ${JSON.stringify(failures.byStep)}` : ""}`);
   for (const f of failures.samples.slice(0, 10)) console.log(`  ${f.where}: ${f.step} → ${f.status ?? "-"} ${f.code ?? ""} ${f.message ?? ""}`);
 
@@ -550,7 +601,11 @@ async function main() {
     overall: o,
     proxyDrops: drops,
     endpoints: soak.rows,
-    journeys: { started: states.reduce((n, s) => n + s.journeys, 0), completed: states.reduce((n, s) => n + s.completedJourneys, 0), perUser: states.map((s) => ({ vu: s.vu, started: s.journeys, completed: s.completedJourneys })) },
+    journeys: {
+      started: states.reduce((n, s) => n + s.journeys, 0),
+      completed: states.reduce((n, s) => n + s.completedJourneys, 0),
+      perUser: states.map((s) => ({ vu: s.vu, started: s.journeys, completed: s.completedJourneys })),
+    },
     adminRounds,
     registrations: { statuses: registrationStatuses, created201: created.length, landedAfterProxyDrop: registrations.filter((r) => r.afterProxyDrop).length },
     users: { listed: ids.length, pages, missing: missing.map((r) => ({ userId: r.userId, email: r.email })), duplicates, notSeenRegistering: unexplained },

@@ -5,7 +5,10 @@ const ERROR_REF = "#/components/schemas/Error";
 function deref(response, context) {
   const ref = response?.$ref;
   if (typeof ref !== "string" || !ref.startsWith("#/")) return response;
-  return ref.slice(2).split("/").reduce((node, key) => node?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], context.document.data);
+  return ref
+    .slice(2)
+    .split("/")
+    .reduce((node, key) => node?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], context.document.data);
 }
 
 export default function errorSchema(responses, _options, context) {
@@ -15,6 +18,8 @@ export default function errorSchema(responses, _options, context) {
     .flatMap(([status, raw]) => {
       const schema = deref(raw, context)?.content?.["application/json"]?.schema;
       const exact = schema && typeof schema === "object" && Object.keys(schema).length === 1 && schema.$ref === ERROR_REF;
-      return exact ? [] : [{ message: `Response ${status} must have an application/json schema that is exactly {"$ref": "${ERROR_REF}"}.`, path: [...context.path, status] }];
+      return exact
+        ? []
+        : [{ message: `Response ${status} must have an application/json schema that is exactly {"$ref": "${ERROR_REF}"}.`, path: [...context.path, status] }];
     });
 }

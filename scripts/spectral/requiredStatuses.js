@@ -7,7 +7,13 @@ export default function requiredStatuses(operation, _options, context) {
   const template = String(context.path[1]);
   const hasPathParams = /\{[^}]+\}/.test(template) || (operation.parameters ?? []).some((p) => p?.in === "path");
   const needs = [
-    ...(operation.requestBody ? [["400", "it has a request body (invalid JSON or fields)"], ["413", "it has a request body (size cap)"], ["415", "it has a request body (Content-Type)"]] : []),
+    ...(operation.requestBody
+      ? [
+          ["400", "it has a request body (invalid JSON or fields)"],
+          ["413", "it has a request body (size cap)"],
+          ["415", "it has a request body (Content-Type)"],
+        ]
+      : []),
     ...(requiresAuth(effectiveSecurity(operation, context)) ? [["401", "it declares security"]] : []),
     ...(hasPathParams ? [["404", "it has path parameters"]] : []),
   ];

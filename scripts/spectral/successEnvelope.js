@@ -1,7 +1,6 @@
 // Every 2xx JSON body is {success: true, data, meta?}; operations serving a standard format opt out with x-envelope: false.
 const isJson = (mediaType) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(mediaType);
-const isTrueOnly = (schema) =>
-  !!schema && (schema.const === true || (Array.isArray(schema.enum) && schema.enum.length === 1 && schema.enum[0] === true));
+const isTrueOnly = (schema) => !!schema && (schema.const === true || (Array.isArray(schema.enum) && schema.enum.length === 1 && schema.enum[0] === true));
 const isObject = (schema) => schema?.type === "object" || (Array.isArray(schema?.type) && schema.type.length === 1 && schema.type[0] === "object");
 
 function problem(schema) {

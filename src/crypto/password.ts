@@ -24,9 +24,7 @@ function scrypt(input: Uint8Array, salt: Uint8Array, { ln, r, p }: ScryptParams)
   hashStats.scrypt++;
   const N = 2 ** ln;
   return new Promise((resolve, reject) =>
-    scryptCallback(input, salt, KEY_LENGTH, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(new Uint8Array(key)),
-    ),
+    scryptCallback(input, salt, KEY_LENGTH, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(new Uint8Array(key)))),
   );
 }
 

@@ -14,7 +14,9 @@ export function resetPassword(db: D1Database, s: Consumption, userId: string, pa
   return [
     setResetPassword(db, s.projectId, userId, passwordHash, s.at, spent),
     db
-      .prepare(`UPDATE sessions SET revoked_at = ?, revoked_reason = 'password_reset' WHERE project_id = ? AND user_id = ? AND revoked_at IS NULL${andExists(spent)}`)
+      .prepare(
+        `UPDATE sessions SET revoked_at = ?, revoked_reason = 'password_reset' WHERE project_id = ? AND user_id = ? AND revoked_at IS NULL${andExists(spent)}`,
+      )
       .bind(s.at, s.projectId, userId, ...spent.bindings),
   ];
 }

@@ -51,9 +51,7 @@ export function revokeAdminSession(db: D1Database, sessionId: string, at: string
 
 /** Ends every session of an admin, optionally sparing one (the caller's). */
 export function revokeAdminSessions(db: D1Database, adminId: string, at: string, exceptSessionId = ""): D1PreparedStatement {
-  return db
-    .prepare(`UPDATE admin_sessions SET revoked_at = ? WHERE admin_id = ? AND revoked_at IS NULL AND id != ?`)
-    .bind(at, adminId, exceptSessionId);
+  return db.prepare(`UPDATE admin_sessions SET revoked_at = ? WHERE admin_id = ? AND revoked_at IS NULL AND id != ?`).bind(at, adminId, exceptSessionId);
 }
 
 /** Ends every session of an admin who is (now) disabled; a no-op when the disable was refused. */

@@ -24,9 +24,7 @@ export interface AuditEntry {
 const COLUMNS = "id, created_at, type, outcome, actor_type, actor_id, project_id, target_type, target_id, ip, user_agent, request_id, details";
 
 export function insertAudit(db: D1Database, e: AuditEntry): D1PreparedStatement {
-  return db
-    .prepare(`INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    .bind(...auditValues(e));
+  return db.prepare(`INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...auditValues(e));
 }
 
 const auditValues = (e: AuditEntry): unknown[] => [
@@ -107,5 +105,8 @@ export function listAuditQuery(f: AuditFilters): { sql: string; bindings: unknow
 /** One page (plus one row, to tell whether another page follows) of the audit log. */
 export function listAudit(db: D1Database, f: AuditFilters): Promise<D1Result<AuditRow>> {
   const { sql, bindings } = listAuditQuery(f);
-  return db.prepare(sql).bind(...bindings).all<AuditRow>();
+  return db
+    .prepare(sql)
+    .bind(...bindings)
+    .all<AuditRow>();
 }

@@ -85,7 +85,8 @@ export function upsertOAuthProvider(db: D1Database, p: ProviderSettings): D1Prep
 }
 
 /** Holds while the provider exists. */
-export const providerExists = (projectId: string, slug: string): Guard => guard(`SELECT 1 FROM oauth_providers WHERE project_id = ? AND slug = ?`, projectId, slug);
+export const providerExists = (projectId: string, slug: string): Guard =>
+  guard(`SELECT 1 FROM oauth_providers WHERE project_id = ? AND slug = ?`, projectId, slug);
 
 export function deleteOAuthProvider(db: D1Database, projectId: string, slug: string): D1PreparedStatement {
   return db.prepare(`DELETE FROM oauth_providers WHERE project_id = ? AND slug = ? RETURNING slug`).bind(projectId, slug);
@@ -150,10 +151,7 @@ export function getOAuthState(db: D1Database, projectId: string, provider: strin
 
 /** Housekeeping run with each new attempt: attempts and codes past expiry (plus a day, for diagnosing replays) go. */
 export function purgeExpiredOAuth(db: D1Database, before: string): D1PreparedStatement[] {
-  return [
-    db.prepare(`DELETE FROM oauth_states WHERE expires_at < ?`).bind(before),
-    db.prepare(`DELETE FROM oauth_codes WHERE expires_at < ?`).bind(before),
-  ];
+  return [db.prepare(`DELETE FROM oauth_states WHERE expires_at < ?`).bind(before), db.prepare(`DELETE FROM oauth_codes WHERE expires_at < ?`).bind(before)];
 }
 
 // ---- one-time codes --------------------------------------------------------------------------
@@ -214,7 +212,13 @@ export interface IdentityMatch {
 }
 
 /** The user linked to (issuer, subject), else the user with this email; null when neither exists. */
-export async function findUserForIdentity(db: D1Database, projectId: string, issuer: string, subject: string, email: string | null): Promise<IdentityMatch | null> {
+export async function findUserForIdentity(
+  db: D1Database,
+  projectId: string,
+  issuer: string,
+  subject: string,
+  email: string | null,
+): Promise<IdentityMatch | null> {
   const linked = await db
     .prepare(
       `SELECT u.* FROM user_identities i JOIN users u ON u.id = i.user_id AND u.project_id = i.project_id
@@ -225,7 +229,9 @@ export async function findUserForIdentity(db: D1Database, projectId: string, iss
   if (linked) return { user: linked, linked: true, identities: 1 };
   if (!email) return null;
   const byEmail = await db
-    .prepare(`SELECT u.*, (SELECT COUNT(*) FROM user_identities i WHERE i.user_id = u.id) AS identities FROM users u WHERE u.project_id = ? AND u.email_normalized = ?`)
+    .prepare(
+      `SELECT u.*, (SELECT COUNT(*) FROM user_identities i WHERE i.user_id = u.id) AS identities FROM users u WHERE u.project_id = ? AND u.email_normalized = ?`,
+    )
     .bind(projectId, normalizeEmail(email))
     .first<UserRow & { identities: number }>();
   if (!byEmail) return null;

@@ -43,7 +43,22 @@ export function insertOutbox(db: D1Database, m: NewOutboxMessage): D1PreparedSta
       `INSERT INTO email_outbox (id, project_id, user_id, to_email, template, status, attempts, last_error, provider, subject, text_body, html_body, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(m.id, m.projectId, m.userId, m.to, m.template, m.status, m.attempts, m.lastError, m.provider, m.body?.subject ?? null, m.body?.text ?? null, m.body?.html ?? null, m.at, m.at);
+    .bind(
+      m.id,
+      m.projectId,
+      m.userId,
+      m.to,
+      m.template,
+      m.status,
+      m.attempts,
+      m.lastError,
+      m.provider,
+      m.body?.subject ?? null,
+      m.body?.text ?? null,
+      m.body?.html ?? null,
+      m.at,
+      m.at,
+    );
 }
 
 export interface DeliveryOutcome {

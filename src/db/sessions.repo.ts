@@ -177,7 +177,14 @@ export function undoRotation(db: D1Database, projectId: string, oldHash: string,
 }
 
 /** Revokes a live session; with `userId`, only if it belongs to that user. */
-export function revokeSession(db: D1Database, projectId: string, sessionId: string, reason: string, at: string, userId: string | null = null): D1PreparedStatement {
+export function revokeSession(
+  db: D1Database,
+  projectId: string,
+  sessionId: string,
+  reason: string,
+  at: string,
+  userId: string | null = null,
+): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE sessions SET revoked_at = ?, revoked_reason = ?
@@ -238,9 +245,7 @@ export function sweepSuccessorBoxes(db: D1Database, before: string, limit: numbe
  * it still revokes its session (REFRESH_TOKEN_REUSED); after it, a replay is refused as expired anyway.
  */
 export function sweepExpiredRefreshTokens(db: D1Database, at: string, limit: number): D1PreparedStatement {
-  return db
-    .prepare(`DELETE FROM refresh_tokens WHERE token_hash IN (SELECT token_hash FROM refresh_tokens WHERE expires_at <= ? LIMIT ?)`)
-    .bind(at, limit);
+  return db.prepare(`DELETE FROM refresh_tokens WHERE token_hash IN (SELECT token_hash FROM refresh_tokens WHERE expires_at <= ? LIMIT ?)`).bind(at, limit);
 }
 
 const UNSWEPT_REVOKED = `SELECT id FROM sessions WHERE revoked_at IS NOT NULL AND expires_at > revoked_at ORDER BY revoked_at, id LIMIT ?`;

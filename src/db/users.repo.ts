@@ -17,10 +17,7 @@ export interface UserRow {
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export function findUserByEmail(db: D1Database, projectId: string, email: string): Promise<UserRow | null> {
-  return db
-    .prepare(`SELECT * FROM users WHERE project_id = ? AND email_normalized = ?`)
-    .bind(projectId, normalizeEmail(email))
-    .first<UserRow>();
+  return db.prepare(`SELECT * FROM users WHERE project_id = ? AND email_normalized = ?`).bind(projectId, normalizeEmail(email)).first<UserRow>();
 }
 
 export function getUser(db: D1Database, projectId: string, userId: string): Promise<UserRow | null> {
@@ -45,7 +42,6 @@ export function insertUser(db: D1Database, u: NewUser): D1PreparedStatement {
     )
     .bind(u.id, u.projectId, u.email.trim(), normalizeEmail(u.email), u.displayName, u.passwordHash, u.emailVerified ? 1 : 0, u.createdAt, u.createdAt);
 }
-
 
 export function updateProfile(db: D1Database, projectId: string, userId: string, displayName: string | null, at: string): Promise<UserRow | null> {
   return db
@@ -82,7 +78,6 @@ export function touchLogin(db: D1Database, projectId: string, userId: string, at
   return db.prepare(`UPDATE users SET last_login_at = ? WHERE project_id = ? AND id = ?`).bind(at, projectId, userId);
 }
 
-
 export interface UserListFilters {
   search?: string;
   status?: "active" | "disabled";
@@ -112,7 +107,10 @@ export function listUsersQuery(projectId: string, f: UserListFilters): { sql: st
 /** One page (plus one row, to tell whether another page follows) of a project's users. */
 export function listUsers(db: D1Database, projectId: string, f: UserListFilters): Promise<D1Result<UserRow>> {
   const { sql, bindings } = listUsersQuery(projectId, f);
-  return db.prepare(sql).bind(...bindings).all<UserRow>();
+  return db
+    .prepare(sql)
+    .bind(...bindings)
+    .all<UserRow>();
 }
 
 export interface UserChanges {

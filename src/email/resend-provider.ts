@@ -30,7 +30,11 @@ async function describe(response: Response, apiKey: string): Promise<string> {
   } catch {
     // not JSON: the status says enough
   }
-  const safe = detail.split(apiKey).join("[redacted]").replace(/[A-Za-z0-9_-]{24,}/g, "[redacted]").slice(0, 300);
+  const safe = detail
+    .split(apiKey)
+    .join("[redacted]")
+    .replace(/[A-Za-z0-9_-]{24,}/g, "[redacted]")
+    .slice(0, 300);
   return `Resend answered ${response.status}${safe ? ` (${safe})` : ""}`;
 }
 

@@ -68,7 +68,9 @@ export async function sendEmail(c: Context<AppEnv>, job: EmailJob): Promise<Sent
   await db.batch([...job.statements(outboxId), insertOutbox(db, { ...row, status: "queued", attempts: 0, lastError: null, body: null, at: iso() })]);
   const delivering = deliver(c, provider, email, row);
   if (!job.background) return { outboxId, delivery: await delivering };
-  c.executionCtx.waitUntil(delivering.catch((err) => console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: `email delivery: ${String(err)}` }))));
+  c.executionCtx.waitUntil(
+    delivering.catch((err) => console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: `email delivery: ${String(err)}` }))),
+  );
   return { outboxId, delivery: null };
 }
 
@@ -87,7 +89,21 @@ async function deliver(
   const statements = [recordDelivery(db, row.projectId, row.id, outcome)];
   if (!delivery.ok) {
     const details = { template: row.template, provider: provider.name, attempts: delivery.attempts, error: delivery.error };
-    statements.push(insertAudit(db, auditEntry(c, { type: "email.delivery", outcome: "failure", actorType: "system", projectId: row.projectId, targetType: "email", targetId: row.id, details, at })));
+    statements.push(
+      insertAudit(
+        db,
+        auditEntry(c, {
+          type: "email.delivery",
+          outcome: "failure",
+          actorType: "system",
+          projectId: row.projectId,
+          targetType: "email",
+          targetId: row.id,
+          details,
+          at,
+        }),
+      ),
+    );
   }
   await db.batch(statements);
   return delivery;

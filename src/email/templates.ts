@@ -9,7 +9,8 @@ export const PLACEHOLDERS = {
   link: "The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`.",
   email: "The recipient's email address.",
   projectName: "The project's name.",
-  displayName: "The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address.",
+  displayName:
+    "The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address.",
   expiresIn: "How long the link works, e.g. `24 hours`.",
 } as const;
 
@@ -70,8 +71,7 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, TemplateContent> = {
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 const oneLine = (value: string) => value.replace(/[\r\n]+/g, " ");
 
 function fill(template: string, vars: TemplateVars, encode: (value: string) => string): string {
@@ -90,11 +90,16 @@ export function templateProblems(t: TemplateContent): FieldIssue[] {
   const known = Object.keys(PLACEHOLDERS);
   for (const field of ["subject", "text", "html"] as const) {
     const unknown = [...new Set(namesIn(t[field]).filter((name) => !known.includes(name)))];
-    if (unknown.length) issues.push({ path: field, message: `unknown placeholder ${unknown.map((n) => `{{${n}}}`).join(", ")}; available: ${known.map((n) => `{{${n}}}`).join(", ")}` });
+    if (unknown.length)
+      issues.push({
+        path: field,
+        message: `unknown placeholder ${unknown.map((n) => `{{${n}}}`).join(", ")}; available: ${known.map((n) => `{{${n}}}`).join(", ")}`,
+      });
   }
   for (const field of ["text", "html"] as const) {
     if (!namesIn(t[field]).includes("link")) issues.push({ path: field, message: "must contain the {{link}} placeholder" });
   }
-  if (namesIn(t.subject).includes("link")) issues.push({ path: "subject", message: "must not contain {{link}} (subjects are shown in lists and notifications)" });
+  if (namesIn(t.subject).includes("link"))
+    issues.push({ path: "subject", message: "must not contain {{link}} (subjects are shown in lists and notifications)" });
   return issues;
 }

@@ -20,9 +20,7 @@ export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (result.success) return;
-      throw validationError(
-        result.error.issues.map((issue) => ({ path: fieldPath(result.target, issue.path), message: issue.message })),
-      );
+      throw validationError(result.error.issues.map((issue) => ({ path: fieldPath(result.target, issue.path), message: issue.message })));
     },
   });
 }

@@ -21,7 +21,9 @@ export function decodeCursor(text: string | undefined): Cursor | null {
   } catch {
     // fall through to the validation error
   }
-  throw new ApiError("VALIDATION_ERROR", "query.cursor: not a cursor returned by this API", { details: [{ path: "query.cursor", message: "not a cursor returned by this API" }] });
+  throw new ApiError("VALIDATION_ERROR", "query.cursor: not a cursor returned by this API", {
+    details: [{ path: "query.cursor", message: "not a cursor returned by this API" }],
+  });
 }
 
 /** Splits a `limit + 1` fetch into the page and the cursor of the next one. */

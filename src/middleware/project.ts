@@ -104,6 +104,9 @@ async function verifyBearer(c: Context<AppEnv>, projectId: string): Promise<{ cl
   if (result.ok && t > found.verifyUntil) return { error: new ApiError("INVALID_TOKEN", "Access token is signed by a retired key") };
   if (result.ok) return { claims: result.claims };
   return {
-    error: result.reason === "expired" ? new ApiError("TOKEN_EXPIRED", "Access token has expired; refresh it") : new ApiError("INVALID_TOKEN", "Access token is invalid for this project"),
+    error:
+      result.reason === "expired"
+        ? new ApiError("TOKEN_EXPIRED", "Access token has expired; refresh it")
+        : new ApiError("INVALID_TOKEN", "Access token is invalid for this project"),
   };
 }

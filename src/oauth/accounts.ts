@@ -37,10 +37,18 @@ export async function accountFor(db: D1Database, projectId: string, provider: st
     if (!profile.emailVerified) throw exists("provider_email_unverified", "the identity provider does not confirm this email is yours");
     if (!user.email_verified && (user.password_hash || match.identities > 0)) throw exists("local_email_unverified", "its email is not verified yet");
     if (user.disabled) throw disabled();
-    return { userId: user.id, action: "linked", statements: [insertIdentity(db, { ...identity, userId: user.id }), markEmailVerified(db, projectId, user.id, at)] };
+    return {
+      userId: user.id,
+      action: "linked",
+      statements: [insertIdentity(db, { ...identity, userId: user.id }), markEmailVerified(db, projectId, user.id, at)],
+    };
   }
   if (!profile.emailVerified) {
-    throw new OAuthFlowError("email_not_verified", "The identity provider does not confirm that this email address is yours; verify it there, or sign up with a password", "provider_email_unverified");
+    throw new OAuthFlowError(
+      "email_not_verified",
+      "The identity provider does not confirm that this email address is yours; verify it there, or sign up with a password",
+      "provider_email_unverified",
+    );
   }
   const userId = randomId("usr");
   const displayName = profile.name?.trim().slice(0, 100) || null;

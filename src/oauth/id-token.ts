@@ -26,10 +26,12 @@ function explain(err: unknown): OAuthFlowError {
   if (err instanceof errors.JWTExpired) return rejected("id_token_expired", "it has expired");
   if (err instanceof errors.JWTClaimValidationFailed) return rejected(`id_token_${err.claim}`, `its ${err.claim} claim is not valid (${err.reason})`);
   if (err instanceof errors.JWKSTimeout) return unavailable("key set (JWKS)", "timed out");
-  if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWSSignatureVerificationFailed) return rejected("id_token_signature", "its signature does not verify with the provider's keys");
+  if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWSSignatureVerificationFailed)
+    return rejected("id_token_signature", "its signature does not verify with the provider's keys");
   if (err instanceof errors.JOSEAlgNotAllowed) return rejected("id_token_alg", "it is not signed with an asymmetric algorithm");
   // Plain JOSEError: the JWKS answered non-200 or not JSON.
-  if (err instanceof errors.JWKSInvalid || (err instanceof errors.JOSEError && err.constructor === errors.JOSEError)) return unavailable("key set (JWKS)", "bad response");
+  if (err instanceof errors.JWKSInvalid || (err instanceof errors.JOSEError && err.constructor === errors.JOSEError))
+    return unavailable("key set (JWKS)", "bad response");
   if (err instanceof errors.JOSEError) return rejected("id_token_invalid", "it is not a valid signed JWT");
   // createRemoteJWKSet's own fetch failed: the provider is unreachable.
   return unavailable("key set (JWKS)", "unreachable");
@@ -53,8 +55,10 @@ export async function verifyIdToken(idToken: string, check: IdTokenCheck): Promi
       requiredClaims: ["sub", "exp", "iat"],
     });
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if ((audiences.length > 1 || payload.azp !== undefined) && payload.azp !== check.clientId) throw rejected("id_token_azp", "it was issued to another party (azp)");
-    if (typeof payload.nonce !== "string" || (await sha256Hex(payload.nonce)) !== check.nonceHash) throw rejected("nonce_mismatch", "its nonce does not match this sign-in");
+    if ((audiences.length > 1 || payload.azp !== undefined) && payload.azp !== check.clientId)
+      throw rejected("id_token_azp", "it was issued to another party (azp)");
+    if (typeof payload.nonce !== "string" || (await sha256Hex(payload.nonce)) !== check.nonceHash)
+      throw rejected("nonce_mismatch", "its nonce does not match this sign-in");
     return payload;
   } catch (err) {
     throw explain(err);

@@ -42,7 +42,8 @@ async function tokenRequest(p: OAuthProviderRow, x: Exchange): Promise<Record<st
     const code = typeof body?.error === "string" ? body.error.slice(0, 64) : `HTTP ${response.status}`;
     throw new OAuthFlowError("invalid_grant", `The identity provider refused the authorization code (${code})`, "code_exchange_refused");
   }
-  if (typeof body.access_token !== "string") throw new OAuthFlowError("server_error", "The identity provider's token response has no access_token", "token_response_invalid");
+  if (typeof body.access_token !== "string")
+    throw new OAuthFlowError("server_error", "The identity provider's token response has no access_token", "token_response_invalid");
   return body;
 }
 

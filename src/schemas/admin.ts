@@ -17,5 +17,9 @@ export const AdminSchema = z
   .openapi("Admin");
 
 export const AdminIdParam = z.object({
-  adminId: z.string().min(1).max(64).openapi({ param: { name: "adminId", in: "path", description: "The admin's id." }, example: "adm_2vQ8kLm0Pq1Rs7Tu9Wx3Yz" }),
+  adminId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "adminId", in: "path", description: "The admin's id." }, example: "adm_2vQ8kLm0Pq1Rs7Tu9Wx3Yz" }),
 });

@@ -50,18 +50,22 @@ export const SessionSchema = z
     createdAt: z.string().datetime(),
     lastUsedAt: z.string().datetime(),
     expiresAt: z.string().datetime().openapi({ description: "When the session ends unless refreshed before; never after `absoluteExpiresAt`." }),
-    absoluteExpiresAt: z
-      .string()
-      .datetime()
-      .openapi({ description: "When the session ends however often it is refreshed: `createdAt` plus the project's `sessionMaxAge`. The user then logs in again." }),
+    absoluteExpiresAt: z.string().datetime().openapi({
+      description: "When the session ends however often it is refreshed: `createdAt` plus the project's `sessionMaxAge`. The user then logs in again.",
+    }),
     current: z.boolean().openapi({ description: "True for the session of the access token making this request." }),
   })
   .openapi("Session");
 
 export const TokenPairSchema = z
   .object({
-    accessToken: z.string().openapi({ description: "ES256 JWT; send as `Authorization: Bearer <token>`.", example: "eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleV8uLi4iLCJ0eXAiOiJhdCtqd3QifQ..." }),
-    refreshToken: z.string().openapi({ description: "Opaque, single use: every refresh returns a new one.", example: "rt_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA" }),
+    accessToken: z.string().openapi({
+      description: "ES256 JWT; send as `Authorization: Bearer <token>`.",
+      example: "eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleV8uLi4iLCJ0eXAiOiJhdCtqd3QifQ...",
+    }),
+    refreshToken: z
+      .string()
+      .openapi({ description: "Opaque, single use: every refresh returns a new one.", example: "rt_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA" }),
     tokenType: z.literal("Bearer"),
     expiresIn: z.number().int().openapi({ description: "Seconds until the access token expires.", example: 900 }),
   })

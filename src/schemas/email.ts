@@ -5,14 +5,10 @@ import { PageQuery } from "./envelope";
 
 // ---- Auth API ----
 
-const RedirectUrlField = z
-  .string()
-  .max(2048)
-  .optional()
-  .openapi({
-    description: "Where the link in the email leads. Must equal an entry of the project's `redirectUrls` exactly; defaults to the first entry.",
-    example: "https://app.example.com/auth/callback",
-  });
+const RedirectUrlField = z.string().max(2048).optional().openapi({
+  description: "Where the link in the email leads. Must equal an entry of the project's `redirectUrls` exactly; defaults to the first entry.",
+  example: "https://app.example.com/auth/callback",
+});
 
 const EmailTokenField = z
   .string()
@@ -59,7 +55,9 @@ export const EmailTemplateNameSchema = z.enum(TEMPLATE_NAMES).openapi("EmailTemp
 });
 
 export const EmailTemplateParam = ProjectIdParam.extend({
-  template: z.enum(TEMPLATE_NAMES).openapi({ param: { name: "template", in: "path", description: "Which template: `verify_email` or `reset_password`." }, example: "verify_email" }),
+  template: z
+    .enum(TEMPLATE_NAMES)
+    .openapi({ param: { name: "template", in: "path", description: "Which template: `verify_email` or `reset_password`." }, example: "verify_email" }),
 });
 
 const placeholderList = Object.entries(PLACEHOLDERS)
@@ -71,9 +69,16 @@ export const EmailTemplateSchema = z
     template: EmailTemplateNameSchema,
     subject: z.string().openapi({ example: "Confirm your email address for {{projectName}}" }),
     text: z.string().openapi({ description: "Plain-text part.", example: "Hi {{displayName}},\n\nOpen this link to confirm {{email}}:\n\n{{link}}" }),
-    html: z.string().openapi({ description: "HTML part; placeholder values are HTML-escaped.", example: '<p>Hi {{displayName}},</p><p><a href="{{link}}">Confirm {{email}}</a></p>' }),
+    html: z.string().openapi({
+      description: "HTML part; placeholder values are HTML-escaped.",
+      example: '<p>Hi {{displayName}},</p><p><a href="{{link}}">Confirm {{email}}</a></p>',
+    }),
     customized: z.boolean().openapi({ description: "true when the project overrides the built-in default." }),
-    updatedAt: z.string().datetime().nullable().openapi({ description: "When the override was saved; null for the default.", example: "2026-01-01T00:00:00.000Z" }),
+    updatedAt: z
+      .string()
+      .datetime()
+      .nullable()
+      .openapi({ description: "When the override was saved; null for the default.", example: "2026-01-01T00:00:00.000Z" }),
   })
   .openapi("EmailTemplate");
 
@@ -102,7 +107,8 @@ export const UpdateEmailTemplateRequest = z
   });
 
 const OutboxStatusSchema = z.enum(["queued", "sent", "failed"]).openapi("OutboxStatus", {
-  description: "queued: handed to the provider, no answer yet. sent: accepted by the provider (or kept by the development provider). failed: not delivered; see `lastError`.",
+  description:
+    "queued: handed to the provider, no answer yet. sent: accepted by the provider (or kept by the development provider). failed: not delivered; see `lastError`.",
 });
 
 const bodyNote = "Kept only with the development provider (EMAIL_PROVIDER=dev), where the outbox is the mailbox; null with a real provider.";
@@ -129,7 +135,13 @@ export const OutboxMessageSchema = z
 const filter = (name: string, description: string) => ({ param: { name, in: "query" as const, description } });
 
 export const ListOutboxQuery = PageQuery.extend({
-  to: z.string().trim().min(1).max(254).optional().openapi({ ...filter("to", "Only messages to this address (case-insensitive)."), example: "user@example.com" }),
+  to: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    .optional()
+    .openapi({ ...filter("to", "Only messages to this address (case-insensitive)."), example: "user@example.com" }),
   template: z.enum(TEMPLATE_NAMES).optional().openapi(filter("template", "Only messages of this template.")),
   status: z.enum(["queued", "sent", "failed"]).optional().openapi(filter("status", "Only messages in this state.")),
 });

@@ -26,16 +26,12 @@ export const PageQuery = z.object({
 
 export const PageMetaSchema = z
   .object({
-    nextCursor: z
-      .string()
-      .nullable()
-      .openapi({ description: "Opaque cursor for the next page; null on the last page." }),
+    nextCursor: z.string().nullable().openapi({ description: "Opaque cursor for the next page; null on the last page." }),
   })
   .openapi("PageMeta");
 
 // `{ success: true, data: [...], meta: { nextCursor } }`, the body of every list.
-export const listEnvelope = <T extends z.ZodType>(item: T) =>
-  z.object({ success: z.literal(true), data: z.array(item), meta: PageMetaSchema });
+export const listEnvelope = <T extends z.ZodType>(item: T) => z.object({ success: z.literal(true), data: z.array(item), meta: PageMetaSchema });
 
 export const ok = <T extends z.ZodType>(data: T, description: string) => ({
   description,
@@ -60,11 +56,23 @@ export const ERROR_DOCS: Record<ErrorStatus, { description: string; code: ErrorC
   403: { description: "Authenticated but not allowed: insufficient role, or a disabled project or user.", code: "FORBIDDEN", error: "Not allowed" },
   404: { description: "The resource does not exist (or is not visible to the caller).", code: "NOT_FOUND", error: "Not found" },
   409: { description: "Conflicts with the current state (e.g. a taken email or id).", code: "CONFLICT", error: "Already exists" },
-  413: { description: `Request body larger than the documented cap (${MAX_BODY_BYTES / 1024} KiB).`, code: "PAYLOAD_TOO_LARGE", error: `Request body exceeds ${MAX_BODY_BYTES} bytes` },
+  413: {
+    description: `Request body larger than the documented cap (${MAX_BODY_BYTES / 1024} KiB).`,
+    code: "PAYLOAD_TOO_LARGE",
+    error: `Request body exceeds ${MAX_BODY_BYTES} bytes`,
+  },
   415: { description: "Request body is not `application/json`.", code: "UNSUPPORTED_MEDIA_TYPE", error: "Content-Type must be application/json" },
   429: { description: "Rate limited; retry after the number of seconds in `Retry-After`.", code: "RATE_LIMITED", error: "Too many requests" },
-  500: { description: "Unexpected server error; carries no internals. Quote X-Request-Id when reporting it.", code: "INTERNAL_ERROR", error: "Internal server error" },
-  502: { description: "An upstream service (e.g. an identity provider) could not be reached or answered with an error.", code: "UPSTREAM_ERROR", error: "Could not fetch https://idp.example.com/.well-known/openid-configuration: timed out" },
+  500: {
+    description: "Unexpected server error; carries no internals. Quote X-Request-Id when reporting it.",
+    code: "INTERNAL_ERROR",
+    error: "Internal server error",
+  },
+  502: {
+    description: "An upstream service (e.g. an identity provider) could not be reached or answered with an error.",
+    code: "UPSTREAM_ERROR",
+    error: "Could not fetch https://idp.example.com/.well-known/openid-configuration: timed out",
+  },
 };
 
 /** The shared Error component for each given status, with a representative example. */

@@ -13,15 +13,8 @@ export const ErrorSchema = z
     success: z.literal(false),
     error: z.string().openapi({ description: "Human-readable message, safe to show.", example: "email: Invalid email address" }),
     code: ErrorCodeSchema,
-    details: z
-      .array(FieldIssueSchema)
-      .optional()
-      .openapi({ description: "Present on VALIDATION_ERROR: one entry per invalid field." }),
-    retryAfter: z
-      .number()
-      .int()
-      .optional()
-      .openapi({ description: "Present on RATE_LIMITED: seconds to wait, as in the Retry-After header." }),
+    details: z.array(FieldIssueSchema).optional().openapi({ description: "Present on VALIDATION_ERROR: one entry per invalid field." }),
+    retryAfter: z.number().int().optional().openapi({ description: "Present on RATE_LIMITED: seconds to wait, as in the Retry-After header." }),
   })
   .openapi("Error");
 

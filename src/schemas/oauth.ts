@@ -9,7 +9,10 @@ export const ProviderParam = ProjectIdParam.extend({
   provider: z
     .string()
     .regex(PROVIDER_SLUG_PATTERN, "must be 1–32 characters of a-z, 0-9, _ and -, starting with a letter or digit")
-    .openapi({ param: { name: "provider", in: "path", description: "The provider's slug in this project, e.g. `google`, `github` or `corp_sso`." }, example: "google" }),
+    .openapi({
+      param: { name: "provider", in: "path", description: "The provider's slug in this project, e.g. `google`, `github` or `corp_sso`." },
+      example: "google",
+    }),
 });
 
 export const ProviderTypeSchema = z.enum(["oidc", "github", "google"]).openapi("OAuthProviderType", {
@@ -24,7 +27,9 @@ export const OAuthProviderSchema = z
     type: ProviderTypeSchema,
     clientId: z.string().openapi({ example: "1234567890-abc.apps.googleusercontent.com" }),
     clientSecretSet: z.boolean().openapi({ description: "Whether a client secret is stored. The secret itself is never returned." }),
-    issuer: z.string().openapi({ description: "The issuer ID tokens must carry (for GitHub, a fixed label of its accounts).", example: "https://accounts.google.com" }),
+    issuer: z
+      .string()
+      .openapi({ description: "The issuer ID tokens must carry (for GitHub, a fixed label of its accounts).", example: "https://accounts.google.com" }),
     scopes: z.array(z.string()).openapi({ example: ["openid", "email", "profile"] }),
     enabled: z.boolean(),
     callbackUrl: z.string().openapi({
@@ -48,22 +53,20 @@ export const PutOAuthProviderRequest = z
   .object({
     type: ProviderTypeSchema,
     clientId: z.string().trim().min(1).max(512),
-    clientSecret: z
-      .string()
-      .min(1)
-      .max(2048)
+    clientSecret: z.string().min(1).max(2048).optional().openapi({
+      description:
+        "Stored encrypted, never returned. Omit to keep the stored one. Required for `google` and `github`; an `oidc` client without one is a public client (PKCE only).",
+    }),
+    issuer: z.string().max(512).refine(isSecureOrLocal, "must be an https URL (http only for localhost or 127.0.0.1)").optional().openapi({
+      description:
+        "Required for `oidc`, not allowed for presets. Exactly the issuer the provider's discovery document names; https on a public host name (http://localhost or 127.0.0.1 only in local development).",
+      example: "https://login.example.com",
+    }),
+    scopes: z
+      .array(ScopeSchema)
+      .max(20)
       .optional()
-      .openapi({ description: "Stored encrypted, never returned. Omit to keep the stored one. Required for `google` and `github`; an `oidc` client without one is a public client (PKCE only)." }),
-    issuer: z
-      .string()
-      .max(512)
-      .refine(isSecureOrLocal, "must be an https URL (http only for localhost or 127.0.0.1)")
-      .optional()
-      .openapi({
-        description: "Required for `oidc`, not allowed for presets. Exactly the issuer the provider's discovery document names; https on a public host name (http://localhost or 127.0.0.1 only in local development).",
-        example: "https://login.example.com",
-      }),
-    scopes: z.array(ScopeSchema).max(20).optional().openapi({ description: "Defaults: `openid email profile` (`openid` is always added for OpenID providers); GitHub: `read:user user:email`." }),
+      .openapi({ description: "Defaults: `openid email profile` (`openid` is always added for OpenID providers); GitHub: `read:user user:email`." }),
     enabled: z.boolean().optional().openapi({ description: "Defaults to true. A disabled provider's authorize answers 404." }),
   })
   .strict()
@@ -72,7 +75,13 @@ export const PutOAuthProviderRequest = z
     if (body.type !== "oidc" && body.issuer) ctx.addIssue({ code: "custom", path: ["issuer"], message: `is fixed for type ${body.type}; omit it` });
   })
   .openapi("PutOAuthProviderRequest", {
-    example: { type: "oidc", clientId: "edge-auth", clientSecret: "s3cr3t-from-the-provider", issuer: "https://login.example.com", scopes: ["openid", "email", "profile"] },
+    example: {
+      type: "oidc",
+      clientId: "edge-auth",
+      clientSecret: "s3cr3t-from-the-provider",
+      issuer: "https://login.example.com",
+      scopes: ["openid", "email", "profile"],
+    },
   });
 
 export const DeleteOAuthProviderResultSchema = z.object({ deleted: z.literal(true) }).openapi("DeleteOAuthProviderResult");
@@ -82,11 +91,21 @@ export const AuthorizeQuery = z.object({
     .string()
     .min(1)
     .max(2048)
-    .openapi({ param: { name: "redirect_uri", in: "query", description: "Where to send the user back; must equal an entry of the project's `redirectUrls` exactly." }, example: "https://app.example.com/auth/callback" }),
+    .openapi({
+      param: { name: "redirect_uri", in: "query", description: "Where to send the user back; must equal an entry of the project's `redirectUrls` exactly." },
+      example: "https://app.example.com/auth/callback",
+    }),
   code_challenge: z
     .string()
     .regex(CHALLENGE_PATTERN, "must be the base64url SHA-256 of your code verifier (43 characters)")
-    .openapi({ param: { name: "code_challenge", in: "query", description: "PKCE (RFC 7636): BASE64URL(SHA-256(code_verifier)) of a verifier your app keeps for `POST /oauth/token`." }, example: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" }),
+    .openapi({
+      param: {
+        name: "code_challenge",
+        in: "query",
+        description: "PKCE (RFC 7636): BASE64URL(SHA-256(code_verifier)) of a verifier your app keeps for `POST /oauth/token`.",
+      },
+      example: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    }),
   code_challenge_method: z
     .literal("S256")
     .default("S256")
@@ -95,20 +114,47 @@ export const AuthorizeQuery = z.object({
     .string()
     .max(512)
     .optional()
-    .openapi({ param: { name: "state", in: "query", description: "Opaque value returned unchanged to your redirect URI; use it against CSRF in your app." }, example: "af0ifjsldkj" }),
+    .openapi({
+      param: { name: "state", in: "query", description: "Opaque value returned unchanged to your redirect URI; use it against CSRF in your app." },
+      example: "af0ifjsldkj",
+    }),
 });
 
 export const CallbackQuery = z.object({
-  state: z.string().max(512).optional().openapi({ param: { name: "state", in: "query", description: "Set by this service at authorize; the provider echoes it." } }),
-  code: z.string().max(2048).optional().openapi({ param: { name: "code", in: "query", description: "The provider's authorization code." } }),
-  error: z.string().max(256).optional().openapi({ param: { name: "error", in: "query", description: "Set by the provider when the user declined or the request failed." } }),
-  error_description: z.string().max(1024).optional().openapi({ param: { name: "error_description", in: "query", description: "The provider's explanation of `error`." } }),
-  iss: z.string().max(512).optional().openapi({ param: { name: "iss", in: "query", description: "The provider's issuer (RFC 9207); checked when present." } }),
+  state: z
+    .string()
+    .max(512)
+    .optional()
+    .openapi({ param: { name: "state", in: "query", description: "Set by this service at authorize; the provider echoes it." } }),
+  code: z
+    .string()
+    .max(2048)
+    .optional()
+    .openapi({ param: { name: "code", in: "query", description: "The provider's authorization code." } }),
+  error: z
+    .string()
+    .max(256)
+    .optional()
+    .openapi({ param: { name: "error", in: "query", description: "Set by the provider when the user declined or the request failed." } }),
+  error_description: z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({ param: { name: "error_description", in: "query", description: "The provider's explanation of `error`." } }),
+  iss: z
+    .string()
+    .max(512)
+    .optional()
+    .openapi({ param: { name: "iss", in: "query", description: "The provider's issuer (RFC 9207); checked when present." } }),
 });
 
 export const OAuthTokenRequest = z
   .object({
-    code: z.string().min(1).max(256).openapi({ description: "The one-time `code` from the redirect to your app.", example: "oc_Qm9ndXNDb2RlRXhhbXBsZU9ubHlOb3RSZWFsMTIzNDU2" }),
+    code: z
+      .string()
+      .min(1)
+      .max(256)
+      .openapi({ description: "The one-time `code` from the redirect to your app.", example: "oc_Qm9ndXNDb2RlRXhhbXBsZU9ubHlOb3RSZWFsMTIzNDU2" }),
     codeVerifier: z
       .string()
       .regex(VERIFIER_PATTERN, "must be 43–128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)")

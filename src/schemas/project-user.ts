@@ -7,7 +7,10 @@ export const UserIdParam = ProjectIdParam.extend({
     .string()
     .min(1)
     .max(64)
-    .openapi({ param: { name: "userId", in: "path", description: "The user's id, as returned when the user was created." }, example: "usr_8Jd2kq0xP1bYt7xZ3mW9aA" }),
+    .openapi({
+      param: { name: "userId", in: "path", description: "The user's id, as returned when the user was created." },
+      example: "usr_8Jd2kq0xP1bYt7xZ3mW9aA",
+    }),
 });
 
 export const ListProjectUsersQuery = PageQuery.extend({
@@ -17,7 +20,10 @@ export const ListProjectUsersQuery = PageQuery.extend({
     .min(1)
     .max(100)
     .optional()
-    .openapi({ param: { name: "search", in: "query", description: "Substring of the email or display name; case-insensitive (ASCII letters in names)." }, example: "ada" }),
+    .openapi({
+      param: { name: "search", in: "query", description: "Substring of the email or display name; case-insensitive (ASCII letters in names)." },
+      example: "ada",
+    }),
   status: z
     .enum(["active", "disabled"])
     .optional()
@@ -53,14 +59,18 @@ export const UpdateProjectUserRequest = z
     email: EmailSchema.optional().openapi({ description: "Changing it resets `emailVerified` to false unless `emailVerified` is also given." }),
     emailVerified: z.boolean().optional(),
     disabled: z.boolean().optional().openapi({ description: "Disabling ends all of the user's sessions." }),
-    password: NewPasswordSchema.optional().openapi({ description: "Sets a new password, ends all of the user's sessions and spends their outstanding password-reset links." }),
+    password: NewPasswordSchema.optional().openapi({
+      description: "Sets a new password, ends all of the user's sessions and spends their outstanding password-reset links.",
+    }),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: "Provide at least one field to change" })
   .openapi("UpdateProjectUserRequest", { minProperties: 1, example: { disabled: true } });
 
 export const RevokeSessionsResultSchema = z
-  .object({ revoked: z.number().int().openapi({ description: "Sessions this call ended: all of the user's sessions not already logged out or revoked.", example: 2 }) })
+  .object({
+    revoked: z.number().int().openapi({ description: "Sessions this call ended: all of the user's sessions not already logged out or revoked.", example: 2 }),
+  })
   .openapi("RevokeSessionsResult");
 
 export const DeleteProjectUserResultSchema = z.object({ deleted: z.literal(true) }).openapi("DeleteProjectUserResult");

@@ -69,13 +69,18 @@ export const ProjectSchema = z
     environment: EnvironmentSchema,
     enabled: z.boolean().openapi({ description: "A disabled project's Auth API answers 403 `PROJECT_DISABLED`, even for tokens already issued." }),
     accessTokenTtl: z.number().int().openapi({ description: "Access token lifetime in seconds.", example: 900 }),
-    refreshTokenTtl: z.number().int().openapi({ description: "Refresh token lifetime in seconds: a session not refreshed for this long ends.", example: 2592000 }),
+    refreshTokenTtl: z
+      .number()
+      .int()
+      .openapi({ description: "Refresh token lifetime in seconds: a session not refreshed for this long ends.", example: 2592000 }),
     sessionMaxAge: z.number().int().openapi({
       description: "Absolute session lifetime in seconds, counted from login: however often it is refreshed, a session then ends and the user logs in again.",
       example: 7776000,
     }),
     corsOrigins: z.array(z.string()).openapi({ description: "Browser origins allowed to call the Auth API.", example: ["https://app.example.com"] }),
-    redirectUrls: z.array(z.string()).openapi({ description: "URLs the service may redirect users back to.", example: ["https://app.example.com/auth/callback"] }),
+    redirectUrls: z
+      .array(z.string())
+      .openapi({ description: "URLs the service may redirect users back to.", example: ["https://app.example.com/auth/callback"] }),
     rateLimits: z
       .object(Object.fromEntries(RULE_NAMES.map((name) => [name, RateRuleSchema])) as Record<RuleName, typeof RateRuleSchema>)
       .openapi({ description: "Effective rate-limit rules: the project's overrides over the defaults." }),
@@ -104,11 +109,10 @@ export const CreateProjectRequest = z
     name: NameSchema,
     environment: EnvironmentSchema,
     description: DescriptionSchema.optional(),
-    id: z
-      .string()
-      .regex(PROJECT_ID_PATTERN, "must be 2–48 characters of a-z, 0-9 and _, starting with a letter or digit")
-      .optional()
-      .openapi({ description: "Immutable slug used in Auth API URLs. Defaults to one derived from `name` (`New Project` → `new_project`).", example: "new_project" }),
+    id: z.string().regex(PROJECT_ID_PATTERN, "must be 2–48 characters of a-z, 0-9 and _, starting with a letter or digit").optional().openapi({
+      description: "Immutable slug used in Auth API URLs. Defaults to one derived from `name` (`New Project` → `new_project`).",
+      example: "new_project",
+    }),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -124,27 +128,27 @@ export const UpdateProjectRequest = z
     description: DescriptionSchema.optional(),
     environment: EnvironmentSchema.optional(),
     enabled: z.boolean().optional().openapi({ description: "`false` stops the project's Auth API at once, for tokens already issued too." }),
-    accessTokenTtl: z.number().int().min(60).max(86400).optional().openapi({ description: "Seconds, 60–86400. Applies to tokens issued from now on.", example: 900 }),
-    refreshTokenTtl: z
+    accessTokenTtl: z
       .number()
       .int()
-      .min(3600)
-      .max(31536000)
+      .min(60)
+      .max(86400)
       .optional()
-      .openapi({ description: "Seconds, 3600–31536000, and greater than `accessTokenTtl`. Applies to sessions started or refreshed from now on.", example: 2592000 }),
-    sessionMaxAge: z
-      .number()
-      .int()
-      .min(3600)
-      .max(31536000)
-      .optional()
-      .openapi({
-        description: "Seconds, 3600–31536000 (default 7776000, 90 days). Applies to existing sessions too, at their next refresh; refresh tokens never outlive it.",
-        example: 7776000,
-      }),
+      .openapi({ description: "Seconds, 60–86400. Applies to tokens issued from now on.", example: 900 }),
+    refreshTokenTtl: z.number().int().min(3600).max(31536000).optional().openapi({
+      description: "Seconds, 3600–31536000, and greater than `accessTokenTtl`. Applies to sessions started or refreshed from now on.",
+      example: 2592000,
+    }),
+    sessionMaxAge: z.number().int().min(3600).max(31536000).optional().openapi({
+      description:
+        "Seconds, 3600–31536000 (default 7776000, 90 days). Applies to existing sessions too, at their next refresh; refresh tokens never outlive it.",
+      example: 7776000,
+    }),
     corsOrigins: z.array(OriginSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
     redirectUrls: z.array(RedirectUrlSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
-    rateLimits: RateLimitsSchema.optional().openapi({ description: "Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default)." }),
+    rateLimits: RateLimitsSchema.optional().openapi({
+      description: "Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default).",
+    }),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: "Provide at least one field to change" })

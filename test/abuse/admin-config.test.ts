@@ -23,7 +23,10 @@ describe("rate limits configured through the Admin API", () => {
     const params = { path: { projectId: id } };
     const before = await owner.GET("/api/admin/projects/{projectId}", { params });
     expect(before.data!.data.rateLimits["register.ip"]).toEqual(README_RULES["register.ip"]);
-    const patched = await owner.PATCH("/api/admin/projects/{projectId}", { params, body: { rateLimits: { "register.ip": { kind: "window", limit: 1, windowSeconds: 3600 } } } });
+    const patched = await owner.PATCH("/api/admin/projects/{projectId}", {
+      params,
+      body: { rateLimits: { "register.ip": { kind: "window", limit: 1, windowSeconds: 3600 } } },
+    });
     expect(patched.data!.data.rateLimits["register.ip"]).toEqual({ kind: "window", limit: 1, windowSeconds: 3600 });
     expect(patched.data!.data.rateLimits["login.ip"]).toEqual(README_RULES["login.ip"]);
     const client = apiClient({ "CF-Connecting-IP": "192.0.2.77" });
@@ -37,10 +40,16 @@ describe("rate limits configured through the Admin API", () => {
   it("rejects unknown rule names and malformed rules with 400 naming the field", async () => {
     const { owner, id } = await newProject();
     const params = { path: { projectId: id } };
-    const unknown = await owner.PATCH("/api/admin/projects/{projectId}", { params, body: { rateLimits: { "nope.rule": { kind: "window", limit: 1, windowSeconds: 1 } } } as never });
+    const unknown = await owner.PATCH("/api/admin/projects/{projectId}", {
+      params,
+      body: { rateLimits: { "nope.rule": { kind: "window", limit: 1, windowSeconds: 1 } } } as never,
+    });
     expect(unknown.response.status).toBe(400);
     expect(unknown.error!.error).toContain("rateLimits");
-    const bad = await owner.PATCH("/api/admin/projects/{projectId}", { params, body: { rateLimits: { "login.ip": { kind: "window", limit: 0, windowSeconds: 60 } } } });
+    const bad = await owner.PATCH("/api/admin/projects/{projectId}", {
+      params,
+      body: { rateLimits: { "login.ip": { kind: "window", limit: 0, windowSeconds: 60 } } },
+    });
     expect(bad.response.status).toBe(400);
   });
 });
@@ -73,7 +82,9 @@ describe("parallel admin updates of one project", () => {
     expect(maxInFlight).toBe(results.length);
     expect(results.every((r) => r.response.status === 200)).toBe(true);
     // D1 serializes the batches; each writes its audit row with the update, so the newest row names the write that committed last.
-    const { results: audited } = await env.DB.prepare(`SELECT details FROM audit_log WHERE project_id = ? AND type = 'admin.project.update' ORDER BY rowid`).bind(id).all<{ details: string }>();
+    const { results: audited } = await env.DB.prepare(`SELECT details FROM audit_log WHERE project_id = ? AND type = 'admin.project.update' ORDER BY rowid`)
+      .bind(id)
+      .all<{ details: string }>();
     expect(audited).toHaveLength(names.length);
     expect((await owner.GET("/api/admin/projects/{projectId}", { params })).data!.data.name).toBe(JSON.parse(audited.at(-1)!.details).name);
     for (const name of ["Later", "Latest"]) {

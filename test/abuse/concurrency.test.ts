@@ -8,7 +8,9 @@ describe("concurrent writes", () => {
   it("20 parallel registrations of one email: exactly one 201, the rest 409 EMAIL_TAKEN, one row", async () => {
     const projectId = await createProject();
     const email = `${uniqueId("race")}@example.com`;
-    const { results, maxInFlight } = await raceTimes(20, () => api.POST("/api/auth/{projectId}/register", { params: { path: { projectId } }, body: { email, password: PASSWORD } }));
+    const { results, maxInFlight } = await raceTimes(20, () =>
+      api.POST("/api/auth/{projectId}/register", { params: { path: { projectId } }, body: { email, password: PASSWORD } }),
+    );
     // All 20 were inside the Worker at once. scrypt runs synchronously inside workerd, so the hashing
     // itself is serialised; the requests interleave at their D1 and Durable Object awaits, where the insert race lives.
     expect(maxInFlight).toBe(results.length);

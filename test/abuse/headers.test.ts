@@ -6,11 +6,16 @@ import { createProject, registerUser } from "../helpers/fixtures";
 let projectId: string;
 beforeAll(async () => {
   projectId = await createProject();
-  await env.DB.prepare(`UPDATE projects SET cors_origins = ? WHERE id = ?`).bind(JSON.stringify(["https://app.example.com"]), projectId).run();
+  await env.DB.prepare(`UPDATE projects SET cors_origins = ? WHERE id = ?`)
+    .bind(JSON.stringify(["https://app.example.com"]), projectId)
+    .run();
 });
 
 const preflight = (path: string, origin: string) =>
-  SELF.fetch(`http://auth.test${path}`, { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" } });
+  SELF.fetch(`http://auth.test${path}`, {
+    method: "OPTIONS",
+    headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+  });
 
 describe("CORS per project", () => {
   it("answers a preflight from a listed origin with the CORS headers", async () => {
@@ -54,7 +59,14 @@ describe("security headers", () => {
     const user = await registerUser(projectId);
     for (const [status, res] of [
       [200, await call(`/api/auth/${projectId}/me`, { headers: { Authorization: `Bearer ${user.accessToken}` } })],
-      [200, await call(`/api/auth/${projectId}/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: user.refreshToken }) })],
+      [
+        200,
+        await call(`/api/auth/${projectId}/refresh`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ refreshToken: user.refreshToken }),
+        }),
+      ],
       [404, await call("/nowhere")],
     ] as const) {
       expect(res.status, res.url).toBe(status);

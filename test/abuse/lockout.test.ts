@@ -21,10 +21,12 @@ const advance = (seconds: number) => {
   clock += seconds * 1000;
   vi.setSystemTime(clock);
 };
-const setLimits = (overrides: RuleOverrides) => env.DB.prepare(`UPDATE projects SET rate_limits = ? WHERE id = ?`).bind(JSON.stringify(overrides), projectId).run();
+const setLimits = (overrides: RuleOverrides) =>
+  env.DB.prepare(`UPDATE projects SET rate_limits = ? WHERE id = ?`).bind(JSON.stringify(overrides), projectId).run();
 const login = (ip: string, email: string, password: string) =>
   apiClient({ "CF-Connecting-IP": ip }).POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email, password } });
-const adminLogin = (ip: string, email: string, password: string) => apiClient({ "CF-Connecting-IP": ip }).POST("/api/admin/login", { body: { email, password } });
+const adminLogin = (ip: string, email: string, password: string) =>
+  apiClient({ "CF-Connecting-IP": ip }).POST("/api/admin/login", { body: { email, password } });
 
 /** Spends an account's whole window from addresses the owner never used. */
 async function strangersExhaust(limit: number, attempt: (ip: string) => Promise<{ response: Response }>) {
@@ -53,7 +55,8 @@ describe("account-wide limits and known addresses (lockout as a weapon)", () => 
   it("give a guesser on a known address nothing: its account+IP backoff still applies", async () => {
     const user = await registerUser(projectId);
     expect((await login("198.51.100.32", user.email, PASSWORD)).response.status).toBe(200);
-    for (let i = 0; i <= DEFAULT_RULES["login.account_ip"].freeFailures; i++) expect((await login("198.51.100.32", user.email, "wrong-password-1")).response.status).toBe(401);
+    for (let i = 0; i <= DEFAULT_RULES["login.account_ip"].freeFailures; i++)
+      expect((await login("198.51.100.32", user.email, "wrong-password-1")).response.status).toBe(401);
     expect((await login("198.51.100.32", user.email, "wrong-password-1")).response.status).toBe(429);
   });
 
@@ -77,7 +80,9 @@ describe("DELETE /api/admin/admins/:adminId/lockout", () => {
     expect(cleared.response.status).toBe(200);
     expect(cleared.data!.data).toEqual({ cleared: true });
     expect((await adminLogin("198.51.100.34", admin.email, ADMIN_PASSWORD)).response.status).toBe(200);
-    const row = await env.DB.prepare(`SELECT * FROM audit_log WHERE type = 'admin.lockout.clear' AND target_id = ?`).bind(admin.id).first<Record<string, string>>();
+    const row = await env.DB.prepare(`SELECT * FROM audit_log WHERE type = 'admin.lockout.clear' AND target_id = ?`)
+      .bind(admin.id)
+      .first<Record<string, string>>();
     expect(row).toMatchObject({ outcome: "success", actor_type: "admin", target_type: "admin" });
   });
 

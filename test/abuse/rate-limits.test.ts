@@ -22,7 +22,8 @@ const advance = (seconds: number) => {
   vi.setSystemTime(clock);
 };
 const fromIp = (ip: string) => apiClient({ "CF-Connecting-IP": ip });
-const setLimits = (overrides: RuleOverrides) => env.DB.prepare(`UPDATE projects SET rate_limits = ? WHERE id = ?`).bind(JSON.stringify(overrides), projectId).run();
+const setLimits = (overrides: RuleOverrides) =>
+  env.DB.prepare(`UPDATE projects SET rate_limits = ? WHERE id = ?`).bind(JSON.stringify(overrides), projectId).run();
 const login = (ip: string, email: string, password: string) =>
   fromIp(ip).POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email, password } });
 
@@ -66,7 +67,9 @@ describe("failed logins per account and IP (exponential backoff)", () => {
     const user = await registerUser(projectId);
     for (let i = 0; i <= README_RULES["login.account_ip"].freeFailures; i++) await login("198.51.100.3", user.email, "wrong-password-1");
     await login("198.51.100.3", user.email, PASSWORD);
-    const row = await env.DB.prepare(`SELECT * FROM audit_log WHERE type = 'ratelimit.block' AND project_id = ? AND ip = ?`).bind(projectId, "198.51.100.3").first<Record<string, string>>();
+    const row = await env.DB.prepare(`SELECT * FROM audit_log WHERE type = 'ratelimit.block' AND project_id = ? AND ip = ?`)
+      .bind(projectId, "198.51.100.3")
+      .first<Record<string, string>>();
     expect(row).toMatchObject({ outcome: "blocked" });
     expect(JSON.parse(row!.details!)).toMatchObject({ rule: "login.account_ip" });
   });
@@ -100,7 +103,8 @@ describe("window limits", () => {
 
   it("limits registrations per IP and writes nothing when refusing", async () => {
     await setLimits({ "register.ip": { kind: "window", limit: 2, windowSeconds: 3600 } });
-    const register = (email: string) => fromIp("198.51.100.9").POST("/api/auth/{projectId}/register", { params: { path: { projectId } }, body: { email, password: PASSWORD } });
+    const register = (email: string) =>
+      fromIp("198.51.100.9").POST("/api/auth/{projectId}/register", { params: { path: { projectId } }, body: { email, password: PASSWORD } });
     expect((await register(`${uniqueId("r")}@example.com`)).response.status).toBe(201);
     expect((await register(`${uniqueId("r")}@example.com`)).response.status).toBe(201);
     const email = `${uniqueId("r")}@example.com`;
@@ -126,7 +130,8 @@ describe("admin login failures", () => {
   it("back off per account and IP", async () => {
     const client = apiClient({ "CF-Connecting-IP": "198.51.100.10" });
     const { freeFailures } = README_RULES["admin_login.account_ip"];
-    for (let i = 0; i <= freeFailures; i++) expect((await client.POST("/api/admin/login", { body: { email: env.ADMIN_EMAIL!, password: "wrong" } })).response.status).toBe(401);
+    for (let i = 0; i <= freeFailures; i++)
+      expect((await client.POST("/api/admin/login", { body: { email: env.ADMIN_EMAIL!, password: "wrong" } })).response.status).toBe(401);
     const blocked = await client.POST("/api/admin/login", { body: { email: env.ADMIN_EMAIL!, password: env.ADMIN_PASSWORD! } });
     expect(blocked.response.status).toBe(429);
     const elsewhere = apiClient({ "CF-Connecting-IP": "198.51.100.11" });

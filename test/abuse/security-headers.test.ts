@@ -27,9 +27,35 @@ describe("security headers", () => {
       ["unknown route", () => call("/no/such/route"), 404],
       ["no bearer", () => call(`/api/auth/${projectId}/me`), 401],
       ["bad JSON", () => call(`/api/auth/${projectId}/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{" }), 400],
-      ["unknown project", () => call(`/api/auth/no_such_project/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: "a@example.com", password: "x" }) }), 404],
-      ["too large", () => SELF.fetch(`http://auth.test/api/auth/${projectId}/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "x".repeat(128 * 1024) }), 413],
-      ["preflight", () => SELF.fetch(`http://auth.test/api/auth/${projectId}/login`, { method: "OPTIONS", headers: { Origin: "https://evil.example.net", "Access-Control-Request-Method": "POST" } }), 204],
+      [
+        "unknown project",
+        () =>
+          call(`/api/auth/no_such_project/login`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ email: "a@example.com", password: "x" }),
+          }),
+        404,
+      ],
+      [
+        "too large",
+        () =>
+          SELF.fetch(`http://auth.test/api/auth/${projectId}/login`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: "x".repeat(128 * 1024),
+          }),
+        413,
+      ],
+      [
+        "preflight",
+        () =>
+          SELF.fetch(`http://auth.test/api/auth/${projectId}/login`, {
+            method: "OPTIONS",
+            headers: { Origin: "https://evil.example.net", "Access-Control-Request-Method": "POST" },
+          }),
+        204,
+      ],
     ];
     for (const [what, pending, status] of cases) {
       const response = await pending();

@@ -19,7 +19,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const setLimits = (overrides: RuleOverrides) => env.DB.prepare(`UPDATE projects SET rate_limits = ? WHERE id = ?`).bind(JSON.stringify(overrides), projectId).run();
+const setLimits = (overrides: RuleOverrides) =>
+  env.DB.prepare(`UPDATE projects SET rate_limits = ? WHERE id = ?`).bind(JSON.stringify(overrides), projectId).run();
 const login = (ip: string, email: string, password: string) =>
   apiClient({ "CF-Connecting-IP": ip }).POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email, password } });
 
@@ -69,7 +70,9 @@ describe("POST /api/auth/:projectId/login under a burst", () => {
     const user = await registerUser(projectId);
     const noIp = apiClient();
     for (let i = 0; i < 4; i++) {
-      expect((await noIp.POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email: user.email, password: PASSWORD } })).response.status).toBe(200);
+      expect(
+        (await noIp.POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email: user.email, password: PASSWORD } })).response.status,
+      ).toBe(200);
     }
     expect((await login("198.51.100.21", user.email, "wrong-password-1")).response.status).toBe(401);
     expect((await login("198.51.100.22", user.email, "wrong-password-1")).response.status).toBe(401);
@@ -105,7 +108,10 @@ describe("current-password checks", () => {
     const user = await registerUser(projectId);
     const client = apiClient({ "CF-Connecting-IP": "198.51.100.25", Authorization: `Bearer ${user.accessToken}` });
     const change = (currentPassword: string) =>
-      client.POST("/api/auth/{projectId}/me/password", { params: { path: { projectId } }, body: { currentPassword, newPassword: "an even longer passphrase" } });
+      client.POST("/api/auth/{projectId}/me/password", {
+        params: { path: { projectId } },
+        body: { currentPassword, newPassword: "an even longer passphrase" },
+      });
     const { verified } = await burst(30, () => change("wrong-password-1"));
     expect(verified).toBeLessThanOrEqual(DEFAULT_RULES["login.account_ip"].freeFailures + 1);
     const blocked = await change(PASSWORD);

@@ -26,7 +26,11 @@ describe("POST /api/admin/login", () => {
 
   it("stores admin session tokens only as hashes", async () => {
     const token = await ownerToken();
-    expect(await env.DB.prepare(`SELECT 1 AS one FROM admin_sessions WHERE token_hash = ?`).bind(await sha256Hex(token)).first("one")).toBe(1);
+    expect(
+      await env.DB.prepare(`SELECT 1 AS one FROM admin_sessions WHERE token_hash = ?`)
+        .bind(await sha256Hex(token))
+        .first("one"),
+    ).toBe(1);
     expect(JSON.stringify((await env.DB.prepare(`SELECT * FROM admin_sessions`).all()).results)).not.toContain(token);
   });
 

@@ -11,7 +11,11 @@ afterEach(() => {
 });
 
 const admins = () => env.DB.prepare(`SELECT COUNT(*) AS n FROM admins`).first<number>("n");
-const bootstrapAudits = () => env.DB.prepare(`SELECT outcome, details FROM audit_log WHERE type = 'admin.bootstrap' ORDER BY created_at, rowid`).all<{ outcome: string; details: string }>();
+const bootstrapAudits = () =>
+  env.DB.prepare(`SELECT outcome, details FROM audit_log WHERE type = 'admin.bootstrap' ORDER BY created_at, rowid`).all<{
+    outcome: string;
+    details: string;
+  }>();
 
 describe("POST /api/admin/login (bootstrap owner)", () => {
   it("creates no owner from an ADMIN_PASSWORD the policy refuses: 401 like any failure, the reason logged and audited", async () => {

@@ -60,7 +60,10 @@ describe("POST /api/admin/projects/:projectId/keys/rotate", () => {
     expect(fresh).toMatchObject({ status: "active", retiredAt: null, verifyUntil: null });
     expect(fresh.kid).not.toBe(old!.kid);
     const listed = await keys(projectId);
-    expect(listed.map((k) => [k.kid, k.status])).toEqual([[fresh.kid, "active"], [old!.kid, "retired"]]);
+    expect(listed.map((k) => [k.kid, k.status])).toEqual([
+      [fresh.kid, "active"],
+      [old!.kid, "retired"],
+    ]);
     expect(Date.parse(listed[1]!.verifyUntil!) - Date.parse(listed[1]!.retiredAt!)).toBe((TTL + RETIRED_KEY_GRACE_SECONDS) * 1000);
 
     const newToken = await login(projectId, user.email);
@@ -85,7 +88,9 @@ describe("POST /api/admin/projects/:projectId/keys/rotate", () => {
   it("stops a retired key from verifying anything after verify_until, even a token with a far expiry", async () => {
     const projectId = await createProject();
     const user = await registerUser(projectId);
-    const old = await env.DB.prepare(`SELECT id, private_jwk_box FROM signing_keys WHERE project_id = ?`).bind(projectId).first<{ id: string; private_jwk_box: string }>();
+    const old = await env.DB.prepare(`SELECT id, private_jwk_box FROM signing_keys WHERE project_id = ?`)
+      .bind(projectId)
+      .first<{ id: string; private_jwk_box: string }>();
     // What a thief holding the old private key could mint: a token valid for a year.
     const forged = await signAccessToken(await importPrivateKey(old!.id, old!.private_jwk_box, env.KEY_ENCRYPTION_SECRET), old!.id, {
       issuer: `http://auth.test/api/auth/${projectId}`,
@@ -108,7 +113,9 @@ describe("POST /api/admin/projects/:projectId/keys/rotate", () => {
     for (let i = 0; i < 3; i++) expect((await rotate(projectId)).response.status).toBe(201);
     const all = await keys(projectId);
     expect(all.map((k) => k.status)).toEqual(["active", "retired", "retired", "retired"]);
-    const audited = await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE type = 'admin.project.key.rotate' AND project_id = ?`).bind(projectId).first<number>("n");
+    const audited = await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE type = 'admin.project.key.rotate' AND project_id = ?`)
+      .bind(projectId)
+      .first<number>("n");
     expect(audited).toBe(3);
   });
 

@@ -60,7 +60,10 @@ async function allPages(query: Record<string, string | number | undefined>, betw
 }
 
 async function createUser(projectId: string, requestId = rid(), body: { password?: string } = {}) {
-  const { data, response } = await traced(requestId, ownerSession).POST(USERS, { params: { path: { projectId } }, body: { email: `${uniqueId("lg")}@example.com`, ...body } });
+  const { data, response } = await traced(requestId, ownerSession).POST(USERS, {
+    params: { path: { projectId } },
+    body: { email: `${uniqueId("lg")}@example.com`, ...body },
+  });
   expect(response.status).toBe(201);
   return data!.data;
 }
@@ -70,12 +73,26 @@ describe("GET /api/admin/logs", () => {
     const projectId = await createProject();
     const [registerId, failedId] = [rid(), rid()];
     const email = `${uniqueId("auth")}@example.com`;
-    const registered = await traced(registerId).POST("/api/auth/{projectId}/register", { params: { path: { projectId } }, body: { email, password: PASSWORD } });
+    const registered = await traced(registerId).POST("/api/auth/{projectId}/register", {
+      params: { path: { projectId } },
+      body: { email, password: PASSWORD },
+    });
     await traced(failedId).POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email, password: "not the password" } });
     const { data } = await logs({ projectId, type: "auth.*" });
-    expect(data.map((e) => [e.type, e.outcome])).toEqual([["auth.login", "failure"], ["auth.register", "success"]]);
+    expect(data.map((e) => [e.type, e.outcome])).toEqual([
+      ["auth.login", "failure"],
+      ["auth.register", "success"],
+    ]);
     const [failure, success] = data as [Event, Event];
-    expect(success).toMatchObject({ requestId: registerId, userAgent: AGENT, actorType: "user", actorId: registered.data!.data.user.id, projectId, targetType: "user", ip: IP });
+    expect(success).toMatchObject({
+      requestId: registerId,
+      userAgent: AGENT,
+      actorType: "user",
+      actorId: registered.data!.data.user.id,
+      projectId,
+      targetType: "user",
+      ip: IP,
+    });
     expect(failure).toMatchObject({ requestId: failedId, userAgent: AGENT, ip: IP, actorType: "anonymous", details: { reason: "invalid_credentials" } });
   });
 
@@ -97,7 +114,8 @@ describe("GET /api/admin/logs", () => {
       ["admin.user.update", ids.update],
       ["admin.user.create", ids.create],
     ]);
-    for (const e of data) expect(e).toMatchObject({ outcome: "success", actorType: "admin", actorId: ownerId, targetType: "user", targetId: created.id, userAgent: AGENT });
+    for (const e of data)
+      expect(e).toMatchObject({ outcome: "success", actorType: "admin", actorId: ownerId, targetType: "user", targetId: created.id, userAgent: AGENT });
     expect(data[3]!.details).toEqual({ password: "changed", displayName: "changed" });
     expect(data[2]!.details).toEqual({ disabled: true });
     expect(data[4]!.details).toEqual({ hasPassword: true, emailVerified: false });
@@ -140,10 +158,23 @@ describe("GET /api/admin/logs", () => {
   });
 
   it("uses an index for each filter, never a sort of the whole log", async () => {
-    const cases = [{}, { projectId: "p" }, { typePrefix: "auth." }, { type: "auth.login" }, { actorId: "a", outcome: "failure" as const }, { from: "2026-01-01T00:00:00.000Z", to: "2026-02-01T00:00:00.000Z" }];
+    const cases = [
+      {},
+      { projectId: "p" },
+      { typePrefix: "auth." },
+      { type: "auth.login" },
+      { actorId: "a", outcome: "failure" as const },
+      { from: "2026-01-01T00:00:00.000Z", to: "2026-02-01T00:00:00.000Z" },
+    ];
     for (const filters of cases) {
       const { sql, bindings } = listAuditQuery({ ...filters, after: { createdAt: "2026-01-15T00:00:00.000Z", id: "evt_x" }, limit: 50 });
-      const plan = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...bindings).all<{ detail: string }>()).results.map((r) => r.detail).join("\n");
+      const plan = (
+        await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .bind(...bindings)
+          .all<{ detail: string }>()
+      ).results
+        .map((r) => r.detail)
+        .join("\n");
       expect(plan).toMatch(/USING INDEX audit_/);
       expect(plan).not.toMatch(/TEMP B-TREE/);
     }

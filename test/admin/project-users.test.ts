@@ -35,7 +35,8 @@ async function createUser(body: { email?: string; password?: string; displayName
   return data!.data;
 }
 
-const login = (address: string, password = PASSWORD, p = projectId) => api.POST("/api/auth/{projectId}/login", { params: inProject(p), body: { email: address, password } });
+const login = (address: string, password = PASSWORD, p = projectId) =>
+  api.POST("/api/auth/{projectId}/login", { params: inProject(p), body: { email: address, password } });
 const refresh = (refreshToken: string) => api.POST("/api/auth/{projectId}/refresh", { params: inProject(), body: { refreshToken } });
 const me = (accessToken: string) => bearer(accessToken).GET("/api/auth/{projectId}/me", { params: inProject() });
 
@@ -140,10 +141,18 @@ describe("GET /api/admin/projects/:projectId/users", () => {
        INSERT INTO users (id, project_id, email, email_normalized, display_name, created_at, updated_at)
        SELECT printf('usr_bulk%05d', i), ?1, printf('bulk%05d@example.com', i), printf('bulk%05d@example.com', i), 'Bulk',
               strftime('%Y-%m-%dT%H:%M:%fZ', '2025-01-01', '+' || i || ' seconds'), '2025-01-01T00:00:00.000Z' FROM n`,
-    ).bind(p).run();
+    )
+      .bind(p)
+      .run();
     const deep = { createdAt: "2025-01-01T00:00:42.000Z", id: "usr_bulk00042" };
     const { sql, bindings } = listUsersQuery(p, { search: "bulk", status: "active", after: deep, limit: 50 });
-    const plan = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...bindings).all<{ detail: string }>()).results.map((r) => r.detail).join("\n");
+    const plan = (
+      await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .bind(...bindings)
+        .all<{ detail: string }>()
+    ).results
+      .map((r) => r.detail)
+      .join("\n");
     expect(plan).toMatch(/SEARCH users USING INDEX users_project_created \(project_id=\? AND \(created_at,id\)<\(\?,\?\)\)/);
     expect(plan).not.toMatch(/TEMP B-TREE|SCAN/);
     const first = await viewer.GET(USERS, { params: { path: { projectId: p }, query: { limit: 100 } } });
@@ -238,7 +247,10 @@ describe("DELETE /api/admin/projects/:projectId/users/:userId", () => {
     const id = registered.user.id;
     const sessionIds = (await env.DB.prepare(`SELECT id FROM sessions WHERE user_id = ?`).bind(id).all<{ id: string }>()).results.map((r) => r.id);
     expect(sessionIds).toHaveLength(2);
-    const count = (sql: string, ...values: unknown[]) => env.DB.prepare(sql).bind(...values).first<number>("n");
+    const count = (sql: string, ...values: unknown[]) =>
+      env.DB.prepare(sql)
+        .bind(...values)
+        .first<number>("n");
     const tokensOfSessions = () => count(`SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id IN (?, ?)`, ...sessionIds);
     expect(await tokensOfSessions()).toBe(2);
     const { data } = await owner.DELETE(USER, { params: user(id) });

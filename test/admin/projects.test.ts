@@ -20,13 +20,18 @@ const create = (body: { name: string; environment?: Env; description?: string; i
 const path = (projectId: string) => ({ params: { path: { projectId } } });
 const patch = (projectId: string, body: Record<string, unknown>) => owner.PATCH("/api/admin/projects/{projectId}", { ...path(projectId), body: body as never });
 const list = (query: Record<string, string | number | undefined>) => owner.GET("/api/admin/projects", { params: { query: query as never } });
-const count = (table: string, projectId: string) => env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE project_id = ?`).bind(projectId).first<number>("n");
+const count = (table: string, projectId: string) =>
+  env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE project_id = ?`).bind(projectId).first<number>("n");
 const lastAudit = (type: string, projectId: string) =>
-  env.DB.prepare(`SELECT * FROM audit_log WHERE type = ? AND project_id = ? ORDER BY created_at DESC LIMIT 1`).bind(type, projectId).first<{ actor_id: string; details: string }>();
+  env.DB.prepare(`SELECT * FROM audit_log WHERE type = ? AND project_id = ? ORDER BY created_at DESC LIMIT 1`)
+    .bind(type, projectId)
+    .first<{ actor_id: string; details: string }>();
 
 describe("POST /api/admin/projects", () => {
   it("takes the guide's example verbatim: id new_project, a signing key, a working Auth API, an audit entry", async () => {
-    const { data, response } = await owner.POST("/api/admin/projects", { body: { name: "New Project", environment: "development", description: "My new project" } });
+    const { data, response } = await owner.POST("/api/admin/projects", {
+      body: { name: "New Project", environment: "development", description: "My new project" },
+    });
     expect(response.status).toBe(201);
     expect(data!.data).toMatchObject({ id: "new_project", name: "New Project", description: "My new project", environment: "development", enabled: true });
     expect(data!.data).toMatchObject({ accessTokenTtl: 900, refreshTokenTtl: 2592000, corsOrigins: [], redirectUrls: [] });
@@ -132,7 +137,13 @@ describe("GET /api/admin/projects/:projectId", () => {
 describe("PATCH /api/admin/projects/:projectId", () => {
   it("changes only the given fields and audits what really changed", async () => {
     const id = (await create({ name: uniqueId("Patch") })).data!.data.id;
-    const body = { description: "Now described", accessTokenTtl: 600, refreshTokenTtl: 7200, corsOrigins: ["https://app.example.com", "http://localhost:3000"], redirectUrls: ["https://app.example.com/cb", "http://127.0.0.1:8080/cb"] };
+    const body = {
+      description: "Now described",
+      accessTokenTtl: 600,
+      refreshTokenTtl: 7200,
+      corsOrigins: ["https://app.example.com", "http://localhost:3000"],
+      redirectUrls: ["https://app.example.com/cb", "http://127.0.0.1:8080/cb"],
+    };
     const { data, response } = await patch(id, body);
     expect(response.status).toBe(200);
     expect(data!.data).toMatchObject({ ...body, environment: "development", enabled: true });

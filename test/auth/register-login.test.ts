@@ -9,7 +9,15 @@ beforeAll(async () => {
   projectId = await createProject();
 });
 
-const path = { params: { path: { get projectId() { return projectId; } } } };
+const path = {
+  params: {
+    path: {
+      get projectId() {
+        return projectId;
+      },
+    },
+  },
+};
 
 describe("POST /api/auth/:projectId/register", () => {
   it("creates the user with the guide's example body and answers 201 with tokens", async () => {
@@ -57,7 +65,10 @@ describe("POST /api/auth/:projectId/register", () => {
 
   it("answers 404 NOT_FOUND for an unknown project and writes nothing", async () => {
     const email = `${uniqueId("ghost")}@example.com`;
-    const { error, response } = await api.POST("/api/auth/{projectId}/register", { params: { path: { projectId: "no_such_project" } }, body: { email, password: PASSWORD } });
+    const { error, response } = await api.POST("/api/auth/{projectId}/register", {
+      params: { path: { projectId: "no_such_project" } },
+      body: { email, password: PASSWORD },
+    });
     expect(response.status).toBe(404);
     expect(error!.code).toBe("NOT_FOUND");
     expect(await env.DB.prepare(`SELECT COUNT(*) AS n FROM users WHERE email_normalized = ?`).bind(email).first("n")).toBe(0);
@@ -66,7 +77,10 @@ describe("POST /api/auth/:projectId/register", () => {
   it("answers 403 PROJECT_DISABLED for a disabled project", async () => {
     const disabled = await createProject();
     await env.DB.prepare(`UPDATE projects SET enabled = 0 WHERE id = ?`).bind(disabled).run();
-    const { error, response } = await api.POST("/api/auth/{projectId}/register", { params: { path: { projectId: disabled } }, body: { email: "a@example.com", password: PASSWORD } });
+    const { error, response } = await api.POST("/api/auth/{projectId}/register", {
+      params: { path: { projectId: disabled } },
+      body: { email: "a@example.com", password: PASSWORD },
+    });
     expect(response.status).toBe(403);
     expect(error!.code).toBe("PROJECT_DISABLED");
   });
@@ -98,7 +112,9 @@ describe("POST /api/auth/:projectId/register", () => {
       body: JSON.stringify({ email: `${uniqueId("audit")}@example.com`, password: PASSWORD }),
     });
     const { data } = (await res.json()) as { data: { user: { id: string } } };
-    const row = await env.DB.prepare(`SELECT * FROM audit_log WHERE type = 'auth.register' AND actor_id = ?`).bind(data.user.id).first<Record<string, string>>();
+    const row = await env.DB.prepare(`SELECT * FROM audit_log WHERE type = 'auth.register' AND actor_id = ?`)
+      .bind(data.user.id)
+      .first<Record<string, string>>();
     expect(row).toMatchObject({ outcome: "success", project_id: projectId, user_agent: "audit-test/1.0", request_id: "req-audit-1" });
   });
 });
@@ -154,9 +170,14 @@ describe("POST /api/auth/:projectId/login", () => {
     // A project of its own, so the one failure below is the only one its log can hold.
     const own = await createProject();
     const email = `${uniqueId("fail")}@example.com`;
-    const { response } = await api.POST("/api/auth/{projectId}/login", { params: { path: { projectId: own } }, body: { email, password: "secret-attempt-99" } });
+    const { response } = await api.POST("/api/auth/{projectId}/login", {
+      params: { path: { projectId: own } },
+      body: { email, password: "secret-attempt-99" },
+    });
     expect(response.status).toBe(401);
-    const rows = await env.DB.prepare(`SELECT * FROM audit_log WHERE type = 'auth.login' AND outcome = 'failure' AND project_id = ?`).bind(own).all<Record<string, unknown>>();
+    const rows = await env.DB.prepare(`SELECT * FROM audit_log WHERE type = 'auth.login' AND outcome = 'failure' AND project_id = ?`)
+      .bind(own)
+      .all<Record<string, unknown>>();
     expect(rows.results).toHaveLength(1);
     expect(JSON.parse(String(rows.results[0]!.details))).toEqual({ reason: "invalid_credentials" });
     expect(JSON.stringify(rows.results)).not.toContain("secret-attempt-99");

@@ -83,7 +83,14 @@ describe("POST /api/auth/:projectId/refresh round trips", () => {
     ["issued by another isolate (rate limit after the batch)", true],
   ])("leaves the presented token usable when the rate limit refuses the refresh of a token %s", async (_, elsewhere) => {
     const id = await createProject();
-    expect((await owner.PATCH("/api/admin/projects/{projectId}", { params: { path: { projectId: id } }, body: { rateLimits: { "refresh.session": { kind: "window", limit: 1, windowSeconds: 60 } } } })).response.status).toBe(200);
+    expect(
+      (
+        await owner.PATCH("/api/admin/projects/{projectId}", {
+          params: { path: { projectId: id } },
+          body: { rateLimits: { "refresh.session": { kind: "window", limit: 1, windowSeconds: 60 } } },
+        })
+      ).response.status,
+    ).toBe(200);
     const user = await registerUser(id);
     const call = (refreshToken: string) => api.POST("/api/auth/{projectId}/refresh", { params: { path: { projectId: id } }, body: { refreshToken } });
     const next = (await call(user.refreshToken)).data!.data.refreshToken;
@@ -124,7 +131,10 @@ describe("GET /api/auth/:projectId/.well-known/* from the isolate's cache", () =
     expect((await jwks(disabled)).response.status).toBe(200);
     expect((await discovery(deleted)).response.status).toBe(200);
     // Written straight to D1, as another isolate's Admin API call would be: this isolate is not told.
-    await env.DB.batch([env.DB.prepare(`UPDATE projects SET enabled = 0 WHERE id = ?`).bind(disabled), env.DB.prepare(`DELETE FROM projects WHERE id = ?`).bind(deleted)]);
+    await env.DB.batch([
+      env.DB.prepare(`UPDATE projects SET enabled = 0 WHERE id = ?`).bind(disabled),
+      env.DB.prepare(`DELETE FROM projects WHERE id = ?`).bind(deleted),
+    ]);
     vi.useFakeTimers({ now: Date.now() + PROJECT_CACHE_TTL_MS, toFake: ["Date"] });
     expect((await jwks(disabled)).error?.code).toBe("PROJECT_DISABLED");
     expect((await discovery(deleted)).error?.code).toBe("NOT_FOUND");

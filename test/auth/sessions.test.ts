@@ -38,7 +38,9 @@ describe("POST /api/auth/:projectId/refresh", () => {
 
   it("stores refresh tokens only as hashes", async () => {
     const user = await registerUser(projectId);
-    const stored = await env.DB.prepare(`SELECT token_hash FROM refresh_tokens WHERE token_hash = ?`).bind(await sha256Hex(user.refreshToken)).first();
+    const stored = await env.DB.prepare(`SELECT token_hash FROM refresh_tokens WHERE token_hash = ?`)
+      .bind(await sha256Hex(user.refreshToken))
+      .first();
     expect(stored).not.toBeNull();
     const dump = JSON.stringify((await env.DB.prepare(`SELECT * FROM refresh_tokens`).all()).results);
     expect(dump).not.toContain(user.refreshToken);
@@ -65,7 +67,9 @@ describe("POST /api/auth/:projectId/refresh", () => {
     const session = await sessionOf(user.refreshToken);
     expect(session!.revoked_at).toBeNull();
     expect(await liveChains(session!.id)).toBe(1);
-    const winners = await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE type = 'auth.refresh' AND outcome = 'success' AND target_id = ?`).bind(session!.id).first("n");
+    const winners = await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE type = 'auth.refresh' AND outcome = 'success' AND target_id = ?`)
+      .bind(session!.id)
+      .first("n");
     expect(winners).toBe(1);
     const next = await refresh([...successors][0]!);
     expect(next.response.status).toBe(200);
@@ -149,7 +153,9 @@ describe("GET and DELETE /api/auth/:projectId/sessions", () => {
     const alice = await registerUser(projectId);
     const bob = await registerUser(projectId);
     const bobSession = await sessionOf(bob.refreshToken);
-    const res = await bearer(alice.accessToken).DELETE("/api/auth/{projectId}/sessions/{sessionId}", { params: { path: { projectId, sessionId: bobSession!.id } } });
+    const res = await bearer(alice.accessToken).DELETE("/api/auth/{projectId}/sessions/{sessionId}", {
+      params: { path: { projectId, sessionId: bobSession!.id } },
+    });
     expect(res.response.status).toBe(404);
     expect((await sessionOf(bob.refreshToken))!.revoked_at).toBeNull();
   });
@@ -160,12 +166,18 @@ describe("POST /api/auth/:projectId/me/password", () => {
     const user = await registerUser(projectId);
     const other = await api.POST("/api/auth/{projectId}/login", { params: params(), body: { email: user.email, password: PASSWORD } });
     const client = bearer(user.accessToken);
-    const wrong = await client.POST("/api/auth/{projectId}/me/password", { params: params(), body: { currentPassword: "wrong-password-1", newPassword: "a brand new passphrase" } });
+    const wrong = await client.POST("/api/auth/{projectId}/me/password", {
+      params: params(),
+      body: { currentPassword: "wrong-password-1", newPassword: "a brand new passphrase" },
+    });
     expect(wrong.response.status).toBe(401);
     expect(wrong.error!.code).toBe("INVALID_CREDENTIALS");
     const common = await client.POST("/api/auth/{projectId}/me/password", { params: params(), body: { currentPassword: PASSWORD, newPassword: "iloveyou" } });
     expect(common.response.status).toBe(400);
-    const ok = await client.POST("/api/auth/{projectId}/me/password", { params: params(), body: { currentPassword: PASSWORD, newPassword: "a brand new passphrase" } });
+    const ok = await client.POST("/api/auth/{projectId}/me/password", {
+      params: params(),
+      body: { currentPassword: PASSWORD, newPassword: "a brand new passphrase" },
+    });
     expect(ok.data!.data.otherSessionsEnded).toBe(1);
     expect((await refresh(other.data!.data.refreshToken)).error!.code).toBe("INVALID_TOKEN");
     expect((await me(user.accessToken)).response.status).toBe(200);

@@ -116,7 +116,9 @@ describe("pruning spent refresh rows", () => {
     for (let i = 0; i < 3; i++) await rotatedOnce();
     vi.useFakeTimers({ now: Date.now() + REUSE_GRACE_MS + 1000, toFake: ["Date"] });
     const stale = () =>
-      env.DB.prepare(`SELECT COUNT(*) AS n FROM refresh_tokens WHERE successor_box IS NOT NULL AND rotated_at < ?`).bind(iso(Date.now() - REUSE_GRACE_MS)).first<number>("n");
+      env.DB.prepare(`SELECT COUNT(*) AS n FROM refresh_tokens WHERE successor_box IS NOT NULL AND rotated_at < ?`)
+        .bind(iso(Date.now() - REUSE_GRACE_MS))
+        .first<number>("n");
     const before = (await stale())!;
     const report = await sweepRefreshTokens(env.DB, Date.now(), { rows: 1, sessions: 1, rounds: 2 });
     expect(report.boxesErased).toBe(2);

@@ -46,7 +46,10 @@ describe("GET /api/auth/:projectId/me", () => {
     const user = await registerUser(projectId);
     const [h, p, s] = user.accessToken.split(".");
     const claims = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/")));
-    const forged = btoa(JSON.stringify({ ...claims, sub: "usr_someone_else" })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const forged = btoa(JSON.stringify({ ...claims, sub: "usr_someone_else" }))
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_");
     const { response } = await me(`${h}.${forged}.${s}`);
     expect(response.status).toBe(401);
   });

@@ -34,7 +34,11 @@ describe("user routes", () => {
 
   it.each(secured)("$method $path answers 401 UNAUTHORIZED without a token", async ({ method, path }) => {
     const url = path.replace("{projectId}", projectId).replace(/\{[^}]+\}/g, "ses_x");
-    const res = await call(url, { method, headers: method === "GET" || method === "DELETE" ? {} : { "Content-Type": "application/json" }, body: method === "GET" || method === "DELETE" ? undefined : "{}" });
+    const res = await call(url, {
+      method,
+      headers: method === "GET" || method === "DELETE" ? {} : { "Content-Type": "application/json" },
+      body: method === "GET" || method === "DELETE" ? undefined : "{}",
+    });
     expect(res.status).toBe(401);
     expect((await json(res)).code).toBe("UNAUTHORIZED");
   });

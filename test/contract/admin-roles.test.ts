@@ -27,7 +27,9 @@ const concrete = (path: string) => path.replace(/\{[^}]+\}/g, "does_not_exist");
 
 describe("Admin API roles", () => {
   it("declares a minimum role on every admin operation but login", () => {
-    const adminOps = Object.entries(spec.paths as Json).flatMap(([path, item]) => Object.keys(item as Json).map((m) => `${m} ${path}`)).filter((k) => k.includes(" /api/admin"));
+    const adminOps = Object.entries(spec.paths as Json)
+      .flatMap(([path, item]) => Object.keys(item as Json).map((m) => `${m} ${path}`))
+      .filter((k) => k.includes(" /api/admin"));
     expect(adminOps.length - operations.length).toBe(1); // POST /api/admin/login
     expect(operations.length).toBeGreaterThan(4);
   });

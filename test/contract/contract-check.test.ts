@@ -25,11 +25,15 @@ describe("assertContract", () => {
     const user = { id: "usr_1", email: "a@example.com", displayName: null, emailVerified: false, createdAt: "2026-01-01T00:00:00.000Z" };
     const tokens = { accessToken: "a", refreshToken: "r", tokenType: "Bearer", expiresIn: 900 };
     await expect(assertContract("POST", "/api/auth/p/login", json(200, { success: true, data: { ...tokens, user } }))).resolves.toBeUndefined();
-    await expect(assertContract("POST", "/api/auth/p/login", json(200, { success: true, data: { ...tokens, user: { ...user, passwordHash: "scrypt$..." } } }))).rejects.toThrow(
-      /passwordHash|additional/i,
+    await expect(
+      assertContract("POST", "/api/auth/p/login", json(200, { success: true, data: { ...tokens, user: { ...user, passwordHash: "scrypt$..." } } })),
+    ).rejects.toThrow(/passwordHash|additional/i);
+    await expect(assertContract("POST", "/api/auth/p/login", json(200, { success: true, data: { ...tokens, user }, debug: 1 }))).rejects.toThrow(
+      ContractViolation,
     );
-    await expect(assertContract("POST", "/api/auth/p/login", json(200, { success: true, data: { ...tokens, user }, debug: 1 }))).rejects.toThrow(ContractViolation);
-    await expect(assertContract("POST", "/api/auth/p/login", json(401, { success: false, error: "x", code: "INVALID_CREDENTIALS", stack: "at ..." }))).rejects.toThrow(ContractViolation);
+    await expect(
+      assertContract("POST", "/api/auth/p/login", json(401, { success: false, error: "x", code: "INVALID_CREDENTIALS", stack: "at ..." })),
+    ).rejects.toThrow(ContractViolation);
   });
 
   it("rejects a response without X-Request-Id, and a 2xx from an undocumented route", async () => {

@@ -14,7 +14,10 @@ function resolve(schema: Json, doc: Json): Json {
   const seen = new Set<string>();
   while (s?.$ref && !seen.has(s.$ref)) {
     seen.add(s.$ref);
-    s = s.$ref.split("/").slice(1).reduce((node: Json, key: string) => node?.[key], doc);
+    s = s.$ref
+      .split("/")
+      .slice(1)
+      .reduce((node: Json, key: string) => node?.[key], doc);
   }
   return s ?? {};
 }
@@ -32,7 +35,8 @@ function secretProperties(schema: Json, doc: Json, allowTokens: boolean, path = 
     if (!isFlag && (SECRET_NAME.test(name) || (!allowTokens && TOKEN_NAME.test(name)))) found.push(`${path}.${name}`);
     found.push(...secretProperties(child, doc, allowTokens, `${path}.${name}`, seen));
   }
-  for (const key of ["items", "additionalProperties"]) if (s[key] && typeof s[key] === "object") found.push(...secretProperties(s[key], doc, allowTokens, `${path}[]`, seen));
+  for (const key of ["items", "additionalProperties"])
+    if (s[key] && typeof s[key] === "object") found.push(...secretProperties(s[key], doc, allowTokens, `${path}[]`, seen));
   for (const key of ["allOf", "anyOf", "oneOf"]) for (const part of s[key] ?? []) found.push(...secretProperties(part, doc, allowTokens, path, seen));
   return found;
 }

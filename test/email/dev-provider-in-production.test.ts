@@ -21,7 +21,8 @@ function flowsAt(origin: string, projectId: string) {
       expect(response.status).toBe(201);
       return { email, accessToken: data!.data.accessToken };
     },
-    sendVerification: (accessToken: string) => client({ Authorization: `Bearer ${accessToken}` }).POST("/api/auth/{projectId}/verify-email/send", { ...path, body: {} }),
+    sendVerification: (accessToken: string) =>
+      client({ Authorization: `Bearer ${accessToken}` }).POST("/api/auth/{projectId}/verify-email/send", { ...path, body: {} }),
     forgot: (email: string) => client().POST("/api/auth/{projectId}/password/forgot", { ...path, body: { email } }),
   };
 }

@@ -16,7 +16,10 @@ beforeAll(async () => {
 
 async function register(displayName: string) {
   const email = `${uniqueId("u")}@example.com`;
-  const { data, response } = await apiClient().POST("/api/auth/{projectId}/register", { params: { path: { projectId } }, body: { email, password: PASSWORD, displayName } });
+  const { data, response } = await apiClient().POST("/api/auth/{projectId}/register", {
+    params: { path: { projectId } },
+    body: { email, password: PASSWORD, displayName },
+  });
   expect(response.status).toBe(201);
   return { email, accessToken: data!.data.accessToken };
 }

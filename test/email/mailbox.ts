@@ -35,7 +35,9 @@ export type OutboxMessage = Schemas["OutboxMessage"];
 
 /** The project's messages to `to`, newest first. */
 export async function inbox(projectId: string, to?: string): Promise<OutboxMessage[]> {
-  const { data, response } = await ownerGet((admin) => admin.GET("/api/admin/projects/{projectId}/outbox", { params: { path: { projectId }, query: { to, limit: 100 } } }));
+  const { data, response } = await ownerGet((admin) =>
+    admin.GET("/api/admin/projects/{projectId}/outbox", { params: { path: { projectId }, query: { to, limit: 100 } } }),
+  );
   if (response.status !== 200) throw new Error(`outbox: ${response.status}`);
   return data!.data;
 }

@@ -86,7 +86,11 @@ describe("POST /api/auth/:projectId/password/forgot", () => {
     const [message] = await inbox(project, user.email);
     expect(message).toMatchObject({ status: "failed", attempts: 0, subject: null, text: null, html: null });
     expect(message!.lastError).toMatch(/no redirect URL/);
-    expect((await auditRows(project, "auth.password_reset.requested"))[0]).toMatchObject({ outcome: "failure", target_id: user.user.id, details: { reason: "no_redirect_url" } });
+    expect((await auditRows(project, "auth.password_reset.requested"))[0]).toMatchObject({
+      outcome: "failure",
+      target_id: user.user.id,
+      details: { reason: "no_redirect_url" },
+    });
     expect(await env.DB.prepare(`SELECT COUNT(*) AS n FROM one_time_tokens WHERE user_id = ?`).bind(user.user.id).first("n")).toBe(0);
   });
 
@@ -252,7 +256,9 @@ describe("POST /api/auth/:projectId/password/reset", () => {
     const id = uniqueId("usr");
     const email = `${uniqueId("invited")}@example.com`;
     const at = new Date().toISOString();
-    await env.DB.prepare(`INSERT INTO users (id, project_id, email, email_normalized, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`).bind(id, project, email, email, at, at).run();
+    await env.DB.prepare(`INSERT INTO users (id, project_id, email, email_normalized, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`)
+      .bind(id, project, email, email, at, at)
+      .run();
     const { token } = await resetLink(email, project);
     expect((await emailFlows(project).reset(token, NEW_PASSWORD)).response.status).toBe(200);
     expect((await emailFlows(project).login(email, NEW_PASSWORD)).response.status).toBe(200);
@@ -260,7 +266,9 @@ describe("POST /api/auth/:projectId/password/reset", () => {
 
   it("forgets the user's tokens and mail when the user is deleted", async () => {
     const project = await createProject();
-    await env.DB.prepare(`UPDATE projects SET redirect_urls = ? WHERE id = ?`).bind(JSON.stringify([REDIRECT]), project).run();
+    await env.DB.prepare(`UPDATE projects SET redirect_urls = ? WHERE id = ?`)
+      .bind(JSON.stringify([REDIRECT]), project)
+      .run();
     const user = await registerUser(project);
     await resetLink(user.email, project);
     await env.DB.prepare(`DELETE FROM users WHERE id = ?`).bind(user.user.id).run();

@@ -25,8 +25,10 @@ afterEach(() => {
 });
 
 type Answer = () => Response | Promise<Response>;
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => () =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  () =>
+    new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 
 interface Call {
   method: string;
@@ -73,7 +75,16 @@ describe("EMAIL_PROVIDER=resend", () => {
     expect(body.html).toContain(`token=${token}&amp;type=verify_email`);
 
     const [message] = await inbox(projectId, user.email);
-    expect(message).toMatchObject({ status: "sent", provider: "resend", attempts: 1, messageId: "4ef9a417-02e9-4d39-ad75-9611e0fcc33c", lastError: null, subject: null, text: null, html: null });
+    expect(message).toMatchObject({
+      status: "sent",
+      provider: "resend",
+      attempts: 1,
+      messageId: "4ef9a417-02e9-4d39-ad75-9611e0fcc33c",
+      lastError: null,
+      subject: null,
+      text: null,
+      html: null,
+    });
     expect(request.headers.get("idempotency-key")).toBe(message!.id);
     const { results } = await rawRows(user.user.id);
     expect(results).toMatchObject([{ subject: null, text_body: null, html_body: null }]);
@@ -126,7 +137,11 @@ describe("EMAIL_PROVIDER=resend", () => {
     const calls = stubResend(json(422, { name: "validation_error", message: "The from field is invalid." }));
     expect((await flows.sendVerification(user.accessToken)).response.status).toBe(502);
     expect(calls).toHaveLength(1);
-    expect((await inbox(projectId, user.email))[0]).toMatchObject({ status: "failed", attempts: 1, lastError: "Resend answered 422 (validation_error: The from field is invalid.)" });
+    expect((await inbox(projectId, user.email))[0]).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lastError: "Resend answered 422 (validation_error: The from field is invalid.)",
+    });
   });
 
   it("records a missing RESEND_API_KEY as a failed delivery without calling out", async () => {

@@ -16,7 +16,8 @@ afterEach(() => {
 });
 
 const templatePath = (template: "verify_email" | "reset_password", project = projectId) => ({ params: { path: { projectId: project, template } } });
-const listTemplates = (client = owner, project = projectId) => client.GET("/api/admin/projects/{projectId}/email-templates", { params: { path: { projectId: project } } });
+const listTemplates = (client = owner, project = projectId) =>
+  client.GET("/api/admin/projects/{projectId}/email-templates", { params: { path: { projectId: project } } });
 const putTemplate = (body: { subject: string; text: string; html: string }, template: "verify_email" | "reset_password" = "reset_password", client = owner) =>
   client.PUT("/api/admin/projects/{projectId}/email-templates/{template}", { ...templatePath(template), body });
 
@@ -48,7 +49,10 @@ describe("PUT and DELETE /api/admin/projects/:projectId/email-templates/:templat
     expect(saved.response.status).toBe(200);
     expect(saved.data!.data).toMatchObject({ template: "reset_password", ...CUSTOM, customized: true });
     const listed = await listTemplates();
-    expect(listed.data!.data.map((t) => [t.template, t.customized])).toEqual([["verify_email", false], ["reset_password", true]]);
+    expect(listed.data!.data.map((t) => [t.template, t.customized])).toEqual([
+      ["verify_email", false],
+      ["reset_password", true],
+    ]);
 
     const user = await registerUser(projectId);
     // {{displayName}} shows the name only for a verified address (src/email/display-name.ts).
@@ -90,9 +94,15 @@ describe("PUT and DELETE /api/admin/projects/:projectId/email-templates/:templat
   });
 
   it("answers 400 for an unknown template and 404 for an unknown project", async () => {
-    const unknown = await owner.PUT("/api/admin/projects/{projectId}/email-templates/{template}", { params: { path: { projectId, template: "welcome" as "verify_email" } }, body: CUSTOM });
+    const unknown = await owner.PUT("/api/admin/projects/{projectId}/email-templates/{template}", {
+      params: { path: { projectId, template: "welcome" as "verify_email" } },
+      body: CUSTOM,
+    });
     expect(unknown.response.status).toBe(400);
-    const noProject = await owner.PUT("/api/admin/projects/{projectId}/email-templates/{template}", { params: { path: { projectId: "no_such_project", template: "verify_email" } }, body: CUSTOM });
+    const noProject = await owner.PUT("/api/admin/projects/{projectId}/email-templates/{template}", {
+      params: { path: { projectId: "no_such_project", template: "verify_email" } },
+      body: CUSTOM,
+    });
     expect(noProject.response.status).toBe(404);
   });
 
@@ -117,7 +127,8 @@ describe("GET /api/admin/projects/:projectId/outbox", () => {
     clock += 1000;
     vi.setSystemTime(clock);
     await emailFlows(project).forgot(users[1]!.email);
-    const outbox = (query: Record<string, string | number>) => owner.GET("/api/admin/projects/{projectId}/outbox", { params: { path: { projectId: project }, query } });
+    const outbox = (query: Record<string, string | number>) =>
+      owner.GET("/api/admin/projects/{projectId}/outbox", { params: { path: { projectId: project }, query } });
 
     const seen: string[] = [];
     let cursor: string | undefined;

@@ -4,7 +4,7 @@ import { sha256Hex } from "../../src/crypto/random";
 import { fakeClock } from "../helpers/clock";
 import { README_RULES } from "../helpers/documented-limits";
 import { bearer, registerUser } from "../helpers/fixtures";
-import { REDIRECT, auditRows, emailFlows, emailProject, inbox, latestLink, } from "./mailbox";
+import { REDIRECT, auditRows, emailFlows, emailProject, inbox, latestLink } from "./mailbox";
 import { raceTimes } from "../helpers/race";
 
 let projectId: string;

@@ -43,7 +43,7 @@ const CONTENT_TYPES: fc.Arbitrary<string | null> = fc.oneof(
       "application/json, text/plain",
       "application/xml",
       "*/*",
-      "application/json; charset=\"';DROP TABLE users;--\"",
+      'application/json; charset="\';DROP TABLE users;--"',
       `application/json; x=${"a".repeat(8_000)}`,
     ),
   },
@@ -87,7 +87,21 @@ const NOT_AN_OBJECT = [
 ];
 
 const INVALID_UTF8 = [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x00]];
-const EXTRA_KEYS = ["__proto__", "constructor", "prototype", "isAdmin", "role", "id", "projectId", "userId", "emailVerified", "disabled", "passwordHash", "", "a".repeat(1_000)];
+const EXTRA_KEYS = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "isAdmin",
+  "role",
+  "id",
+  "projectId",
+  "userId",
+  "emailVerified",
+  "disabled",
+  "passwordHash",
+  "",
+  "a".repeat(1_000),
+];
 
 type Mutation = { label: string; apply: (entries: Array<readonly [string, JVal]>) => Array<readonly [string, JVal]> };
 
@@ -102,7 +116,10 @@ function badValueFor(name: string, schema: Json): fc.Arbitrary<{ value: JVal; la
     deepNesting.map((value) => ({ value, label: `${name}=deep ${preview(value.text, 24)}` })),
   ];
   if (takes("string")) {
-    options.push(nastyString.map(labelled), hugeString.map((value) => ({ value, label: `${name}=huge ${JSON.stringify(value.slice(0, 2))}×${value.length}` })));
+    options.push(
+      nastyString.map(labelled),
+      hugeString.map((value) => ({ value, label: `${name}=huge ${JSON.stringify(value.slice(0, 2))}×${value.length}` })),
+    );
   }
   if (takes("integer") || takes("number")) {
     // Just outside the declared bounds, and sizes that overflow 32-bit or exact-integer arithmetic.
@@ -126,7 +143,10 @@ function objectMutations(schema: Json): fc.Arbitrary<Mutation> {
   };
   const options: fc.Arbitrary<Mutation>[] = [
     fc
-      .record({ key: fc.oneof(fc.constantFrom(...EXTRA_KEYS), nastyString), value: fc.oneof(fc.constantFrom<JVal>(true, "owner", 1, null), nastyString, deepNesting) })
+      .record({
+        key: fc.oneof(fc.constantFrom(...EXTRA_KEYS), nastyString),
+        value: fc.oneof(fc.constantFrom<JVal>(true, "owner", 1, null), nastyString, deepNesting),
+      })
       .map(({ key, value }) => ({ label: `extra ${JSON.stringify(preview(key, 30))}`, apply: (e) => [...e, [key, value] as const] })),
   ];
   if (props.length) {
@@ -153,10 +173,20 @@ function jsonBodies(schema: Json): fc.Arbitrary<Payload> {
   const options: fc.Arbitrary<Payload>[] = [
     fc.constant<Payload>({ kind: "json", value: base, label: "valid example" }),
     fc.constantFrom(...NOT_AN_OBJECT).map((text): Payload => ({ kind: "text", text, label: `text ${JSON.stringify(preview(text, 40))}` })),
-    fc.integer({ min: 0, max: Math.max(0, baseText.length - 1) }).map((n): Payload => ({ kind: "text", text: baseText.slice(0, n), label: `truncated at ${n}` })),
+    fc
+      .integer({ min: 0, max: Math.max(0, baseText.length - 1) })
+      .map((n): Payload => ({ kind: "text", text: baseText.slice(0, n), label: `truncated at ${n}` })),
     fc.uint8Array({ maxLength: 256 }).map((bytes): Payload => ({ kind: "bytes", bytes, label: `random bytes ×${bytes.length}` })),
-    fc.constantFrom(...INVALID_UTF8).map((bad): Payload => ({ kind: "bytes", bytes: spliceIntoFirstString(baseText, bad), label: `invalid UTF-8 ${bad.map((b) => b.toString(16)).join(" ")} in a string` })),
-    fc.constantFrom("\uFEFF", " \n\t", "\u00a0").map((prefix): Payload => ({ kind: "text", text: prefix + baseText, label: `prefixed ${JSON.stringify(prefix)}` })),
+    fc.constantFrom(...INVALID_UTF8).map(
+      (bad): Payload => ({
+        kind: "bytes",
+        bytes: spliceIntoFirstString(baseText, bad),
+        label: `invalid UTF-8 ${bad.map((b) => b.toString(16)).join(" ")} in a string`,
+      }),
+    ),
+    fc
+      .constantFrom("\uFEFF", " \n\t", "\u00a0")
+      .map((prefix): Payload => ({ kind: "text", text: prefix + baseText, label: `prefixed ${JSON.stringify(prefix)}` })),
     fc.constantFrom(60_000, 65_536, 70_000).map((n): Payload => ({ kind: "text", text: baseText + " ".repeat(n), label: `valid + ${n} spaces` })),
     deepNesting.map((value): Payload => ({ kind: "json", value, label: `whole body deep ${preview(value.text, 24)}` })),
     hugeString.map((value): Payload => ({ kind: "json", value, label: `whole body huge string ×${value.length}` })),
@@ -191,7 +221,11 @@ export function bodyCases(method: string, schema: Json | null): fc.Arbitrary<Bod
     ? fc.oneof({ weight: 19, arbitrary: jsonBodies(schema) }, { weight: 1, arbitrary: fc.constant(null) })
     : fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: unexpectedBodies });
   return fc
-    .record({ payload: payloads, contentType: CONTENT_TYPES, chunked: fc.oneof({ weight: 19, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) })
+    .record({
+      payload: payloads,
+      contentType: CONTENT_TYPES,
+      chunked: fc.oneof({ weight: 19, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    })
     .map((c) => (c.payload?.kind === "form" ? { ...c, contentType: "auto" as const } : c));
 }
 

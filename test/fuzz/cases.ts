@@ -110,19 +110,38 @@ type Query = { entries: QueryEntries; broken: boolean };
  * undeclared extras.
  */
 function queries(op: FuzzOperation): fc.Arbitrary<Query> {
-  const extra = fc.array(fc.tuple(fc.oneof(fc.constantFrom("limit", "cursor", "__proto__", "q", "a[]", "a[b]"), asciiString(20)), fc.oneof(nastyString, fc.constantFrom(...QUERY_GARBAGE)).map((encoded): UrlValue => ({ encoded }))), { maxLength: 3 });
+  const extra = fc.array(
+    fc.tuple(
+      fc.oneof(fc.constantFrom("limit", "cursor", "__proto__", "q", "a[]", "a[b]"), asciiString(20)),
+      fc.oneof(nastyString, fc.constantFrom(...QUERY_GARBAGE)).map((encoded): UrlValue => ({ encoded })),
+    ),
+    { maxLength: 3 },
+  );
   const extras = fc.oneof({ weight: 3, arbitrary: fc.constant<QueryEntries>([]) }, { weight: 1, arbitrary: extra });
   if (!op.queryParams.length) return extras.map((entries) => ({ entries, broken: false }));
   const validEntry = (p: ParamSpec): QueryEntries => [[p.name, { encoded: String(validValue(p.schema)) }]];
-  const base = fc.tuple(...op.queryParams.map((p) => (p.required ? fc.constant(validEntry(p)) : fc.oneof(fc.constant<QueryEntries>([]), fc.constant(validEntry(p))))));
+  const base = fc.tuple(
+    ...op.queryParams.map((p) => (p.required ? fc.constant(validEntry(p)) : fc.oneof(fc.constant<QueryEntries>([]), fc.constant(validEntry(p))))),
+  );
   const broken = fc.array(
     fc.constantFrom(...op.queryParams).chain((p) =>
-      fc.oneof(
-        { weight: 4, arbitrary: queryValue().map((v) => ({ entries: [[p.name, v]] as QueryEntries, broken: true })) },
-        { weight: 1, arbitrary: fc.tuple(queryValue(), queryValue()).map(([a, b]) => ({ entries: [[p.name, a], [p.name, b]] as QueryEntries, broken: true })) },
-        // A required param left out; an optional one kept valid.
-        { weight: 1, arbitrary: fc.constant({ entries: p.required ? [] : validEntry(p), broken: p.required }) },
-      ).map((x) => ({ name: p.name, ...x })),
+      fc
+        .oneof(
+          { weight: 4, arbitrary: queryValue().map((v) => ({ entries: [[p.name, v]] as QueryEntries, broken: true })) },
+          {
+            weight: 1,
+            arbitrary: fc.tuple(queryValue(), queryValue()).map(([a, b]) => ({
+              entries: [
+                [p.name, a],
+                [p.name, b],
+              ] as QueryEntries,
+              broken: true,
+            })),
+          },
+          // A required param left out; an optional one kept valid.
+          { weight: 1, arbitrary: fc.constant({ entries: p.required ? [] : validEntry(p), broken: p.required }) },
+        )
+        .map((x) => ({ name: p.name, ...x })),
     ),
     { maxLength: 2 },
   );
@@ -132,15 +151,27 @@ function queries(op: FuzzOperation): fc.Arbitrary<Query> {
   });
 }
 
-export const base64url = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+export const base64url = (s: string) =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(s)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 
 const claimValue = fc.oneof(nastyString, fc.constantFrom<unknown>(null, 0, -1, 1e308, true, [], {}, "{{projectId}}"));
 const forgedJwt: fc.Arbitrary<ForgedJwt> = fc.record({
   header: fc.record(
-    { alg: fc.constantFrom<unknown>("ES256", "none", "HS256", "RS256", "", null, 1), kid: fc.oneof(nastyString, fc.constantFrom<unknown>(null, 1, {}, "x".repeat(5_000))), typ: fc.constantFrom<unknown>("at+jwt", "JWT", null), crit: fc.constantFrom<unknown>(["b64"], "x") },
+    {
+      alg: fc.constantFrom<unknown>("ES256", "none", "HS256", "RS256", "", null, 1),
+      kid: fc.oneof(nastyString, fc.constantFrom<unknown>(null, 1, {}, "x".repeat(5_000))),
+      typ: fc.constantFrom<unknown>("at+jwt", "JWT", null),
+      crit: fc.constantFrom<unknown>(["b64"], "x"),
+    },
     { requiredKeys: ["alg"] },
   ),
-  payload: fc.record({ sub: claimValue, sid: claimValue, aud: claimValue, iss: claimValue, exp: fc.constantFrom<unknown>(0, -1, 1e308, "never", 9_999_999_999) }, { requiredKeys: [] }),
+  payload: fc.record(
+    { sub: claimValue, sid: claimValue, aud: claimValue, iss: claimValue, exp: fc.constantFrom<unknown>(0, -1, 1e308, "never", 9_999_999_999) },
+    { requiredKeys: [] },
+  ),
   signature: fc.constantFrom("empty", "garbage", "real"),
   realKid: fc.boolean(),
   realClaims: fc.boolean(),
@@ -186,7 +217,20 @@ const badHeaderCredential = (header: string): fc.Arbitrary<Array<[string, string
   fc.oneof(
     fc.constant<Array<[string, string]>>([]),
     fc
-      .constantFrom("", " ", "null", "{{ownerSession}}x", "x{{ownerSession}}", "{{ownerSession}}, {{ownerSession}}", "{{ownerSessionUpper}}", "{{viewerSession}}", "{{userToken}}", "as_", "Bearer {{ownerSession}}", ...SQL_INJECTION)
+      .constantFrom(
+        "",
+        " ",
+        "null",
+        "{{ownerSession}}x",
+        "x{{ownerSession}}",
+        "{{ownerSession}}, {{ownerSession}}",
+        "{{ownerSessionUpper}}",
+        "{{viewerSession}}",
+        "{{userToken}}",
+        "as_",
+        "Bearer {{ownerSession}}",
+        ...SQL_INJECTION,
+      )
       .map((v): Array<[string, string]> => [[header, v]]),
     nastyAscii.map((v): Array<[string, string]> => [[header, v]]),
     hugeHeader("as_").map((v): Array<[string, string]> => [[header, v]]),
@@ -194,12 +238,20 @@ const badHeaderCredential = (header: string): fc.Arbitrary<Array<[string, string
   );
 
 export const validCredential = (c: Credential): Array<[string, string]> =>
-  c.kind === "bearer" ? [["Authorization", "Bearer {{userToken}}"]] : [[c.header, c.scheme === "adminSession" ? "{{ownerSession}}" : `{{credential:${c.scheme}}}`]];
+  c.kind === "bearer"
+    ? [["Authorization", "Bearer {{userToken}}"]]
+    : [[c.header, c.scheme === "adminSession" ? "{{ownerSession}}" : `{{credential:${c.scheme}}}`]];
 
 function credentials(op: FuzzOperation, validOnly: boolean): fc.Arbitrary<Array<[string, string]>> {
   if (!op.credentials.length) {
     // Public operations must ignore whatever credentials come along.
-    return validOnly ? fc.constant<Array<[string, string]>>([]) : fc.oneof({ weight: 3, arbitrary: fc.constant<Array<[string, string]>>([]) }, { weight: 1, arbitrary: badBearer }, { weight: 1, arbitrary: badHeaderCredential("X-Admin-Session") });
+    return validOnly
+      ? fc.constant<Array<[string, string]>>([])
+      : fc.oneof(
+          { weight: 3, arbitrary: fc.constant<Array<[string, string]>>([]) },
+          { weight: 1, arbitrary: badBearer },
+          { weight: 1, arbitrary: badHeaderCredential("X-Admin-Session") },
+        );
   }
   return fc.constantFrom(...op.credentials).chain((c) => {
     const valid = fc.constant(validCredential(c));
@@ -238,7 +290,9 @@ export function fuzzCases(op: FuzzOperation): fc.Arbitrary<FuzzCase> {
   const paths: Record<Mode, fc.Arbitrary<Record<string, UrlValue>>> = {
     "behind valid credentials": allValid,
     "one bad path param": op.pathParams.length
-      ? fc.constantFrom(...op.pathParams).chain((bad) => fc.record(Object.fromEntries(op.pathParams.map((p) => [p.name, p === bad ? pathValue(p, false) : valid]))))
+      ? fc
+          .constantFrom(...op.pathParams)
+          .chain((bad) => fc.record(Object.fromEntries(op.pathParams.map((p) => [p.name, p === bad ? pathValue(p, false) : valid]))))
       : allValid,
     anything: fc.record(Object.fromEntries(op.pathParams.map((p) => [p.name, pathValue(p, true)]))),
   };
@@ -253,7 +307,18 @@ export function fuzzCases(op: FuzzOperation): fc.Arbitrary<FuzzCase> {
         email: fc.oneof(fc.constant<"fixture">("fixture"), fc.integer({ min: 0, max: 31 })),
         body,
       })
-      .map(({ path, query, credentials, other, forged, email, body }): FuzzCase => ({ mode, path, query: query.entries, queryBroken: query.broken, headers: [...credentials, ...other], forged, email, body }));
+      .map(
+        ({ path, query, credentials, other, forged, email, body }): FuzzCase => ({
+          mode,
+          path,
+          query: query.entries,
+          queryBroken: query.broken,
+          headers: [...credentials, ...other],
+          forged,
+          email,
+          body,
+        }),
+      );
   // Most cases carry valid credentials and ids, so validation behind auth is reached at all.
   return fc
     .oneof(
@@ -266,7 +331,8 @@ export function fuzzCases(op: FuzzOperation): fc.Arbitrary<FuzzCase> {
 
 /** A short, readable description of a case for failure reports. */
 export function describeCase(c: FuzzCase): string {
-  const url = (v: UrlValue) => ("valid" in v ? "<valid>" : "raw" in v ? `raw:${JSON.stringify(preview(v.raw, 60))}` : `enc:${JSON.stringify(preview(v.encoded, 60))}`);
+  const url = (v: UrlValue) =>
+    "valid" in v ? "<valid>" : "raw" in v ? `raw:${JSON.stringify(preview(v.raw, 60))}` : `enc:${JSON.stringify(preview(v.encoded, 60))}`;
   const p = c.body.payload;
   return JSON.stringify({
     mode: c.mode,

@@ -125,6 +125,14 @@ export async function buildRequest(op: FuzzOperation, c: FuzzCase, ctx: FuzzCont
 export function describeRequest(request: Request, c: FuzzCase): string {
   const headers = [...request.headers].map(([k, v]) => `${k}: ${preview(v, 120)}`).join("\n    ");
   const p = c.body.payload;
-  const body = !p ? "(none)" : p.kind === "json" ? preview(serialize(p.value), 300) : p.kind === "text" ? preview(p.text, 300) : p.kind === "bytes" ? `bytes [${[...p.bytes.slice(0, 64)].join(",")}${p.bytes.length > 64 ? ",…" : ""}] (${p.bytes.length})` : `${p.encoding} form ${JSON.stringify(p.fields)}`;
+  const body = !p
+    ? "(none)"
+    : p.kind === "json"
+      ? preview(serialize(p.value), 300)
+      : p.kind === "text"
+        ? preview(p.text, 300)
+        : p.kind === "bytes"
+          ? `bytes [${[...p.bytes.slice(0, 64)].join(",")}${p.bytes.length > 64 ? ",…" : ""}] (${p.bytes.length})`
+          : `${p.encoding} form ${JSON.stringify(p.fields)}`;
   return `${request.method} ${preview(request.url, 400)}\n    ${headers}\n  body (${p?.label ?? "none"}${c.body.chunked ? ", chunked" : ""}): ${body}`;
 }

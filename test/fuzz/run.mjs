@@ -9,6 +9,9 @@ const seed = process.env.FUZZ_SEED || String(randomInt(2 ** 31));
 const runs = process.env.FUZZ_RUNS || "1000";
 const replay = `FUZZ_SEED=${seed} FUZZ_RUNS=${runs} npm run fuzz`;
 console.log(`fuzz: FUZZ_SEED=${seed}, FUZZ_RUNS=${runs} per operation (replay: ${replay})`);
-const { status } = spawnSync("npx", ["vitest", "run", "test/fuzz", ...process.argv.slice(2)], { stdio: "inherit", env: { ...process.env, FUZZ_SEED: seed, FUZZ_RUNS: runs } });
+const { status } = spawnSync("npx", ["vitest", "run", "test/fuzz", ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: { ...process.env, FUZZ_SEED: seed, FUZZ_RUNS: runs },
+});
 if (status !== 0) console.log(`fuzz failed with FUZZ_SEED=${seed}; replay: ${replay}`);
 process.exit(status ?? 1);

@@ -46,7 +46,8 @@ const VALIDATION_STATUSES = { body: [400, 415], query: [400], "path param": [400
 type Broken = keyof typeof VALIDATION_STATUSES;
 
 /** Whether a URL path still routes to `op` (each param one non-empty segment). */
-const routesTo = (op: FuzzOperation, path: string) => new RegExp(`^${op.template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path);
+const routesTo = (op: FuzzOperation, path: string) =>
+  new RegExp(`^${op.template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path);
 
 /** What a case broke while keeping credentials and every other part valid. */
 function brokenParts(op: FuzzOperation, c: FuzzCase, request: Request): Broken[] {
@@ -121,7 +122,11 @@ describe("spec-driven fuzzing of openapi/openapi.json", () => {
       );
 
       it("reaches validation behind live credentials: malformed input gets a validation 4xx, not only 401s", () => {
-        const parts: Broken[] = [...(op.body ? ["body" as const] : []), ...(op.queryParams.length ? ["query" as const] : []), ...(op.pathParams.some((p) => p.name !== "projectId") ? ["path param" as const] : [])];
+        const parts: Broken[] = [
+          ...(op.body ? ["body" as const] : []),
+          ...(op.queryParams.length ? ["query" as const] : []),
+          ...(op.pathParams.some((p) => p.name !== "projectId") ? ["path param" as const] : []),
+        ];
         for (const part of parts) {
           const statuses = seen.get(op.key)?.get(part) ?? [];
           const counts = [...new Set(statuses)].map((s) => `${s}×${statuses.filter((x) => x === s).length}`).join(", ");

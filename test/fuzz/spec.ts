@@ -36,7 +36,10 @@ export interface FuzzOperation {
 export function resolve(schema: Json | undefined): Json {
   if (!schema) return {};
   if (typeof schema.$ref === "string") {
-    const target = schema.$ref.replace(/^#\//, "").split("/").reduce((node: Json, part: string) => node?.[part], doc);
+    const target = schema.$ref
+      .replace(/^#\//, "")
+      .split("/")
+      .reduce((node: Json, part: string) => node?.[part], doc);
     return resolve({ ...target, ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$ref")) });
   }
   if (Array.isArray(schema.allOf)) {
@@ -82,7 +85,7 @@ function paramsOf(item: Json, operation: Json, where: string): ParamSpec[] {
 export const operations: FuzzOperation[] = Object.entries(doc.paths as Json).flatMap(([template, item]: [string, Json]) =>
   METHODS.filter((m) => item[m]).map((m) => {
     const operation: Json = item[m];
-    const content: Json = operation.requestBody ? resolve(operation.requestBody).content ?? {} : {};
+    const content: Json = operation.requestBody ? (resolve(operation.requestBody).content ?? {}) : {};
     const jsonType = Object.keys(content).find((t) => /^application\/([a-z.-]+\+)?json/i.test(t));
     return {
       key: `${m.toUpperCase()} ${template} (${operation.operationId ?? "no operationId"})`,
@@ -93,7 +96,9 @@ export const operations: FuzzOperation[] = Object.entries(doc.paths as Json).fla
       queryParams: paramsOf(item, operation, "query"),
       body: jsonType ? { schema: resolve(content[jsonType].schema), required: Boolean(operation.requestBody.required) } : null,
       credentials: credentialsOf(operation),
-      successStatuses: Object.keys(operation.responses ?? {}).map(Number).filter((n) => n < 400),
+      successStatuses: Object.keys(operation.responses ?? {})
+        .map(Number)
+        .filter((n) => n < 400),
     };
   }),
 );

@@ -61,7 +61,27 @@ const UNICODE = [
   "\uFFFD\uFFFE\uFFFF",
 ];
 
-const NUMBERISH = ["NaN", "-NaN", "Infinity", "-Infinity", "-0", "0", "1e309", "-1e309", "1e-400", "0x1F", "00", "-1", "9".repeat(400), "1.5", "true", "null", "undefined", "[]", "{}"];
+const NUMBERISH = [
+  "NaN",
+  "-NaN",
+  "Infinity",
+  "-Infinity",
+  "-0",
+  "0",
+  "1e309",
+  "-1e309",
+  "1e-400",
+  "0x1F",
+  "00",
+  "-1",
+  "9".repeat(400),
+  "1.5",
+  "true",
+  "null",
+  "undefined",
+  "[]",
+  "{}",
+];
 
 const EMAILISH = [
   "fuzz@example.com",

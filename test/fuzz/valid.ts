@@ -46,7 +46,8 @@ async function mailedToken(projectId: string, to: string, shared: SharedFixtures
   return decodeURIComponent(token);
 }
 
-const oauthPath = (projectId: string, slug: string, step: string, query: Record<string, string>) => `${BASE_URL}/api/auth/${projectId}/oauth/${slug}/${step}?${new URLSearchParams(query)}`;
+const oauthPath = (projectId: string, slug: string, step: string, query: Record<string, string>) =>
+  `${BASE_URL}/api/auth/${projectId}/oauth/${slug}/${step}?${new URLSearchParams(query)}`;
 
 /** authorize → (the stub provider) → callback's parameters, as the browser carries them. */
 async function toCallback(stub: StubProvider, projectId: string, slug: string) {
@@ -76,7 +77,10 @@ const PLANS: Record<string, Planner> = {
   changePassword: async () => ({ body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }),
   confirmEmail: async (f, shared) => {
     const user = await registerUser(project(f));
-    await client({ Authorization: `Bearer ${user.accessToken}` }).POST("/api/auth/{projectId}/verify-email/send", { params: { path: { projectId: project(f) } }, body: {} });
+    await client({ Authorization: `Bearer ${user.accessToken}` }).POST("/api/auth/{projectId}/verify-email/send", {
+      params: { path: { projectId: project(f) } },
+      body: {},
+    });
     return { body: { token: await mailedToken(project(f), user.email, shared) } };
   },
   resetPassword: async (f, shared) => {
@@ -84,13 +88,18 @@ const PLANS: Record<string, Planner> = {
     await client().POST("/api/auth/{projectId}/password/forgot", { params: { path: { projectId: project(f) } }, body: { email: user.email } });
     return { body: { token: await mailedToken(project(f), user.email, shared), password: NEW_PASSWORD } };
   },
-  oauthAuthorize: async () => ({ query: { redirect_uri: APP_REDIRECT, code_challenge: await s256(newVerifier()), code_challenge_method: "S256", state: "app-state" } }),
+  oauthAuthorize: async () => ({
+    query: { redirect_uri: APP_REDIRECT, code_challenge: await s256(newVerifier()), code_challenge_method: "S256", state: "app-state" },
+  }),
   oauthCallback: async (f) => ({ query: (await toCallback(f.stub!, project(f), f.params.provider!)).callback }),
   oauthToken: async (f, shared) => ({ body: await appCode(f, shared) }),
   adminLogin: async () => ({ body: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } }),
   adminLogout: async () => ({ values: { ownerSession: await ownerLogin() } }),
   // The shared viewer's own password (its session stays live), never the owner's.
-  changeAdminPassword: async (_, shared) => ({ values: { ownerSession: shared.viewerSession }, body: { currentPassword: ADMIN_PASSWORD, newPassword: NEW_PASSWORD } }),
+  changeAdminPassword: async (_, shared) => ({
+    values: { ownerSession: shared.viewerSession },
+    body: { currentPassword: ADMIN_PASSWORD, newPassword: NEW_PASSWORD },
+  }),
   createProject: async () => ({ body: { name: "Valid Project", environment: "development", id: uniqueId("valid").toLowerCase() } }),
   deleteProject: async () => ({ params: { projectId: await createProject() } }),
   putOAuthProvider: async (f) => ({ body: { type: "oidc", clientId: "edge-auth-client", clientSecret: "client-secret", issuer: f.stub!.issuer } }),
@@ -125,7 +134,11 @@ export async function validRequest(op: FuzzOperation, f: OperationFixtures, shar
     headers: credential ? validCredential(credential) : [],
     forged: null,
     email: "fixture",
-    body: { payload: body === undefined ? null : { kind: "json", value: fromPlain(body), label: "valid request" }, contentType: body === undefined ? null : "application/json", chunked: false },
+    body: {
+      payload: body === undefined ? null : { kind: "json", value: fromPlain(body), label: "valid request" },
+      contentType: body === undefined ? null : "application/json",
+      chunked: false,
+    },
   };
   return { fuzzCase, ctx: { values: { ...f.values, ...plan.values }, params: { ...f.params, ...plan.params } } };
 }

@@ -75,7 +75,9 @@ export async function assertContract(method: string, url: string, response: Resp
   } else {
     const documented = op.responses[String(response.status)];
     if (!documented) {
-      throw new ContractViolation(`${where} (${op.template}): status ${response.status} is not documented (documented: ${Object.keys(op.responses).join(", ")})`);
+      throw new ContractViolation(
+        `${where} (${op.template}): status ${response.status} is not documented (documented: ${Object.keys(op.responses).join(", ")})`,
+      );
     }
     schema = documented.content?.["application/json"]?.schema;
     key = `${op.method} ${op.template} ${response.status}`;
@@ -85,7 +87,10 @@ export async function assertContract(method: string, url: string, response: Resp
   const body = await response.clone().json();
   const result = validatorFor(key, schema).validate(body);
   if (!result.valid) {
-    const errors = result.errors.slice(-5).map((e) => `${e.instanceLocation}: ${e.error}`).join("\n  ");
+    const errors = result.errors
+      .slice(-5)
+      .map((e) => `${e.instanceLocation}: ${e.error}`)
+      .join("\n  ");
     throw new ContractViolation(`${where}: ${response.status} body breaks the contract:\n  ${errors}\n  body: ${JSON.stringify(body).slice(0, 500)}`);
   }
 }

@@ -4,7 +4,8 @@ import { startWarnings } from "../../scripts/lib/dev-warnings.mjs";
 import { generateDevVars } from "../../scripts/lib/wrangler-dev.mjs";
 import { passwordProblem } from "../../src/crypto/password";
 
-const TOML = (publicUrl: string) => `name = "edge-auth"\n\n[vars]\n# comment\nPUBLIC_URL = "${publicUrl}"\nEMAIL_PROVIDER = "dev"\n\n[[d1_databases]]\nbinding = "DB"\n`;
+const TOML = (publicUrl: string) =>
+  `name = "edge-auth"\n\n[vars]\n# comment\nPUBLIC_URL = "${publicUrl}"\nEMAIL_PROVIDER = "dev"\n\n[[d1_databases]]\nbinding = "DB"\n`;
 
 describe("npm start", () => {
   it("generates an ADMIN_PASSWORD that passes the password policy", () => {

@@ -6,7 +6,11 @@ import { assertContract } from "../helpers/contract";
 
 const PORT = 8799;
 const PERSIST = ".wrangler/durability-test-state";
-const VARS = { ADMIN_EMAIL: "durability@example.com", ADMIN_PASSWORD: "durability-owner-password", KEY_ENCRYPTION_SECRET: "durability-test-secret-0123456789abcdef" };
+const VARS = {
+  ADMIN_EMAIL: "durability@example.com",
+  ADMIN_PASSWORD: "durability-owner-password",
+  KEY_ENCRYPTION_SECRET: "durability-test-secret-0123456789abcdef",
+};
 
 let server: { url: string; stop: () => Promise<void> } | undefined;
 afterAll(async () => {

@@ -9,7 +9,11 @@ import { startOidcProvider, type RunningProvider } from "./helpers/oidc-provider
 import { Browser } from "./helpers/oidc-provider-browser";
 
 const PERSIST = ".wrangler/oidc-test-state";
-const VARS = { ADMIN_EMAIL: "oidc-owner@example.com", ADMIN_PASSWORD: "oidc-owner-password-for-tests", KEY_ENCRYPTION_SECRET: randomBytes(32).toString("base64") };
+const VARS = {
+  ADMIN_EMAIL: "oidc-owner@example.com",
+  ADMIN_PASSWORD: "oidc-owner-password-for-tests",
+  KEY_ENCRYPTION_SECRET: randomBytes(32).toString("base64"),
+};
 const APP = "http://localhost:3000/auth/callback";
 const CLIENT_ID = "edge-auth-e2e";
 const CLIENT_SECRET = randomBytes(24).toString("base64url");
@@ -73,18 +77,34 @@ async function lastOAuthEvent(): Promise<{ type: string; outcome: string; detail
 
 beforeAll(async () => {
   server = await startWranglerDev({ port: 0, persistTo: PERSIST, fresh: true, vars: VARS });
-  const login = (await (await json("POST", "/api/admin/login", { email: VARS.ADMIN_EMAIL, password: VARS.ADMIN_PASSWORD })).json()) as { data: { sessionToken: string } };
+  const login = (await (await json("POST", "/api/admin/login", { email: VARS.ADMIN_EMAIL, password: VARS.ADMIN_PASSWORD })).json()) as {
+    data: { sessionToken: string };
+  };
   adminHeaders = { "X-Admin-Session": login.data.sessionToken };
   const project = await admin("POST", "/api/admin/projects", { name: "OIDC E2E", environment: "development" });
   expect(project.status).toBe(201);
   projectId = ((await project.json()) as { data: { id: string } }).data.id;
   expect((await admin("PATCH", `/api/admin/projects/${projectId}`, { redirectUrls: [APP] })).status).toBe(200);
 
-  idp = await startOidcProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${server.url}/api/auth/${projectId}/oauth/corp/callback`], accounts: ACCOUNTS });
-  const put = await admin("PUT", `/api/admin/projects/${projectId}/oauth-providers/corp`, { type: "oidc", clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, issuer: idp.issuer });
+  idp = await startOidcProvider({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [`${server.url}/api/auth/${projectId}/oauth/corp/callback`],
+    accounts: ACCOUNTS,
+  });
+  const put = await admin("PUT", `/api/admin/projects/${projectId}/oauth-providers/corp`, {
+    type: "oidc",
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    issuer: idp.issuer,
+  });
   expect(put.status, await put.clone().text()).toBe(201);
   const provider = ((await put.json()) as { data: Record<string, unknown> }).data;
-  expect(provider).toMatchObject({ clientSecretSet: true, callbackUrl: `${server.url}/api/auth/${projectId}/oauth/corp/callback`, endpoints: { jwks: `${idp.issuer}/jwks` } });
+  expect(provider).toMatchObject({
+    clientSecretSet: true,
+    callbackUrl: `${server.url}/api/auth/${projectId}/oauth/corp/callback`,
+    endpoints: { jwks: `${idp.issuer}/jwks` },
+  });
   expect(JSON.stringify(provider)).not.toContain(CLIENT_SECRET);
 }, 120_000);
 
@@ -107,7 +127,11 @@ describe("OIDC sign-in with oidc-provider (wrangler dev)", () => {
 
     const token = await exchange(code, verifier);
     expect(token.status).toBe(200);
-    const result = ((await token.json()) as { data: { accessToken: string; refreshToken: string; user: { id: string; email: string; displayName: string; emailVerified: boolean } } }).data;
+    const result = (
+      (await token.json()) as {
+        data: { accessToken: string; refreshToken: string; user: { id: string; email: string; displayName: string; emailVerified: boolean } };
+      }
+    ).data;
     expect(result.user).toMatchObject({ email: "alice@example.com", displayName: "Alice Liddell", emailVerified: true });
     const me = await call(`/api/auth/${projectId}/me`, { headers: { Authorization: `Bearer ${result.accessToken}` } });
     expect(me.status).toBe(200);
@@ -186,7 +210,9 @@ describe("OIDC sign-in with oidc-provider (wrangler dev)", () => {
     // bob signs up and proves his mailbox with a reset link, as he would if he saw the account was his.
     expect((await json("POST", `/api/auth/${projectId}/register`, { email: "bob@example.com", password: "bobs-first-passphrase" })).status).toBe(201);
     expect((await json("POST", `/api/auth/${projectId}/password/forgot`, { email: "bob@example.com", redirectUrl: APP })).status).toBe(200);
-    const outbox = (await (await admin("GET", `/api/admin/projects/${projectId}/outbox?${new URLSearchParams({ to: "bob@example.com" })}`)).json()) as { data: { text: string }[] };
+    const outbox = (await (await admin("GET", `/api/admin/projects/${projectId}/outbox?${new URLSearchParams({ to: "bob@example.com" })}`)).json()) as {
+      data: { text: string }[];
+    };
     const token = new URL(/https?:\/\/\S+[?&]token=\S+/.exec(outbox.data[0]!.text)![0]).searchParams.get("token")!;
     expect((await json("POST", `/api/auth/${projectId}/password/reset`, { token, password: "bobs-new-passphrase" })).status).toBe(200);
 

@@ -33,7 +33,10 @@ function spec(version: string): Json {
       [WIDGETS]: {
         get: op("listWidgets", object({ id: { type: "string" }, name: { type: "string" }, kind: { type: "string", enum: ["a", "b"] } })),
         post: op("createWidget", object({ id: { type: "string" } }), {
-          requestBody: { required: true, content: { "application/json": { schema: object({ name: { type: "string" }, note: { type: "string" } }, ["name"]) } } },
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: object({ name: { type: "string" }, note: { type: "string" } }, ["name"]) } },
+          },
         }),
       },
       "/api/admin/gadgets": { get: op("listGadgets", object({ id: { type: "string" } })) },

@@ -17,7 +17,17 @@ type Result = { code: string; severity: number; source: string };
 
 /** Runs the spectral CLI as `npm run openapi:lint` does; several files share one process to keep the suite fast. */
 async function lint(files: string[], format: "json" | "stylish") {
-  const args = ["lint", ...files, "--ruleset", join(ROOT, ".spectral.yaml"), "--fail-severity", "warn", "-f", format, ...(format === "json" ? ["--quiet"] : [])];
+  const args = [
+    "lint",
+    ...files,
+    "--ruleset",
+    join(ROOT, ".spectral.yaml"),
+    "--fail-severity",
+    "warn",
+    "-f",
+    format,
+    ...(format === "json" ? ["--quiet"] : []),
+  ];
   return promisify(execFile)(join(ROOT, "node_modules/.bin/spectral"), args, { cwd: ROOT, maxBuffer: 64 << 20 }).then(
     (r) => ({ code: 0, output: r.stdout + r.stderr }),
     (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, output: (e.stdout ?? "") + (e.stderr ?? "") }),
@@ -27,7 +37,9 @@ async function lint(files: string[], format: "json" | "stylish") {
 const err = (status: number) => ({ description: `Error ${status}.`, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
 const envelope = (data: Json) => ({
   description: "Done.",
-  content: { "application/json": { schema: { type: "object", properties: { success: { type: "boolean", enum: [true] }, data }, required: ["success", "data"] } } },
+  content: {
+    "application/json": { schema: { type: "object", properties: { success: { type: "boolean", enum: [true] }, data }, required: ["success", "data"] } },
+  },
 });
 const pathParam = (name: string) => ({ name, in: "path", required: true, description: `The ${name}.`, schema: { type: "string" } });
 
@@ -70,8 +82,16 @@ const mutations: [name: string, rule: string, mutate: (spec: Json) => void][] = 
   ["a 4xx not using Error", "edge-error-schema", (s) => (at(s, ADMIN).responses[404].content["application/json"].schema = { type: "object" })],
   ["an admin op lacking adminSession", "edge-admin-security", (s) => (at(s, ADMIN).security = [{ bearerAuth: [] }])],
   ["a /me op lacking bearerAuth", "edge-bearer-security", (s) => (at(s, ME).security = [{ adminSession: [] }])],
-  ["a 2xx not an envelope", "edge-success-envelope", (s) => (at(s, ME).responses[200] = { description: "Bare.", content: { "application/json": { schema: { type: "array" } } } })],
-  ["success not constrained to true", "edge-success-envelope", (s) => (at(s, ADMIN).responses[201].content["application/json"].schema.properties.success = { type: "boolean" })],
+  [
+    "a 2xx not an envelope",
+    "edge-success-envelope",
+    (s) => (at(s, ME).responses[200] = { description: "Bare.", content: { "application/json": { schema: { type: "array" } } } }),
+  ],
+  [
+    "success not constrained to true",
+    "edge-success-envelope",
+    (s) => (at(s, ADMIN).responses[201].content["application/json"].schema.properties.success = { type: "boolean" }),
+  ],
   ["a body op without 415", "edge-error-statuses", (s) => delete at(s, ADMIN).responses[415]],
   ["a secured op without 401", "edge-error-statuses", (s) => delete at(s, ME).responses[401]],
 ];
@@ -91,8 +111,9 @@ const mutatedFiles = mutations.map(([name, , mutate]) => {
 let together: Promise<Result[]> | undefined;
 const lintAllFixtures = () => (together ??= lint([wellFormedFile, ...mutatedFiles], "json").then(({ output }) => JSON.parse(output) as Result[]));
 /** Our rules (edge-*) reported for one fixture, with severity error (0) or warn (1), i.e. those that fail the lint. */
-const failingEdgeRules = async (file: string) =>
-  [...new Set((await lintAllFixtures()).filter((r) => r.source === file && r.severity <= 1 && r.code.startsWith("edge-")).map((r) => r.code))];
+const failingEdgeRules = async (file: string) => [
+  ...new Set((await lintAllFixtures()).filter((r) => r.source === file && r.severity <= 1 && r.code.startsWith("edge-")).map((r) => r.code)),
+];
 
 describe.concurrent("spectral rules (.spectral.yaml)", () => {
   it("pass the committed spec: npm run openapi:lint exits 0", async () => {

@@ -42,13 +42,18 @@ describe("GET /api/auth/:projectId/oauth/:provider/authorize", () => {
     expect(stored).not.toContain(p.get("nonce")!);
     expect(row).toMatchObject({ provider: "corp", redirect_uri: APP_REDIRECT, app_state: "my-app-state", code_challenge: await s256(verifier) });
     expect(Date.parse(row!.expires_at) - Date.parse(row!.created_at)).toBe(600_000);
-    const audit = await env.DB.prepare(`SELECT outcome FROM audit_log WHERE project_id = ? AND type = 'auth.oauth.authorize'`).bind(projectId).first<string>("outcome");
+    const audit = await env.DB.prepare(`SELECT outcome FROM audit_log WHERE project_id = ? AND type = 'auth.oauth.authorize'`)
+      .bind(projectId)
+      .first<string>("outcome");
     expect(audit).toBe("success");
   });
 
   it("answers 400 VALIDATION_ERROR (JSON, no redirect) for a redirect_uri not on the allow-list exactly", async () => {
     const challenge = await s256(newVerifier());
-    const failures = () => env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE project_id = ? AND type = 'auth.oauth.authorize' AND outcome = 'failure'`).bind(projectId).first<number>("n");
+    const failures = () =>
+      env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE project_id = ? AND type = 'auth.oauth.authorize' AND outcome = 'failure'`)
+        .bind(projectId)
+        .first<number>("n");
     const before = await failures();
     for (const redirect_uri of ["https://evil.example.com/cb", `${APP_REDIRECT}/`, `${APP_REDIRECT}?x=1`, APP_REDIRECT.toUpperCase()]) {
       const response = await authorizeWith({ redirect_uri, code_challenge: challenge });

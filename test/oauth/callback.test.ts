@@ -3,13 +3,27 @@ import { generateKeyPair } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OAuthCodeRow } from "../../src/db/oauth.repo";
 import { bearer, registerUser, uniqueId } from "../helpers/fixtures";
-import { CLIENT_ID, CLIENT_SECRET, StubProvider, addRoute, formOf, appRedirect, authorize, callback, exchange, installFetchStub, projectWithProvider, signIn } from "./stub-provider";
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  StubProvider,
+  addRoute,
+  formOf,
+  appRedirect,
+  authorize,
+  callback,
+  exchange,
+  installFetchStub,
+  projectWithProvider,
+  signIn,
+} from "./stub-provider";
 
 beforeAll(() => {
   installFetchStub();
 });
 
-const count = (table: string, projectId: string) => env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE project_id = ?`).bind(projectId).first<number>("n");
+const count = (table: string, projectId: string) =>
+  env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE project_id = ?`).bind(projectId).first<number>("n");
 const lastCallbackAudit = (projectId: string) =>
   env.DB.prepare(`SELECT * FROM audit_log WHERE project_id = ? AND type = 'auth.oauth.callback' ORDER BY created_at DESC, rowid DESC LIMIT 1`)
     .bind(projectId)
@@ -50,12 +64,27 @@ describe("GET /api/auth/:projectId/oauth/:provider/callback", () => {
     expect([...params.keys()].sort()).toEqual(["code", "state"]);
 
     const [request] = stub.tokenRequests;
-    expect(Object.fromEntries(request!.form)).toMatchObject({ grant_type: "authorization_code", code: "provider-code", redirect_uri: `http://auth.test/api/auth/${projectId}/oauth/corp/callback` });
+    expect(Object.fromEntries(request!.form)).toMatchObject({
+      grant_type: "authorization_code",
+      code: "provider-code",
+      redirect_uri: `http://auth.test/api/auth/${projectId}/oauth/corp/callback`,
+    });
     expect(request!.authorization).toBe(`Basic ${btoa(`${CLIENT_ID}:${CLIENT_SECRET}`)}`);
 
     const user = await env.DB.prepare(`SELECT * FROM users WHERE project_id = ?`).bind(projectId).first<Record<string, unknown>>();
-    expect(user).toMatchObject({ email: "Alice@Example.com", email_normalized: "alice@example.com", display_name: "Alice", email_verified: 1, password_hash: null });
-    expect(await env.DB.prepare(`SELECT * FROM user_identities WHERE project_id = ?`).bind(projectId).first()).toMatchObject({ issuer: stub.issuer, subject: "alice-sub", provider: "corp", user_id: user!.id });
+    expect(user).toMatchObject({
+      email: "Alice@Example.com",
+      email_normalized: "alice@example.com",
+      display_name: "Alice",
+      email_verified: 1,
+      password_hash: null,
+    });
+    expect(await env.DB.prepare(`SELECT * FROM user_identities WHERE project_id = ?`).bind(projectId).first()).toMatchObject({
+      issuer: stub.issuer,
+      subject: "alice-sub",
+      provider: "corp",
+      user_id: user!.id,
+    });
     // The code is stored hashed, bound to the app's challenge, for 60 seconds.
     const code = await env.DB.prepare(`SELECT * FROM oauth_codes WHERE project_id = ?`).bind(projectId).first<OAuthCodeRow>();
     expect(JSON.stringify(code)).not.toContain(params.get("code")!);
@@ -123,24 +152,48 @@ describe("GET /api/auth/:projectId/oauth/:provider/callback", () => {
 
   describe("ID token verification", () => {
     const cases: [string, (stub: StubProvider) => Promise<void> | void, string][] = [
-      ["a wrong nonce", (stub) => {
-        stub.login!.claims = { nonce: "n_not-the-one-we-sent" };
-      }, "nonce_mismatch"],
-      ["no nonce", (stub) => {
-        stub.login!.claims = { nonce: undefined };
-      }, "nonce_mismatch"],
-      ["another audience", (stub) => {
-        stub.login!.claims = { aud: "someone-else" };
-      }, "id_token_aud"],
-      ["another issuer", (stub) => {
-        stub.login!.claims = { iss: "https://evil.test" };
-      }, "id_token_iss"],
-      ["an expired token", (stub) => {
-        stub.login!.claims = { exp: Math.floor(Date.now() / 1000) - 3600 };
-      }, "id_token_expired"],
-      ["a key not in the provider's JWKS", async (stub) => {
-        stub.signWith = (await generateKeyPair("ES256")).privateKey;
-      }, "id_token_signature"],
+      [
+        "a wrong nonce",
+        (stub) => {
+          stub.login!.claims = { nonce: "n_not-the-one-we-sent" };
+        },
+        "nonce_mismatch",
+      ],
+      [
+        "no nonce",
+        (stub) => {
+          stub.login!.claims = { nonce: undefined };
+        },
+        "nonce_mismatch",
+      ],
+      [
+        "another audience",
+        (stub) => {
+          stub.login!.claims = { aud: "someone-else" };
+        },
+        "id_token_aud",
+      ],
+      [
+        "another issuer",
+        (stub) => {
+          stub.login!.claims = { iss: "https://evil.test" };
+        },
+        "id_token_iss",
+      ],
+      [
+        "an expired token",
+        (stub) => {
+          stub.login!.claims = { exp: Math.floor(Date.now() / 1000) - 3600 };
+        },
+        "id_token_expired",
+      ],
+      [
+        "a key not in the provider's JWKS",
+        async (stub) => {
+          stub.signWith = (await generateKeyPair("ES256")).privateKey;
+        },
+        "id_token_signature",
+      ],
     ];
     it.each(cases)("rejects %s with error=invalid_id_token and writes no user", async (_name, tamper, reason) => {
       const { stub, projectId, state } = await started();
@@ -151,7 +204,9 @@ describe("GET /api/auth/:projectId/oauth/:provider/callback", () => {
 
     it("rejects an unsigned (alg none) token", async () => {
       const { stub, projectId, state } = await started();
-      const payload = btoa(JSON.stringify({ iss: stub.issuer, aud: CLIENT_ID, sub: "x", nonce: stub.authorize!.get("nonce"), iat: 1, exp: 9999999999 })).replace(/=+$/, "");
+      const payload = btoa(
+        JSON.stringify({ iss: stub.issuer, aud: CLIENT_ID, sub: "x", nonce: stub.authorize!.get("nonce"), iat: 1, exp: 9999999999 }),
+      ).replace(/=+$/, "");
       stub.idToken = async () => `${btoa(JSON.stringify({ alg: "none" })).replace(/=+$/, "")}.${payload}.`;
       await expectFailure(await callback(projectId, { code: "c", state }), projectId, "invalid_id_token", "id_token_alg");
     });
@@ -184,7 +239,9 @@ describe("GET /api/auth/:projectId/oauth/:provider/callback", () => {
 
     it("expires after 10 minutes", async () => {
       const { projectId, state } = await started();
-      await env.DB.prepare(`UPDATE oauth_states SET expires_at = ? WHERE project_id = ?`).bind(new Date(Date.now() - 1000).toISOString(), projectId).run();
+      await env.DB.prepare(`UPDATE oauth_states SET expires_at = ? WHERE project_id = ?`)
+        .bind(new Date(Date.now() - 1000).toISOString(), projectId)
+        .run();
       await expectFailure(await callback(projectId, { code: "c", state }), projectId, "invalid_request", "state_expired");
     });
 
@@ -200,7 +257,12 @@ describe("GET /api/auth/:projectId/oauth/:provider/callback", () => {
   describe("provider failures", () => {
     it("passes a provider's access_denied on to the app", async () => {
       const { projectId, state } = await started();
-      const params = await expectFailure(await callback(projectId, { error: "access_denied", error_description: "User cancelled", state }), projectId, "access_denied", "provider_error");
+      const params = await expectFailure(
+        await callback(projectId, { error: "access_denied", error_description: "User cancelled", state }),
+        projectId,
+        "access_denied",
+        "provider_error",
+      );
       expect(params.get("error_description")).toContain("User cancelled");
     });
 
@@ -214,7 +276,12 @@ describe("GET /api/auth/:projectId/oauth/:provider/callback", () => {
     it("answers error=temporarily_unavailable for a 5xx and error=invalid_grant for a refused code", async () => {
       const first = await started();
       first.stub.tokenStatus = 503;
-      await expectFailure(await callback(first.projectId, { code: "c", state: first.state }), first.projectId, "temporarily_unavailable", "provider_unavailable");
+      await expectFailure(
+        await callback(first.projectId, { code: "c", state: first.state }),
+        first.projectId,
+        "temporarily_unavailable",
+        "provider_unavailable",
+      );
       const second = await started();
       second.stub.tokenStatus = 400;
       await expectFailure(await callback(second.projectId, { code: "c", state: second.state }), second.projectId, "invalid_grant", "code_exchange_refused");
@@ -245,7 +312,9 @@ describe("GitHub sign-in (no ID token: user API and verified primary email)", ()
       if (url.href === "https://github.com/login/oauth/access_token") {
         const form = await formOf(request);
         tokens.push(form.get("client_secret") ?? "");
-        return Response.json(form.get("code") === "bad" ? { error: "bad_verification_code" } : { access_token: "gho_token", token_type: "bearer", scope: "read:user,user:email" });
+        return Response.json(
+          form.get("code") === "bad" ? { error: "bad_verification_code" } : { access_token: "gho_token", token_type: "bearer", scope: "read:user,user:email" },
+        );
       }
       if (url.href === "https://api.github.com/user") return Response.json({ id: 4242, login: "octocat", name: null });
       if (url.href === "https://api.github.com/user/emails") return Response.json(emails);
@@ -276,7 +345,10 @@ describe("GitHub sign-in (no ID token: user API and verified primary email)", ()
     expect(tokens.at(-1)).toBe("gh-secret");
     const token = (await (await exchange(projectId, params.get("code")!, verifier)).json()) as { data: { user: { email: string; displayName: string } } };
     expect(token.data.user).toMatchObject({ email, displayName: "octocat" });
-    expect(await env.DB.prepare(`SELECT issuer, subject FROM user_identities WHERE project_id = ?`).bind(projectId).first()).toEqual({ issuer: "https://github.com", subject: "4242" });
+    expect(await env.DB.prepare(`SELECT issuer, subject FROM user_identities WHERE project_id = ?`).bind(projectId).first()).toEqual({
+      issuer: "https://github.com",
+      subject: "4242",
+    });
   });
 
   it("reports GitHub's refusal of a code (200 with error) as invalid_grant", async () => {

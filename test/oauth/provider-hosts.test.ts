@@ -40,14 +40,16 @@ function scriptedIssuer(origin: string, doc: (issuer: string) => unknown, status
   });
   return origin;
 }
-const goodDoc = (overrides: Record<string, unknown> = {}) => (issuer: string) => ({
-  issuer,
-  authorization_endpoint: `${issuer}/authorize`,
-  token_endpoint: `${issuer}/token`,
-  jwks_uri: `${issuer}/jwks`,
-  code_challenge_methods_supported: ["S256"],
-  ...overrides,
-});
+const goodDoc =
+  (overrides: Record<string, unknown> = {}) =>
+  (issuer: string) => ({
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    jwks_uri: `${issuer}/jwks`,
+    code_challenge_methods_supported: ["S256"],
+    ...overrides,
+  });
 const freshHost = (tag: string) => `https://${uniqueId(tag).replace(/_/g, "-")}.test`;
 
 const REFUSED_ISSUERS = [
@@ -109,9 +111,17 @@ describe("PUT /api/admin/projects/:projectId/oauth-providers/:provider (provider
     const mismatch = await put("http://auth.test", projectId, scriptedIssuer(freshHost("idp"), goodDoc({ issuer: attacker })));
     expect(mismatch.response.status).toBe(400);
     expect(mismatch.error!.error).toContain("different issuer");
-    const failing = await put("http://auth.test", projectId, scriptedIssuer(freshHost("idp"), () => attacker, 418));
+    const failing = await put(
+      "http://auth.test",
+      projectId,
+      scriptedIssuer(freshHost("idp"), () => attacker, 418),
+    );
     expect(failing.response.status).toBe(502);
-    const notJson = await put("http://auth.test", projectId, scriptedIssuer(freshHost("idp"), () => attacker));
+    const notJson = await put(
+      "http://auth.test",
+      projectId,
+      scriptedIssuer(freshHost("idp"), () => attacker),
+    );
     expect(notJson.response.status).toBe(502);
     for (const { error } of [mismatch, failing, notJson]) {
       expect(error!.error).not.toContain("ATTACKER");
@@ -142,7 +152,11 @@ describe("GET /api/auth/:projectId/oauth/:provider/callback (provider hosts)", (
     const params = appRedirect(await callback(projectId, { code: "provider-code", state: stub.authorize!.get("state")! }));
     expect(params.get("error")).toBe("server_error");
     expect(fetched).toEqual([]);
-    const audit = await env.DB.prepare(`SELECT details FROM audit_log WHERE project_id = ? AND type = 'auth.oauth.callback' ORDER BY created_at DESC, rowid DESC LIMIT 1`).bind(projectId).first<string>("details");
+    const audit = await env.DB.prepare(
+      `SELECT details FROM audit_log WHERE project_id = ? AND type = 'auth.oauth.callback' ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+    )
+      .bind(projectId)
+      .first<string>("details");
     expect(JSON.parse(audit!).reason).toBe("provider_endpoint_refused");
   });
 });

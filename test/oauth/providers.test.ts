@@ -36,7 +36,12 @@ describe("PUT /api/admin/projects/:projectId/oauth-providers/:provider", () => {
       scopes: ["openid", "email", "profile"],
       enabled: true,
       callbackUrl: `http://auth.test/api/auth/${projectId}/oauth/corp/callback`,
-      endpoints: { authorization: `${stub.issuer}/authorize`, codeExchange: `${stub.issuer}/token`, jwks: `${stub.issuer}/jwks`, userinfo: `${stub.issuer}/userinfo` },
+      endpoints: {
+        authorization: `${stub.issuer}/authorize`,
+        codeExchange: `${stub.issuer}/token`,
+        jwks: `${stub.issuer}/jwks`,
+        userinfo: `${stub.issuer}/userinfo`,
+      },
     });
     const text = JSON.stringify(data);
     expect(text).not.toContain(CLIENT_SECRET);
@@ -49,18 +54,32 @@ describe("PUT /api/admin/projects/:projectId/oauth-providers/:provider", () => {
   it("replaces a provider (200), keeps the stored secret when clientSecret is omitted, and adds openid to the scopes", async () => {
     const projectId = await createProject();
     await put(owner, projectId, "corp", oidc());
-    const before = await env.DB.prepare(`SELECT client_secret_box FROM oauth_providers WHERE project_id = ?`).bind(projectId).first<string>("client_secret_box");
-    const { data, response } = await put(admin, projectId, "corp", { type: "oidc", clientId: "other-client", issuer: stub.issuer, scopes: ["email"], enabled: false });
+    const before = await env.DB.prepare(`SELECT client_secret_box FROM oauth_providers WHERE project_id = ?`)
+      .bind(projectId)
+      .first<string>("client_secret_box");
+    const { data, response } = await put(admin, projectId, "corp", {
+      type: "oidc",
+      clientId: "other-client",
+      issuer: stub.issuer,
+      scopes: ["email"],
+      enabled: false,
+    });
     expect(response.status).toBe(200);
     expect(data!.data).toMatchObject({ clientId: "other-client", clientSecretSet: true, scopes: ["openid", "email"], enabled: false });
-    expect(await env.DB.prepare(`SELECT client_secret_box FROM oauth_providers WHERE project_id = ?`).bind(projectId).first<string>("client_secret_box")).toBe(before);
+    expect(await env.DB.prepare(`SELECT client_secret_box FROM oauth_providers WHERE project_id = ?`).bind(projectId).first<string>("client_secret_box")).toBe(
+      before,
+    );
   });
 
   it("configures the GitHub and Google presets without discovery, requiring a secret", async () => {
     const projectId = await createProject();
     const gh = await put(owner, projectId, "github", { type: "github", clientId: "gh-client", clientSecret: "gh-secret" });
     expect(gh.response.status).toBe(201);
-    expect(gh.data!.data).toMatchObject({ issuer: "https://github.com", scopes: ["read:user", "user:email"], endpoints: { jwks: null, userinfo: "https://api.github.com/user" } });
+    expect(gh.data!.data).toMatchObject({
+      issuer: "https://github.com",
+      scopes: ["read:user", "user:email"],
+      endpoints: { jwks: null, userinfo: "https://api.github.com/user" },
+    });
     const google = await put(owner, projectId, "google", { type: "google", clientId: "g-client", clientSecret: "g-secret" });
     expect(google.data!.data).toMatchObject({ issuer: "https://accounts.google.com", endpoints: { jwks: "https://www.googleapis.com/oauth2/v3/certs" } });
     const noSecret = await put(owner, projectId, "google2", { type: "google", clientId: "g-client" });
@@ -106,7 +125,9 @@ describe("PUT /api/admin/projects/:projectId/oauth-providers/:provider", () => {
   it("audits the change without the secret", async () => {
     const projectId = await createProject();
     await put(owner, projectId, "corp", oidc());
-    const entry = await env.DB.prepare(`SELECT * FROM audit_log WHERE project_id = ? AND type = 'admin.oauth_provider.put'`).bind(projectId).first<{ details: string }>();
+    const entry = await env.DB.prepare(`SELECT * FROM audit_log WHERE project_id = ? AND type = 'admin.oauth_provider.put'`)
+      .bind(projectId)
+      .first<{ details: string }>();
     expect(JSON.parse(entry!.details)).toMatchObject({ type: "oidc", created: true, clientSecretChanged: true });
     expect(entry!.details).not.toContain(CLIENT_SECRET);
   });
@@ -139,7 +160,9 @@ describe("GET and DELETE /api/admin/projects/:projectId/oauth-providers/:provide
     expect(data!.data.deleted).toBe(true);
     expect((await owner.GET("/api/admin/projects/{projectId}/oauth-providers/{provider}", at(projectId, "corp"))).response.status).toBe(404);
     expect((await admin.DELETE("/api/admin/projects/{projectId}/oauth-providers/{provider}", at(projectId, "corp"))).response.status).toBe(404);
-    const audits = await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE project_id = ? AND type = 'admin.oauth_provider.delete'`).bind(projectId).first<number>("n");
+    const audits = await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE project_id = ? AND type = 'admin.oauth_provider.delete'`)
+      .bind(projectId)
+      .first<number>("n");
     expect(audits).toBe(1);
   });
 });

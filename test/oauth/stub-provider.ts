@@ -82,7 +82,8 @@ export class StubProvider {
         this.tokenRequests.push({ form, authorization: request.headers.get("authorization") });
         if (this.tokenStatus !== 200) return Response.json({ error: "invalid_grant" }, { status: this.tokenStatus });
         // A real provider checks our PKCE verifier against the challenge it saw at authorize.
-        if ((await s256(form.get("code_verifier") ?? "")) !== this.authorize?.get("code_challenge")) return Response.json({ error: "invalid_grant" }, { status: 400 });
+        if ((await s256(form.get("code_verifier") ?? "")) !== this.authorize?.get("code_challenge"))
+          return Response.json({ error: "invalid_grant" }, { status: 400 });
         return Response.json({ access_token: "provider-access-token", token_type: "Bearer", id_token: await this.idToken() });
       }
       case "/userinfo":
@@ -109,7 +110,9 @@ export class StubProvider {
 /** A project whose allow-list holds APP_REDIRECT, with `stub` configured as provider `slug` through the Admin API. */
 export async function projectWithProvider(stub: StubProvider, slug = "corp") {
   const projectId = await createProject();
-  await env.DB.prepare(`UPDATE projects SET redirect_urls = ? WHERE id = ?`).bind(JSON.stringify([APP_REDIRECT]), projectId).run();
+  await env.DB.prepare(`UPDATE projects SET redirect_urls = ? WHERE id = ?`)
+    .bind(JSON.stringify([APP_REDIRECT]), projectId)
+    .run();
   const owner = adminClient(await ownerToken());
   const put = await owner.PUT("/api/admin/projects/{projectId}/oauth-providers/{provider}", {
     params: { path: { projectId, provider: slug } },
@@ -124,7 +127,12 @@ const authPath = (projectId: string, slug: string, step: string) => `/api/auth/$
 /** GET authorize as a browser would (no redirect following); remembers the provider-side parameters on `stub`. */
 export async function authorize(stub: StubProvider, projectId: string, opts: { slug?: string; verifier?: string; state?: string } = {}) {
   const verifier = opts.verifier ?? newVerifier();
-  const query = new URLSearchParams({ redirect_uri: APP_REDIRECT, code_challenge: await s256(verifier), code_challenge_method: "S256", state: opts.state ?? "app-state-1" });
+  const query = new URLSearchParams({
+    redirect_uri: APP_REDIRECT,
+    code_challenge: await s256(verifier),
+    code_challenge_method: "S256",
+    state: opts.state ?? "app-state-1",
+  });
   const response = await call(`${authPath(projectId, opts.slug ?? "corp", "authorize")}?${query}`, { redirect: "manual" });
   if (response.status === 302) stub.authorize = new URL(response.headers.get("location")!).searchParams;
   return { response, verifier };

@@ -14,7 +14,10 @@ beforeAll(() => {
   installFetchStub();
 });
 
-const count = (sql: string, ...bindings: unknown[]) => env.DB.prepare(sql).bind(...bindings).first<number>("n");
+const count = (sql: string, ...bindings: unknown[]) =>
+  env.DB.prepare(sql)
+    .bind(...bindings)
+    .first<number>("n");
 
 /** The attacker signs in through the provider and trades the code for tokens. */
 async function attackerSignsIn(stub: StubProvider, projectId: string) {
@@ -81,7 +84,10 @@ describe("social sign-in with an email the provider does not vouch for", () => {
     stub.login = { sub: "mallory-sub", email: victim, email_verified: false };
     expect((await attackerSignsIn(stub, projectId)).error).toBe("email_not_verified");
 
-    const register = await apiClient().POST("/api/auth/{projectId}/register", { params: { path: { projectId } }, body: { email: victim, password: "victims-own-passphrase" } });
+    const register = await apiClient().POST("/api/auth/{projectId}/register", {
+      params: { path: { projectId } },
+      body: { email: victim, password: "victims-own-passphrase" },
+    });
     expect(register.response.status).toBe(201);
     const flows = emailFlows(projectId);
     expect((await flows.forgot(victim, APP_REDIRECT)).response.status).toBe(200);
@@ -109,7 +115,11 @@ describe("identities linked while the address was unverified", () => {
     expect((await bearer(attacker.accessToken).GET("/api/auth/{projectId}/me", { params: { path: { projectId } } })).response.status).toBe(401);
     const [unlinked] = await auditRows(projectId, "auth.identity.unlinked");
     expect(unlinked).toMatchObject({ outcome: "success", target_id: userId });
-    expect(unlinked!.details).toMatchObject({ reason: "linked_while_email_unverified", proof: "password_reset", identities: [{ provider: "corp", issuer: stub.issuer }] });
+    expect(unlinked!.details).toMatchObject({
+      reason: "linked_while_email_unverified",
+      proof: "password_reset",
+      identities: [{ provider: "corp", issuer: stub.issuer }],
+    });
 
     // The provider account no longer leads to the victim's account.
     expect((await attackerSignsIn(stub, projectId)).error).toBe("account_exists_unverified");

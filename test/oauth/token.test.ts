@@ -66,7 +66,9 @@ describe("POST /api/auth/:projectId/oauth/token", () => {
   it("refuses an unknown code, an expired one, and a code of another project", async () => {
     await expectInvalidGrant(await exchange(projectId, "oc_unknown", newVerifier()), "unknown_code");
     const { code, verifier } = await codeFor();
-    await env.DB.prepare(`UPDATE oauth_codes SET expires_at = ? WHERE project_id = ? AND consumed_at IS NULL`).bind(new Date(Date.now() - 1).toISOString(), projectId).run();
+    await env.DB.prepare(`UPDATE oauth_codes SET expires_at = ? WHERE project_id = ? AND consumed_at IS NULL`)
+      .bind(new Date(Date.now() - 1).toISOString(), projectId)
+      .run();
     await expectInvalidGrant(await exchange(projectId, code, verifier), "code_expired");
     const other = await projectWithProvider(stub);
     const fresh = await codeFor();

@@ -10,7 +10,22 @@ describe("safeDisplayName", () => {
 
   it("drops links in every spelling and keeps the rest on one line", () => {
     expect(safeDisplayName("Account locked, visit https://evil.example/x\r\nCall now")).toBe("Account locked, visit Call now");
-    for (const link of ["http://evil.example", "HTTPS://EVIL.EXAMPLE/x", "//evil.example/x", "www.evil.example", "evil.com/x", "evil.com", "support@evil.com", "mailto:a@b", "javascript:alert(1)", "tel:+15551234", "１２７.０.０.１", "evil．com", "evil。com", "10.0.0.1/admin"]) {
+    for (const link of [
+      "http://evil.example",
+      "HTTPS://EVIL.EXAMPLE/x",
+      "//evil.example/x",
+      "www.evil.example",
+      "evil.com/x",
+      "evil.com",
+      "support@evil.com",
+      "mailto:a@b",
+      "javascript:alert(1)",
+      "tel:+15551234",
+      "１２７.０.０.１",
+      "evil．com",
+      "evil。com",
+      "10.0.0.1/admin",
+    ]) {
       expect(safeDisplayName(`Ada ${link} Lovelace`), link).toBe("Ada Lovelace");
     }
   });

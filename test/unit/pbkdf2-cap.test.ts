@@ -18,7 +18,11 @@ function spyOnKeyDerivation(): Seen[] {
   const seen: Seen[] = [];
   const nameOf = (algorithm: unknown) => String((algorithm as { name?: string })?.name ?? algorithm).toUpperCase();
   const subtle = crypto.subtle as unknown as Record<string, (...args: unknown[]) => unknown>;
-  for (const [method, at] of [["importKey", 2], ["deriveBits", 0], ["deriveKey", 0]] as const) {
+  for (const [method, at] of [
+    ["importKey", 2],
+    ["deriveBits", 0],
+    ["deriveKey", 0],
+  ] as const) {
     const original = subtle[method]!.bind(crypto.subtle);
     vi.spyOn(subtle, method).mockImplementation((...args: unknown[]) => {
       seen.push({ method, name: nameOf(args[at]), iterations: (args[at] as { iterations?: number })?.iterations });
@@ -40,7 +44,10 @@ describe("password hashing on Workers", () => {
     expect(login.response.status).toBe(200);
     const refreshed = await api.POST("/api/auth/{projectId}/refresh", { params, body: { refreshToken: login.data!.data.refreshToken } });
     expect(refreshed.response.status).toBe(200);
-    const changed = await bearer(user.accessToken).POST("/api/auth/{projectId}/me/password", { params, body: { currentPassword: PASSWORD, newPassword: "another long passphrase" } });
+    const changed = await bearer(user.accessToken).POST("/api/auth/{projectId}/me/password", {
+      params,
+      body: { currentPassword: PASSWORD, newPassword: "another long passphrase" },
+    });
     expect(changed.response.status).toBe(200);
 
     expect(seen.filter((s) => s.name === "PBKDF2")).toEqual([]);

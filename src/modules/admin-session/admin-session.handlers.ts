@@ -23,14 +23,29 @@ async function bootstrapOwner(c: Context<AppEnv>, email: string): Promise<AdminR
   // The owner's password obeys the policy every other password does; the caller answers 401 as for any failure.
   const problem = passwordProblem(ADMIN_PASSWORD);
   if (problem) {
-    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: `bootstrap owner not created: ADMIN_PASSWORD ${problem}; set a stronger one (wrangler secret put ADMIN_PASSWORD)` }));
-    await insertAudit(c.env.DB, auditEntry(c, { type: "admin.bootstrap", outcome: "failure", actorType: "system", targetType: "admin", details: { reason: "weak_password" } })).run();
+    console.error(
+      JSON.stringify({
+        level: "error",
+        requestId: c.get("requestId"),
+        error: `bootstrap owner not created: ADMIN_PASSWORD ${problem}; set a stronger one (wrangler secret put ADMIN_PASSWORD)`,
+      }),
+    );
+    await insertAudit(
+      c.env.DB,
+      auditEntry(c, { type: "admin.bootstrap", outcome: "failure", actorType: "system", targetType: "admin", details: { reason: "weak_password" } }),
+    ).run();
     return null;
   }
   const id = randomId("adm");
   const at = iso();
   await c.env.DB.batch([
-    insertFirstOwner(c.env.DB, { id, email: ADMIN_EMAIL, displayName: "Owner", passwordHash: await hashPassword(ADMIN_PASSWORD, PASSWORD_PEPPER), createdAt: at }),
+    insertFirstOwner(c.env.DB, {
+      id,
+      email: ADMIN_EMAIL,
+      displayName: "Owner",
+      passwordHash: await hashPassword(ADMIN_PASSWORD, PASSWORD_PEPPER),
+      createdAt: at,
+    }),
     insertAudit(c.env.DB, auditEntry(c, { type: "admin.bootstrap", outcome: "success", actorType: "system", targetType: "admin", targetId: id, at })),
   ]);
   return findAdminByEmail(c.env.DB, email);
@@ -46,18 +61,33 @@ export const adminLoginHandler: RouteHandler<typeof adminLogin, AppEnv> = async 
   const valid = admin ? await verifyPassword(password, admin.password_hash, pepper) : await verifyAgainstDummy(password, pepper);
   if (!admin || !valid || admin.disabled) {
     const reason = !admin || !valid ? "invalid_credentials" : "admin_disabled";
-    await insertAudit(c.env.DB, auditEntry(c, { type: "admin.login", outcome: "failure", actorType: "anonymous", targetType: "admin", targetId: admin?.id ?? null, details: { reason } })).run();
+    await insertAudit(
+      c.env.DB,
+      auditEntry(c, { type: "admin.login", outcome: "failure", actorType: "anonymous", targetType: "admin", targetId: admin?.id ?? null, details: { reason } }),
+    ).run();
     throw new ApiError("INVALID_CREDENTIALS", "Email or password is incorrect");
   }
   const token = randomToken("as");
   const t = now();
   const expiresAt = iso(t + ADMIN_ABSOLUTE_MS);
   const statements = [
-    insertAdminSession(c.env.DB, { id: randomId("ads"), tokenHash: await sha256Hex(token), adminId: admin.id, ip: clientIp(c), userAgent: userAgent(c), createdAt: iso(t), expiresAt }),
+    insertAdminSession(c.env.DB, {
+      id: randomId("ads"),
+      tokenHash: await sha256Hex(token),
+      adminId: admin.id,
+      ip: clientIp(c),
+      userAgent: userAgent(c),
+      createdAt: iso(t),
+      expiresAt,
+    }),
     touchAdminLogin(c.env.DB, admin.id, iso(t)),
-    insertAudit(c.env.DB, auditEntry(c, { type: "admin.login", outcome: "success", actorType: "admin", actorId: admin.id, targetType: "admin", targetId: admin.id })),
+    insertAudit(
+      c.env.DB,
+      auditEntry(c, { type: "admin.login", outcome: "success", actorType: "admin", actorId: admin.id, targetType: "admin", targetId: admin.id }),
+    ),
   ];
-  if (needsRehash(admin.password_hash, pepper)) statements.push(updateAdmin(c.env.DB, admin.id, { passwordHash: await hashPassword(password, pepper) }, iso(t)));
+  if (needsRehash(admin.password_hash, pepper))
+    statements.push(updateAdmin(c.env.DB, admin.id, { passwordHash: await hashPassword(password, pepper) }, iso(t)));
   await Promise.all([c.env.DB.batch(statements), succeeded(c, held)]);
   return c.json({ success: true as const, data: { sessionToken: token, expiresAt, admin: toAdmin({ ...admin, last_login_at: iso(t) }) } }, 200);
 };
@@ -66,7 +96,10 @@ export const adminLogoutHandler: RouteHandler<typeof adminLogout, AppEnv> = asyn
   const admin = c.get("admin");
   await c.env.DB.batch([
     revokeAdminSession(c.env.DB, admin.sessionId, iso()),
-    insertAudit(c.env.DB, auditEntry(c, { type: "admin.logout", outcome: "success", actorType: "admin", actorId: admin.id, targetType: "admin", targetId: admin.id })),
+    insertAudit(
+      c.env.DB,
+      auditEntry(c, { type: "admin.logout", outcome: "success", actorType: "admin", actorId: admin.id, targetType: "admin", targetId: admin.id }),
+    ),
   ]);
   return c.json({ success: true as const, data: { loggedOut: true as const } }, 200);
 };

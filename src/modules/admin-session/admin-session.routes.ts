@@ -58,13 +58,10 @@ export const adminChangePassword = adminRoute("viewer", {
   path: "/api/admin/me/password",
   operationId: "changeAdminPassword",
   summary: "Change the current admin's password",
-  description: "Requires the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count with failed admin logins, so 429 `RATE_LIMITED` with `Retry-After` follows as for login). Ends the admin's other sessions.",
+  description:
+    "Requires the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count with failed admin logins, so 429 `RATE_LIMITED` with `Retry-After` follows as for login). Ends the admin's other sessions.",
   request: {
-    body: jsonBody(
-      z
-        .object({ currentPassword: z.string().min(1).max(1024), newPassword: NewPasswordSchema })
-        .openapi("AdminChangePasswordRequest"),
-    ),
+    body: jsonBody(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: NewPasswordSchema }).openapi("AdminChangePasswordRequest")),
   },
   responses: {
     200: ok(z.object({ otherSessionsEnded: z.number().int() }).openapi("AdminChangePasswordResult"), "Password changed."),

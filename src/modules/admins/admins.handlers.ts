@@ -26,8 +26,27 @@ export const createAdminHandler: RouteHandler<typeof routes.createAdmin, AppEnv>
   const at = iso();
   try {
     const [inserted] = await c.env.DB.batch([
-      insertAdmin(c.env.DB, { id, email, displayName: displayName ?? null, passwordHash: await hashPassword(password, c.env.PASSWORD_PEPPER), role, createdAt: at }),
-      insertAudit(c.env.DB, auditEntry(c, { type: "admin.admin.create", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: id, details: { role }, at })),
+      insertAdmin(c.env.DB, {
+        id,
+        email,
+        displayName: displayName ?? null,
+        passwordHash: await hashPassword(password, c.env.PASSWORD_PEPPER),
+        role,
+        createdAt: at,
+      }),
+      insertAudit(
+        c.env.DB,
+        auditEntry(c, {
+          type: "admin.admin.create",
+          outcome: "success",
+          actorType: "admin",
+          actorId: actor.id,
+          targetType: "admin",
+          targetId: id,
+          details: { role },
+          at,
+        }),
+      ),
     ]);
     return c.json({ success: true as const, data: toAdmin(inserted!.results[0] as AdminRow) }, 201);
   } catch (err) {
@@ -49,7 +68,19 @@ export const updateAdminHandler: RouteHandler<typeof routes.updateAdmin, AppEnv>
     if (!(await getAdmin(c.env.DB, adminId))) throw new ApiError("NOT_FOUND", "No admin with this id");
     throw new ApiError("CONFLICT", "The last enabled owner cannot be demoted or disabled");
   }
-  await insertAudit(c.env.DB, auditEntry(c, { type: "admin.admin.update", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: adminId, details: { changed: Object.keys(changes), ...changes }, at })).run();
+  await insertAudit(
+    c.env.DB,
+    auditEntry(c, {
+      type: "admin.admin.update",
+      outcome: "success",
+      actorType: "admin",
+      actorId: actor.id,
+      targetType: "admin",
+      targetId: adminId,
+      details: { changed: Object.keys(changes), ...changes },
+      at,
+    }),
+  ).run();
   return c.json({ success: true as const, data: toAdmin(row) }, 200);
 };
 
@@ -61,7 +92,10 @@ export const deleteAdminHandler: RouteHandler<typeof routes.deleteAdmin, AppEnv>
     if (!(await getAdmin(c.env.DB, adminId))) throw new ApiError("NOT_FOUND", "No admin with this id");
     throw new ApiError("CONFLICT", "The last enabled owner cannot be deleted");
   }
-  await insertAudit(c.env.DB, auditEntry(c, { type: "admin.admin.delete", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: adminId })).run();
+  await insertAudit(
+    c.env.DB,
+    auditEntry(c, { type: "admin.admin.delete", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: adminId }),
+  ).run();
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);
 };
 
@@ -71,6 +105,9 @@ export const clearAdminLockoutHandler: RouteHandler<typeof routes.clearAdminLock
   const target = await getAdmin(c.env.DB, adminId);
   if (!target) throw new ApiError("NOT_FOUND", "No admin with this id");
   await forget(c, "admin", [{ rule: "admin_login.account", key: normalizeEmail(target.email) }]);
-  await insertAudit(c.env.DB, auditEntry(c, { type: "admin.lockout.clear", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: adminId })).run();
+  await insertAudit(
+    c.env.DB,
+    auditEntry(c, { type: "admin.lockout.clear", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: adminId }),
+  ).run();
   return c.json({ success: true as const, data: { cleared: true as const } }, 200);
 };

@@ -28,14 +28,22 @@ export const registerHandler: RouteHandler<typeof register, AppEnv> = async (c) 
     passwordHash: await hashPassword(password, c.env.PASSWORD_PEPPER),
     createdAt: at,
   });
-  const audit = insertAudit(c.env.DB, auditEntry(c, { type: "auth.register", outcome: "success", actorType: "user", actorId: id, projectId: project.id, targetType: "user", targetId: id }));
+  const audit = insertAudit(
+    c.env.DB,
+    auditEntry(c, { type: "auth.register", outcome: "success", actorType: "user", actorId: id, projectId: project.id, targetType: "user", targetId: id }),
+  );
   try {
     const { tokens, results } = await startSession(c, id, { before: [insert], after: [audit] });
     const user = results[0]!.results[0] as UserRow;
     return c.json({ success: true as const, data: { ...tokens, user: toUser(user) } }, 201);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    await c.env.DB.batch([insertAudit(c.env.DB, auditEntry(c, { type: "auth.register", outcome: "failure", actorType: "anonymous", projectId: project.id, details: { reason: "email_taken" } }))]);
+    await c.env.DB.batch([
+      insertAudit(
+        c.env.DB,
+        auditEntry(c, { type: "auth.register", outcome: "failure", actorType: "anonymous", projectId: project.id, details: { reason: "email_taken" } }),
+      ),
+    ]);
     throw new ApiError("EMAIL_TAKEN", "An account with this email already exists");
   }
 };
@@ -51,12 +59,22 @@ export const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
   const valid = user?.password_hash ? await verifyPassword(password, user.password_hash, pepper) : await verifyAgainstDummy(password, pepper);
   const who = { projectId: project.id, targetType: "user", targetId: user?.id ?? null } as const;
   if (!user || !valid) {
-    await c.env.DB.batch([insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.login", outcome: "failure", actorType: "anonymous", details: { reason: "invalid_credentials" } }))]);
+    await c.env.DB.batch([
+      insertAudit(
+        c.env.DB,
+        auditEntry(c, { ...who, type: "auth.login", outcome: "failure", actorType: "anonymous", details: { reason: "invalid_credentials" } }),
+      ),
+    ]);
     throw new ApiError("INVALID_CREDENTIALS", "Email or password is incorrect");
   }
   if (user.disabled) {
     await succeeded(c, held);
-    await c.env.DB.batch([insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.login", outcome: "failure", actorType: "user", actorId: user.id, details: { reason: "user_disabled" } }))]);
+    await c.env.DB.batch([
+      insertAudit(
+        c.env.DB,
+        auditEntry(c, { ...who, type: "auth.login", outcome: "failure", actorType: "user", actorId: user.id, details: { reason: "user_disabled" } }),
+      ),
+    ]);
     throw new ApiError("USER_DISABLED", "This account is disabled");
   }
   const at = iso();
@@ -80,7 +98,19 @@ export const logoutHandler: RouteHandler<typeof logout, AppEnv> = async (c) => {
     const at = iso();
     await c.env.DB.batch([
       revokeSession(c.env.DB, project.id, state.session_id, "logout", at),
-      insertAudit(c.env.DB, auditEntry(c, { type: "auth.logout", outcome: "success", actorType: "user", actorId: state.user_id, projectId: project.id, targetType: "session", targetId: state.session_id, at })),
+      insertAudit(
+        c.env.DB,
+        auditEntry(c, {
+          type: "auth.logout",
+          outcome: "success",
+          actorType: "user",
+          actorId: state.user_id,
+          projectId: project.id,
+          targetType: "session",
+          targetId: state.session_id,
+          at,
+        }),
+      ),
     ]);
   }
   return c.json({ success: true as const, data: { loggedOut: true as const } }, 200);

@@ -37,7 +37,7 @@ export const login = createRoute({
   security,
   summary: "Log in with email and password",
   description:
-    "Starts a new session. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS` after the same amount of work, so responses do not reveal which emails exist. A disabled user gets 403 `USER_DISABLED` (only after a correct password). Attempts are counted before the password is checked, per account and IP (backoff), per account and per IP (README, \"Rate limits\"): over a limit, 429 `RATE_LIMITED` with `Retry-After`, however many requests arrive at once. An address the account signed in from in the last 30 days is exempt from the per-account limit.",
+    'Starts a new session. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS` after the same amount of work, so responses do not reveal which emails exist. A disabled user gets 403 `USER_DISABLED` (only after a correct password). Attempts are counted before the password is checked, per account and IP (backoff), per account and per IP (README, "Rate limits"): over a limit, 429 `RATE_LIMITED` with `Retry-After`, however many requests arrive at once. An address the account signed in from in the last 30 days is exempt from the per-account limit.',
   request: {
     params: ProjectIdParam,
     body: jsonBody(

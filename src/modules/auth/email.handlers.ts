@@ -48,7 +48,15 @@ async function issueToken(c: Context<AppEnv>, user: Recipient, purpose: TokenPur
   const at = now();
   const statements = [
     pruneOneTimeTokens(db, projectId, user.id, purpose, iso(at - EMAIL_LINK_KEEP_EXPIRED_MS)),
-    insertOneTimeToken(db, { tokenHash: await sha256Hex(token), projectId, userId: user.id, purpose, email: normalizeEmail(user.email), createdAt: iso(at), expiresAt: iso(at + EMAIL_LINK_LIFETIME[purpose].ms) }),
+    insertOneTimeToken(db, {
+      tokenHash: await sha256Hex(token),
+      projectId,
+      userId: user.id,
+      purpose,
+      email: normalizeEmail(user.email),
+      createdAt: iso(at),
+      expiresAt: iso(at + EMAIL_LINK_LIFETIME[purpose].ms),
+    }),
   ];
   return { token, statements };
 }
@@ -57,7 +65,8 @@ async function issueToken(c: Context<AppEnv>, user: Recipient, purpose: TokenPur
 function refusal(state: OneTimeTokenState): { code: ErrorCode; reason: string; message: string } | null {
   if (state.used_at) return { code: "INVALID_TOKEN", reason: "already_used", message: "This link was already used; request a new one" };
   if (state.expires_at <= iso()) return { code: "TOKEN_EXPIRED", reason: "expired", message: "This link has expired; request a new one" };
-  if (state.user_email !== state.email) return { code: "INVALID_TOKEN", reason: "email_changed", message: "This link was sent to an address the account no longer has" };
+  if (state.user_email !== state.email)
+    return { code: "INVALID_TOKEN", reason: "email_changed", message: "This link was sent to an address the account no longer has" };
   if (state.user_disabled) return { code: "USER_DISABLED", reason: "user_disabled", message: "This account is disabled" };
   return null;
 }
@@ -163,7 +172,10 @@ export const forgotPasswordHandler: RouteHandler<typeof forgotPassword, AppEnv> 
       link: emailLink(base, token, "reset_password"),
       expiresIn: EMAIL_LINK_LIFETIME.reset_password.words,
       background: true,
-      statements: (outboxId) => [...statements, audit(c, { actorType: "anonymous", targetType: "user", targetId: user.id, type, outcome: "success", details: { outboxId } })],
+      statements: (outboxId) => [
+        ...statements,
+        audit(c, { actorType: "anonymous", targetType: "user", targetId: user.id, type, outcome: "success", details: { outboxId } }),
+      ],
     });
   } else {
     const reason = !user ? "unknown_email" : user.disabled ? "user_disabled" : "no_redirect_url";
@@ -186,10 +198,18 @@ export const resetPasswordHandler: RouteHandler<typeof resetPasswordRoute, AppEn
     ...resetPassword(db, spend, state.user_id, passwordHash),
     spendSiblingTokens(db, spend, state.user_id),
     ...(await cutIdentities(c, spend, state.user_id, "password_reset")),
-    insertAuditIf(db, auditEntry(c, { ...asUser(state.user_id), projectId: project.id, type: "auth.password_reset.completed", outcome: "success", at: spend.at }), spentBy(spend)),
+    insertAuditIf(
+      db,
+      auditEntry(c, { ...asUser(state.user_id), projectId: project.id, type: "auth.password_reset.completed", outcome: "success", at: spend.at }),
+      spentBy(spend),
+    ),
   ]);
   if (!consumed?.results.length) return lostRace(c, state.user_id, "auth.password_reset.failed");
   // The account's failed-login counters: account-wide, and this address's backoff for it.
-  await forget(c, project.id, loginSubjects(c, "login", state.email).filter((s) => s.rule !== "login.ip"));
+  await forget(
+    c,
+    project.id,
+    loginSubjects(c, "login", state.email).filter((s) => s.rule !== "login.ip"),
+  );
   return c.json({ success: true as const, data: { passwordReset: true as const, sessionsEnded: revoked?.meta.changes ?? 0 } }, 200);
 };

@@ -13,8 +13,7 @@ import { toProfile, toSession } from "./auth.mappers";
 import type { changePassword, deleteSession, getMe, listSessions, updateMe } from "./me.routes";
 import { absoluteEndOf } from "./session-tokens";
 
-export const getMeHandler: RouteHandler<typeof getMe, AppEnv> = (c) =>
-  c.json({ success: true as const, data: toProfile(c.get("auth").user) }, 200);
+export const getMeHandler: RouteHandler<typeof getMe, AppEnv> = (c) => c.json({ success: true as const, data: toProfile(c.get("auth").user) }, 200);
 
 export const updateMeHandler: RouteHandler<typeof updateMe, AppEnv> = async (c) => {
   const { user } = c.get("auth");
@@ -33,7 +32,9 @@ export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> 
   const row = await getUser(c.env.DB, project.id, user.id);
   const who = { projectId: project.id, actorType: "user", actorId: user.id, targetType: "user", targetId: user.id } as const;
   if (!row?.password_hash || !(await verifyPassword(currentPassword, row.password_hash, pepper))) {
-    await c.env.DB.batch([insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.password.change", outcome: "failure", details: { reason: "wrong_current_password" } }))]);
+    await c.env.DB.batch([
+      insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.password.change", outcome: "failure", details: { reason: "wrong_current_password" } })),
+    ]);
     throw new ApiError("INVALID_CREDENTIALS", "Current password is incorrect");
   }
   const at = iso();
@@ -65,7 +66,16 @@ export const deleteSessionHandler: RouteHandler<typeof deleteSession, AppEnv> = 
     revokeSession(c.env.DB, project.id, sessionId, "ended_by_user", at, user.id),
     insertAuditIf(
       c.env.DB,
-      auditEntry(c, { type: "auth.session.end", outcome: "success", actorType: "user", actorId: user.id, projectId: project.id, targetType: "session", targetId: sessionId, at }),
+      auditEntry(c, {
+        type: "auth.session.end",
+        outcome: "success",
+        actorType: "user",
+        actorId: user.id,
+        projectId: project.id,
+        targetType: "session",
+        targetId: sessionId,
+        at,
+      }),
       sessionRevokedAt(sessionId, at),
     ),
   ]);

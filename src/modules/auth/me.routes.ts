@@ -53,7 +53,8 @@ export const listSessions = userRoute({
   path: "/api/auth/{projectId}/sessions",
   operationId: "listSessions",
   summary: "List the current user's live sessions",
-  description: "Every session (device) of the user that has not ended, most recently used first (up to 100); sessions past their absolute lifetime are not listed.",
+  description:
+    "Every session (device) of the user that has not ended, most recently used first (up to 100); sessions past their absolute lifetime are not listed.",
   request: { params: ProjectIdParam },
   responses: { 200: ok(z.array(SessionSchema), "Live sessions."), ...errorResponses(404) },
 });
@@ -65,7 +66,13 @@ export const deleteSession = userRoute({
   summary: "End one of the current user's sessions",
   description: "Ends the session (its refresh token stops working, its access tokens are refused). 404 when the session is not a live session of this user.",
   request: {
-    params: ProjectIdParam.extend({ sessionId: z.string().min(1).max(64).openapi({ param: { name: "sessionId", in: "path", description: "A session id from GET /sessions." }, example: "ses_4fQ9xk2LmN0pR7sT1uV3wY" }) }),
+    params: ProjectIdParam.extend({
+      sessionId: z
+        .string()
+        .min(1)
+        .max(64)
+        .openapi({ param: { name: "sessionId", in: "path", description: "A session id from GET /sessions." }, example: "ses_4fQ9xk2LmN0pR7sT1uV3wY" }),
+    }),
   },
   responses: {
     200: ok(z.object({ ended: z.literal(true) }).openapi("EndSessionResult"), "The session is ended."),

@@ -39,7 +39,8 @@ import { startSession } from "./session-tokens";
 type Audit = Omit<AuditEntry, "at" | "ip" | "userAgent" | "requestId" | "projectId">;
 const audit = (c: Context<AppEnv>, e: Audit) => insertAudit(c.env.DB, auditEntry(c, { ...e, projectId: c.get("project").id }));
 
-const invalidQuery = (field: string, message: string) => new ApiError("VALIDATION_ERROR", `query.${field}: ${message}`, { details: [{ path: `query.${field}`, message }] });
+const invalidQuery = (field: string, message: string) =>
+  new ApiError("VALIDATION_ERROR", `query.${field}: ${message}`, { details: [{ path: `query.${field}`, message }] });
 
 // Browser steps answer with a redirect; no-store keeps codes out of caches.
 const redirectTo = (c: Context<AppEnv>, location: string) => c.body(null, 302, { Location: location, "Cache-Control": "no-store" });
@@ -104,7 +105,14 @@ function providerError(error: string, description: string | undefined): OAuthFlo
 
 /** Ends a browser step at the app: `error`, `error_description` and its `state` on its redirect URI. */
 async function failToApp(c: Context<AppEnv>, attempt: OAuthStateRow, err: OAuthFlowError) {
-  await audit(c, { type: "auth.oauth.callback", outcome: "failure", actorType: "anonymous", targetType: "oauth_provider", targetId: attempt.provider, details: { reason: err.reason, error: err.error } }).run();
+  await audit(c, {
+    type: "auth.oauth.callback",
+    outcome: "failure",
+    actorType: "anonymous",
+    targetType: "oauth_provider",
+    targetId: attempt.provider,
+    details: { reason: err.reason, error: err.error },
+  }).run();
   return redirectTo(c, withQuery(attempt.redirect_uri, { error: err.error, error_description: err.description, state: attempt.app_state }));
 }
 
@@ -116,9 +124,11 @@ async function completeSignIn(c: Context<AppEnv>, attempt: OAuthStateRow, query:
   const p = await getOAuthProvider(c.env.DB, project.id, attempt.provider);
   if (!p?.enabled) throw new OAuthFlowError("invalid_request", "This sign-in provider is no longer available", "provider_gone");
   // Rows saved before host rules existed (or edited in D1) get the same check discovery applies.
-  if (refusedEndpoint(p, servedLocally(c))) throw new OAuthFlowError("server_error", "This sign-in provider's endpoints are not allowed", "provider_endpoint_refused");
+  if (refusedEndpoint(p, servedLocally(c)))
+    throw new OAuthFlowError("server_error", "This sign-in provider's endpoints are not allowed", "provider_endpoint_refused");
   // RFC 9207: a provider that names itself must be the one we sent the user to (mix-up defence).
-  if (query.iss !== undefined && usesIdToken(p.type) && query.iss !== p.issuer) throw new OAuthFlowError("invalid_request", "The response came from another issuer", "iss_mismatch");
+  if (query.iss !== undefined && usesIdToken(p.type) && query.iss !== p.issuer)
+    throw new OAuthFlowError("invalid_request", "The response came from another issuer", "iss_mismatch");
   const verifier = await openVerifier(c.env.KEY_ENCRYPTION_SECRET, attempt.verifier_box);
   if (!verifier) throw new Error("oauth state verifier cannot be decrypted with the configured KEY_ENCRYPTION_SECRET");
   const profile = await fetchProfile(p, {
@@ -132,10 +142,25 @@ async function completeSignIn(c: Context<AppEnv>, attempt: OAuthStateRow, query:
   const at = now();
   const write = async () => {
     const account = await accountFor(c.env.DB, project.id, p.slug, profile, iso(at));
-    const success = { type: "auth.oauth.callback", outcome: "success", actorType: "user", actorId: account.userId, targetType: "user", targetId: account.userId } as const;
+    const success = {
+      type: "auth.oauth.callback",
+      outcome: "success",
+      actorType: "user",
+      actorId: account.userId,
+      targetType: "user",
+      targetId: account.userId,
+    } as const;
     await c.env.DB.batch([
       ...account.statements,
-      insertOAuthCode(c.env.DB, { codeHash: await sha256Hex(code), projectId: project.id, provider: p.slug, userId: account.userId, codeChallenge: attempt.code_challenge, createdAt: iso(at), expiresAt: iso(at + OAUTH_CODE_TTL_MS) }),
+      insertOAuthCode(c.env.DB, {
+        codeHash: await sha256Hex(code),
+        projectId: project.id,
+        provider: p.slug,
+        userId: account.userId,
+        codeChallenge: attempt.code_challenge,
+        createdAt: iso(at),
+        expiresAt: iso(at + OAUTH_CODE_TTL_MS),
+      }),
       audit(c, { ...success, details: { provider: p.slug, action: account.action } }),
     ]);
   };
@@ -151,7 +176,14 @@ export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = 
   const fail = async (reason: string, err: ApiError) => {
     // Anonymous failures before a known state: counted per IP (probe.ip) before they are audited.
     await unknownToken(c, project);
-    await audit(c, { type: "auth.oauth.callback", outcome: "failure", actorType: "anonymous", targetType: "oauth_provider", targetId: provider, details: { reason } }).run();
+    await audit(c, {
+      type: "auth.oauth.callback",
+      outcome: "failure",
+      actorType: "anonymous",
+      targetType: "oauth_provider",
+      targetId: provider,
+      details: { reason },
+    }).run();
     throw err;
   };
   if (!query.state) return fail("state_missing", invalidQuery("state", "is required"));
@@ -160,7 +192,8 @@ export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = 
   const known = attempt ?? (await getOAuthState(c.env.DB, project.id, provider, stateHash));
   if (!known) return fail("unknown_state", invalidQuery("state", "does not belong to a sign-in of this project and provider; start again"));
   // The allow-list may have shrunk since authorize: never redirect to a URI no longer on it.
-  if (!redirectUrlsOf(project).includes(known.redirect_uri)) return fail("redirect_uri_not_allowed", invalidQuery("state", "belongs to a sign-in whose redirect URI is no longer allowed"));
+  if (!redirectUrlsOf(project).includes(known.redirect_uri))
+    return fail("redirect_uri_not_allowed", invalidQuery("state", "belongs to a sign-in whose redirect URI is no longer allowed"));
   if (!attempt) {
     const err = known.consumed_at
       ? new OAuthFlowError("invalid_request", "This sign-in was already completed; start again", "state_replayed")

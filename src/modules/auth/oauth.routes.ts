@@ -28,7 +28,10 @@ export const oauthAuthorize = createRoute({
   ].join("\n"),
   request: { params: ProviderParam, query: AuthorizeQuery },
   responses: {
-    302: redirect("Redirect to the provider's authorization endpoint.", "The provider's authorization URL with `response_type=code`, `client_id`, `redirect_uri` (this service's callback), `scope`, `state`, `nonce` and `code_challenge` (S256)."),
+    302: redirect(
+      "Redirect to the provider's authorization endpoint.",
+      "The provider's authorization URL with `response_type=code`, `client_id`, `redirect_uri` (this service's callback), `scope`, `state`, `nonce` and `code_challenge` (S256).",
+    ),
     ...errorResponses(400, 403, 404, 429),
   },
 });
@@ -51,7 +54,10 @@ export const oauthCallback = createRoute({
   ].join("\n"),
   request: { params: ProviderParam, query: CallbackQuery },
   responses: {
-    302: redirect("Redirect to the app's redirect URI.", "The app's `redirect_uri` with `code` and `state` on success, or `error`, `error_description` and `state` on failure."),
+    302: redirect(
+      "Redirect to the app's redirect URI.",
+      "The app's `redirect_uri` with `code` and `state` on success, or `error`, `error_description` and `state` on failure.",
+    ),
     ...errorResponses(400, 403, 404, 429),
   },
 });

@@ -60,7 +60,8 @@ async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, userId: 
 }
 
 /** When a session started at `createdAt` (ISO) reaches its absolute lifetime, in ms since the epoch. */
-export const absoluteEndOf = (project: Pick<ProjectRow, "session_max_age">, createdAt: string): number => Date.parse(createdAt) + project.session_max_age * 1000;
+export const absoluteEndOf = (project: Pick<ProjectRow, "session_max_age">, createdAt: string): number =>
+  Date.parse(createdAt) + project.session_max_age * 1000;
 
 /** A refresh token issued at `at` lives refreshTokenTtl, but never past its session's absolute end. */
 const refreshExpiry = (project: ProjectWithKey, at: number, sessionCreatedAt: string): string =>
@@ -132,7 +133,12 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     limit(c, projectId, [{ rule: "refresh.session", key: sessionId }], overridesOf(project.rate_limits));
   const hinted = sessionHints.get(oldHash);
   // Settled into a value, so a refusal is not an unhandled rejection while the batch runs.
-  const early = hinted ? limitSession(cached, hinted).then(() => null, (err: unknown) => ({ err })) : null;
+  const early = hinted
+    ? limitSession(cached, hinted).then(
+        () => null,
+        (err: unknown) => ({ err }),
+      )
+    : null;
   const successor = randomToken("rt");
   const newHash = await sha256Hex(successor);
   const at = now();
@@ -208,7 +214,11 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
   await limited();
   const granted = await successorOf(c, presented, state);
   if (granted) {
-    return { tokens: pair(project, await accessToken(c, project, state.user_id, state.session_id), granted), userId: state.user_id, sessionId: state.session_id };
+    return {
+      tokens: pair(project, await accessToken(c, project, state.user_id, state.session_id), granted),
+      userId: state.user_id,
+      sessionId: state.session_id,
+    };
   }
   await db.batch([
     revokeSession(db, project.id, state.session_id, "refresh_token_reused", iso()),

@@ -1,7 +1,13 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { insertAudit } from "../../db/audit.repo";
-import { deleteEmailTemplate as deleteTemplateRow, listEmailTemplates as listTemplateRows, upsertEmailTemplate, type EmailTemplateRow, type TemplateName } from "../../db/email-templates.repo";
+import {
+  deleteEmailTemplate as deleteTemplateRow,
+  listEmailTemplates as listTemplateRows,
+  upsertEmailTemplate,
+  type EmailTemplateRow,
+  type TemplateName,
+} from "../../db/email-templates.repo";
 import { TEMPLATE_NAMES } from "../../email/templates";
 import { iso } from "../../lib/clock";
 import { auditEntry } from "../../lib/request-meta";
@@ -10,19 +16,39 @@ import { toEmailTemplate } from "./email-templates.mappers";
 import type { deleteEmailTemplate, listEmailTemplates, putEmailTemplate } from "./email-templates.routes";
 
 const audit = (c: Context<AppEnv>, type: string, projectId: string, template: TemplateName, at: string) =>
-  insertAudit(c.env.DB, auditEntry(c, { type, outcome: "success", actorType: "admin", actorId: c.get("admin").id, projectId, targetType: "email_template", targetId: template, at }));
+  insertAudit(
+    c.env.DB,
+    auditEntry(c, {
+      type,
+      outcome: "success",
+      actorType: "admin",
+      actorId: c.get("admin").id,
+      projectId,
+      targetType: "email_template",
+      targetId: template,
+      at,
+    }),
+  );
 
 export const listEmailTemplatesHandler: RouteHandler<typeof listEmailTemplates, AppEnv> = async (c) => {
   const { projectId } = c.req.valid("param");
   const { results } = await listTemplateRows(c.env.DB, projectId);
-  const data = TEMPLATE_NAMES.map((name) => toEmailTemplate(name, results.find((r) => r.template === name)));
+  const data = TEMPLATE_NAMES.map((name) =>
+    toEmailTemplate(
+      name,
+      results.find((r) => r.template === name),
+    ),
+  );
   return c.json({ success: true as const, data }, 200);
 };
 
 export const putEmailTemplateHandler: RouteHandler<typeof putEmailTemplate, AppEnv> = async (c) => {
   const { projectId, template } = c.req.valid("param");
   const at = iso();
-  const [saved] = await c.env.DB.batch([upsertEmailTemplate(c.env.DB, projectId, template, c.req.valid("json"), at), audit(c, "admin.email_template.update", projectId, template, at)]);
+  const [saved] = await c.env.DB.batch([
+    upsertEmailTemplate(c.env.DB, projectId, template, c.req.valid("json"), at),
+    audit(c, "admin.email_template.update", projectId, template, at),
+  ]);
   return c.json({ success: true as const, data: toEmailTemplate(template, saved!.results[0] as EmailTemplateRow) }, 200);
 };
 

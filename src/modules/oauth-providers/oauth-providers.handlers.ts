@@ -40,7 +40,10 @@ export const putOAuthProviderHandler: RouteHandler<typeof putOAuthProvider, AppE
   const body = c.req.valid("json");
   const existing = await getProvider(c.env.DB, projectId, provider);
   const hasSecret = body.clientSecret !== undefined || !!existing?.client_secret_box;
-  if (body.type !== "oidc" && !hasSecret) throw new ApiError("VALIDATION_ERROR", `clientSecret: is required for type ${body.type}`, { details: [{ path: "clientSecret", message: `is required for type ${body.type}` }] });
+  if (body.type !== "oidc" && !hasSecret)
+    throw new ApiError("VALIDATION_ERROR", `clientSecret: is required for type ${body.type}`, {
+      details: [{ path: "clientSecret", message: `is required for type ${body.type}` }],
+    });
   const endpoints = body.type === "oidc" ? await discover(body.issuer!, hasSecret, servedLocally(c)) : PRESETS[body.type];
   const at = iso();
   const [saved] = await c.env.DB.batch([
@@ -49,7 +52,8 @@ export const putOAuthProviderHandler: RouteHandler<typeof putOAuthProvider, AppE
       slug: provider,
       type: body.type,
       clientId: body.clientId,
-      clientSecretBox: body.clientSecret === undefined ? undefined : await sealClientSecret(c.env.KEY_ENCRYPTION_SECRET, projectId, provider, body.clientSecret),
+      clientSecretBox:
+        body.clientSecret === undefined ? undefined : await sealClientSecret(c.env.KEY_ENCRYPTION_SECRET, projectId, provider, body.clientSecret),
       ...endpoints,
       scopes: effectiveScopes(body.type, body.scopes),
       enabled: body.enabled ?? true,
@@ -65,7 +69,13 @@ export const putOAuthProviderHandler: RouteHandler<typeof putOAuthProvider, AppE
         projectId,
         targetType: "oauth_provider",
         targetId: provider,
-        details: { type: body.type, issuer: endpoints.issuer, enabled: body.enabled ?? true, created: !existing, clientSecretChanged: body.clientSecret !== undefined },
+        details: {
+          type: body.type,
+          issuer: endpoints.issuer,
+          enabled: body.enabled ?? true,
+          created: !existing,
+          clientSecretChanged: body.clientSecret !== undefined,
+        },
         at,
       }),
     ),
@@ -77,9 +87,20 @@ export const putOAuthProviderHandler: RouteHandler<typeof putOAuthProvider, AppE
 export const deleteOAuthProviderHandler: RouteHandler<typeof deleteOAuthProvider, AppEnv> = async (c) => {
   const actor = c.get("admin");
   const { projectId, provider } = c.req.valid("param");
-  const entry = auditEntry(c, { type: "admin.oauth_provider.delete", outcome: "success", actorType: "admin", actorId: actor.id, projectId, targetType: "oauth_provider", targetId: provider });
+  const entry = auditEntry(c, {
+    type: "admin.oauth_provider.delete",
+    outcome: "success",
+    actorType: "admin",
+    actorId: actor.id,
+    projectId,
+    targetType: "oauth_provider",
+    targetId: provider,
+  });
   // The entry is written only if the row is there to delete, in the same transaction.
-  const [, deleted] = await c.env.DB.batch([insertAuditIf(c.env.DB, entry, providerExists(projectId, provider)), deleteProvider(c.env.DB, projectId, provider)]);
+  const [, deleted] = await c.env.DB.batch([
+    insertAuditIf(c.env.DB, entry, providerExists(projectId, provider)),
+    deleteProvider(c.env.DB, projectId, provider),
+  ]);
   if (deleted!.results.length !== 1) throw noSuchProvider();
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);
 };

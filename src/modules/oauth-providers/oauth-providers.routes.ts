@@ -12,7 +12,8 @@ export const listOAuthProviders = adminRoute("viewer", {
   path: PROVIDERS,
   operationId: "listOAuthProviders",
   summary: "List a project's sign-in providers",
-  description: "Every OAuth / OpenID Connect provider configured for the project, by slug. Client secrets are never returned, only `clientSecretSet`. 404 `NOT_FOUND` when the project does not exist.",
+  description:
+    "Every OAuth / OpenID Connect provider configured for the project, by slug. Client secrets are never returned, only `clientSecretSet`. 404 `NOT_FOUND` when the project does not exist.",
   request: { params: ProjectIdParam },
   responses: { 200: ok(z.array(OAuthProviderSchema), "The providers."), ...errorResponses(400, 404) },
 });

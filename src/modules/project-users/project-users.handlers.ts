@@ -13,7 +13,14 @@ import { decodeCursor, page } from "../../lib/cursor";
 import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { endsSessions, toProjectUser, updateDetails } from "./project-users.mappers";
-import type { createProjectUser, deleteProjectUser, getProjectUser, listProjectUsers, revokeProjectUserSessions, updateProjectUser } from "./project-users.routes";
+import type {
+  createProjectUser,
+  deleteProjectUser,
+  getProjectUser,
+  listProjectUsers,
+  revokeProjectUserSessions,
+  updateProjectUser,
+} from "./project-users.routes";
 
 const noSuchUser = () => new ApiError("NOT_FOUND", "No user with this id in this project");
 

@@ -37,6 +37,14 @@ export const rotateProjectKeyHandler: RouteHandler<typeof rotateProjectKey, AppE
     if (isForeignKeyViolation(err)) throw projectNotFound(projectId);
     throw err;
   }
-  const created = { id: key.kid, alg: key.publicJwk.alg, public_jwk: JSON.stringify(key.publicJwk), status: "active" as const, created_at: at, retired_at: null, verify_until: null };
+  const created = {
+    id: key.kid,
+    alg: key.publicJwk.alg,
+    public_jwk: JSON.stringify(key.publicJwk),
+    status: "active" as const,
+    created_at: at,
+    retired_at: null,
+    verify_until: null,
+  };
   return c.json({ success: true as const, data: toSigningKey(created) }, 201);
 };

@@ -18,12 +18,28 @@ import { forgetProject } from "../../lib/project-cache";
 
 /** An audit entry for an admin action on project `projectId`. */
 export const projectAudit = (c: Context<AppEnv>, projectId: string, type: string, details: Record<string, unknown> | undefined, at: string): AuditEntry =>
-  auditEntry(c, { type, outcome: "success", actorType: "admin", actorId: c.get("admin").id, projectId, targetType: "project", targetId: projectId, details, at });
+  auditEntry(c, {
+    type,
+    outcome: "success",
+    actorType: "admin",
+    actorId: c.get("admin").id,
+    projectId,
+    targetType: "project",
+    targetId: projectId,
+    details,
+    at,
+  });
 
 export const listProjectsHandler: RouteHandler<typeof listProjects, AppEnv> = async (c) => {
   const { environment, enabled, search, limit, cursor } = c.req.valid("query");
   const after = decodeCursor(cursor);
-  const { results } = await projects.listProjects(c.env.DB, { environment, enabled: enabled === undefined ? undefined : enabled === "true", search, after, limit });
+  const { results } = await projects.listProjects(c.env.DB, {
+    environment,
+    enabled: enabled === undefined ? undefined : enabled === "true",
+    search,
+    after,
+    limit,
+  });
   const { items, nextCursor } = page(results, limit);
   return c.json({ success: true as const, data: items.map(toProject), meta: { nextCursor } }, 200);
 };
@@ -60,7 +76,8 @@ export const updateProjectHandler: RouteHandler<typeof updateProject, AppEnv> = 
   const { projectId } = c.req.valid("param");
   const body = c.req.valid("json");
   const before = toProject(c.get("adminProject"));
-  if ((body.refreshTokenTtl ?? before.refreshTokenTtl) <= (body.accessTokenTtl ?? before.accessTokenTtl)) throw ttlOrderError(body.accessTokenTtl ?? before.accessTokenTtl);
+  if ((body.refreshTokenTtl ?? before.refreshTokenTtl) <= (body.accessTokenTtl ?? before.accessTokenTtl))
+    throw ttlOrderError(body.accessTokenTtl ?? before.accessTokenTtl);
   const at = iso();
   const audit = projectAudit(c, projectId, "admin.project.update", updateDetails(before, body), at);
   // The audit entry is written only if the guarded update was (a concurrent change may have made it fail).
@@ -82,10 +99,7 @@ export const deleteProjectHandler: RouteHandler<typeof deleteProject, AppEnv> = 
   const { projectId } = c.req.valid("param");
   const audit = projectAudit(c, projectId, "admin.project.delete", undefined, iso());
   // Audit first, conditional on the project existing, so both happen or neither does.
-  const [, deleted] = await c.env.DB.batch([
-    insertAuditIf(c.env.DB, audit, projects.projectExists(projectId)),
-    projects.deleteProject(c.env.DB, projectId),
-  ]);
+  const [, deleted] = await c.env.DB.batch([insertAuditIf(c.env.DB, audit, projects.projectExists(projectId)), projects.deleteProject(c.env.DB, projectId)]);
   forgetProject(projectId);
   if (deleted!.results.length === 0) throw projectNotFound(projectId);
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);

@@ -17,7 +17,10 @@ export const toProject = (p: ProjectRow) => ({
   sessionMaxAge: p.session_max_age,
   corsOrigins: corsOriginsOf(p),
   redirectUrls: redirectUrlsOf(p),
-  rateLimits: Object.fromEntries(RULE_NAMES.map((name) => [name, ruleFor(name, overridesOf(p.rate_limits))])) as Record<(typeof RULE_NAMES)[number], ReturnType<typeof ruleFor>>,
+  rateLimits: Object.fromEntries(RULE_NAMES.map((name) => [name, ruleFor(name, overridesOf(p.rate_limits))])) as Record<
+    (typeof RULE_NAMES)[number],
+    ReturnType<typeof ruleFor>
+  >,
   createdAt: p.created_at,
   updatedAt: p.updated_at,
 });

@@ -69,7 +69,8 @@ export class Browser {
       if (!action || !prompt) throw new Error(`no interaction form at ${next}: ${html.slice(0, 500)}`);
       const form = new URLSearchParams(prompt === "login" ? { prompt, login, password: "any password" } : { prompt });
       const submitted = await this.fetch(new URL(action, next).toString(), { method: "POST", body: form });
-      if (submitted.status < 300 || submitted.status >= 400) throw new Error(`submitting ${prompt} answered ${submitted.status}: ${(await submitted.text()).slice(0, 500)}`);
+      if (submitted.status < 300 || submitted.status >= 400)
+        throw new Error(`submitting ${prompt} answered ${submitted.status}: ${(await submitted.text()).slice(0, 500)}`);
       next = new URL(submitted.headers.get("location")!, next).toString();
     }
     throw new Error(`too many steps; visited:\n${this.history.join("\n")}`);

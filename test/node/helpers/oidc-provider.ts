@@ -65,7 +65,9 @@ export async function startOidcProvider(options: ProviderOptions): Promise<Runni
     ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
   });
   for (const event of ["grant.error", "server_error", "authorization.error", "userinfo.error"]) {
-    provider.on(event, (_ctx: unknown, err: Error & { error_description?: string }) => errors.push(`${event}: ${err.message} ${err.error_description ?? ""}`.trim()));
+    provider.on(event, (_ctx: unknown, err: Error & { error_description?: string }) =>
+      errors.push(`${event}: ${err.message} ${err.error_description ?? ""}`.trim()),
+    );
   }
   server.on("request", provider.callback());
   const stop = () =>
