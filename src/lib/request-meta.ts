@@ -63,6 +63,14 @@ export function auditEntry(c: Context<AppEnv>, entry: Omit<AuditEntry, "ip" | "u
   return { ...entry, at: entry.at ?? iso(), ip: clientIp(c), userAgent: userAgent(c), requestId: c.get("requestId") };
 }
 
+/** What an admin did, successfully, as the signed-in admin of this request (admin routes only). */
+export function adminAction(
+  c: Context<AppEnv>,
+  action: Pick<AuditEntry, "type" | "targetType" | "targetId" | "details"> & { projectId?: string | null; at?: string },
+): AuditEntry {
+  return auditEntry(c, { outcome: "success", actorType: "admin", actorId: c.get("admin").id, projectId: null, ...action });
+}
+
 /** The token issuer of a project: PUBLIC_URL (or this origin) + the project's Auth API base path. */
 export function issuerOf(c: Context<AppEnv>, projectId: string): string {
   const origin = c.env.PUBLIC_URL || new URL(c.req.url).origin;

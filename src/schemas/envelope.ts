@@ -24,6 +24,16 @@ export const PageQuery = z.object({
     .openapi({ param: { name: "cursor", in: "query", description: "`meta.nextCursor` of the previous page; omit for the first page." } }),
 });
 
+/** The optional `search` filter of a list: what it matches is the list's to say. */
+export const searchQuery = (description: string, example: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ param: { name: "search", in: "query", description }, example });
+
 export const PageMetaSchema = z
   .object({
     nextCursor: z.string().nullable().openapi({ description: "Opaque cursor for the next page; null on the last page." }),

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { DisplayNameSchema, EmailSchema, NewPasswordSchema, ProjectIdParam } from "./auth";
-import { PageQuery } from "./envelope";
+import { PageQuery, searchQuery } from "./envelope";
 
 export const UserIdParam = ProjectIdParam.extend({
   userId: z
@@ -14,16 +14,7 @@ export const UserIdParam = ProjectIdParam.extend({
 });
 
 export const ListProjectUsersQuery = PageQuery.extend({
-  search: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .openapi({
-      param: { name: "search", in: "query", description: "Substring of the email or display name; case-insensitive (ASCII letters in names)." },
-      example: "ada",
-    }),
+  search: searchQuery("Substring of the email or display name; case-insensitive (ASCII letters in names).", "ada"),
   status: z
     .enum(["active", "disabled"])
     .optional()

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RULE_NAMES, type RuleName } from "../lib/rate-limit";
-import { PageQuery } from "./envelope";
+import { PageQuery, searchQuery } from "./envelope";
 
 export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_]{1,47}$/;
 
@@ -95,13 +95,7 @@ export const ListProjectsQuery = PageQuery.extend({
     .enum(["true", "false"])
     .optional()
     .openapi({ param: { name: "enabled", in: "query", description: "`true`: only enabled projects; `false`: only disabled ones." } }),
-  search: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .openapi({ param: { name: "search", in: "query", description: "Substring of the id or name; case-insensitive (ASCII letters)." }, example: "mobile" }),
+  search: searchQuery("Substring of the id or name; case-insensitive (ASCII letters).", "mobile"),
 });
 
 export const CreateProjectRequest = z

@@ -9,7 +9,7 @@ import { normalizeEmail } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { forget } from "../../lib/rate-limit";
-import { auditEntry } from "../../lib/request-meta";
+import { adminAction } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { toAdmin } from "./admins.mappers";
 import type * as routes from "./admins.routes";
@@ -20,7 +20,6 @@ export const listAdminsHandler: RouteHandler<typeof routes.listAdmins, AppEnv> =
 };
 
 export const createAdminHandler: RouteHandler<typeof routes.createAdmin, AppEnv> = async (c) => {
-  const actor = c.get("admin");
   const { email, password, displayName, role } = c.req.valid("json");
   const id = randomId("adm");
   const at = iso();
@@ -34,19 +33,7 @@ export const createAdminHandler: RouteHandler<typeof routes.createAdmin, AppEnv>
         role,
         createdAt: at,
       }),
-      insertAudit(
-        c.env.DB,
-        auditEntry(c, {
-          type: "admin.admin.create",
-          outcome: "success",
-          actorType: "admin",
-          actorId: actor.id,
-          targetType: "admin",
-          targetId: id,
-          details: { role },
-          at,
-        }),
-      ),
+      insertAudit(c.env.DB, adminAction(c, { type: "admin.admin.create", targetType: "admin", targetId: id, details: { role }, at })),
     ]);
     return c.json({ success: true as const, data: toAdmin(inserted!.results[0] as AdminRow) }, 201);
   } catch (err) {
@@ -56,7 +43,6 @@ export const createAdminHandler: RouteHandler<typeof routes.createAdmin, AppEnv>
 };
 
 export const updateAdminHandler: RouteHandler<typeof routes.updateAdmin, AppEnv> = async (c) => {
-  const actor = c.get("admin");
   const { adminId } = c.req.valid("param");
   const changes = c.req.valid("json");
   const at = iso();
@@ -70,44 +56,27 @@ export const updateAdminHandler: RouteHandler<typeof routes.updateAdmin, AppEnv>
   }
   await insertAudit(
     c.env.DB,
-    auditEntry(c, {
-      type: "admin.admin.update",
-      outcome: "success",
-      actorType: "admin",
-      actorId: actor.id,
-      targetType: "admin",
-      targetId: adminId,
-      details: { changed: Object.keys(changes), ...changes },
-      at,
-    }),
+    adminAction(c, { type: "admin.admin.update", targetType: "admin", targetId: adminId, details: { changed: Object.keys(changes), ...changes }, at }),
   ).run();
   return c.json({ success: true as const, data: toAdmin(row) }, 200);
 };
 
 export const deleteAdminHandler: RouteHandler<typeof routes.deleteAdmin, AppEnv> = async (c) => {
-  const actor = c.get("admin");
   const { adminId } = c.req.valid("param");
   const [deleted] = await c.env.DB.batch([deleteAdmin(c.env.DB, adminId)]);
   if (deleted!.results.length !== 1) {
     if (!(await getAdmin(c.env.DB, adminId))) throw new ApiError("NOT_FOUND", "No admin with this id");
     throw new ApiError("CONFLICT", "The last enabled owner cannot be deleted");
   }
-  await insertAudit(
-    c.env.DB,
-    auditEntry(c, { type: "admin.admin.delete", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: adminId }),
-  ).run();
+  await insertAudit(c.env.DB, adminAction(c, { type: "admin.admin.delete", targetType: "admin", targetId: adminId })).run();
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);
 };
 
 export const clearAdminLockoutHandler: RouteHandler<typeof routes.clearAdminLockout, AppEnv> = async (c) => {
-  const actor = c.get("admin");
   const { adminId } = c.req.valid("param");
   const target = await getAdmin(c.env.DB, adminId);
   if (!target) throw new ApiError("NOT_FOUND", "No admin with this id");
   await forget(c, "admin", [{ rule: "admin_login.account", key: normalizeEmail(target.email) }]);
-  await insertAudit(
-    c.env.DB,
-    auditEntry(c, { type: "admin.lockout.clear", outcome: "success", actorType: "admin", actorId: actor.id, targetType: "admin", targetId: adminId }),
-  ).run();
+  await insertAudit(c.env.DB, adminAction(c, { type: "admin.lockout.clear", targetType: "admin", targetId: adminId })).run();
   return c.json({ success: true as const, data: { cleared: true as const } }, 200);
 };

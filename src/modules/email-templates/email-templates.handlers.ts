@@ -10,25 +10,13 @@ import {
 } from "../../db/email-templates.repo";
 import { TEMPLATE_NAMES } from "../../email/templates";
 import { iso } from "../../lib/clock";
-import { auditEntry } from "../../lib/request-meta";
+import { adminAction } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { toEmailTemplate } from "./email-templates.mappers";
 import type { deleteEmailTemplate, listEmailTemplates, putEmailTemplate } from "./email-templates.routes";
 
 const audit = (c: Context<AppEnv>, type: string, projectId: string, template: TemplateName, at: string) =>
-  insertAudit(
-    c.env.DB,
-    auditEntry(c, {
-      type,
-      outcome: "success",
-      actorType: "admin",
-      actorId: c.get("admin").id,
-      projectId,
-      targetType: "email_template",
-      targetId: template,
-      at,
-    }),
-  );
+  insertAudit(c.env.DB, adminAction(c, { type, projectId, targetType: "email_template", targetId: template, at }));
 
 export const listEmailTemplatesHandler: RouteHandler<typeof listEmailTemplates, AppEnv> = async (c) => {
   const { projectId } = c.req.valid("param");

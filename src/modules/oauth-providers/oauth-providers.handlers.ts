@@ -11,7 +11,7 @@ import {
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { servedLocally } from "../../lib/deployment";
-import { auditEntry } from "../../lib/request-meta";
+import { adminAction } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { sealClientSecret } from "../../oauth/client-secret";
 import { discover } from "../../oauth/discovery";
@@ -35,7 +35,6 @@ export const getOAuthProviderHandler: RouteHandler<typeof getOAuthProvider, AppE
 };
 
 export const putOAuthProviderHandler: RouteHandler<typeof putOAuthProvider, AppEnv> = async (c) => {
-  const actor = c.get("admin");
   const { projectId, provider } = c.req.valid("param");
   const body = c.req.valid("json");
   const existing = await getProvider(c.env.DB, projectId, provider);
@@ -61,11 +60,8 @@ export const putOAuthProviderHandler: RouteHandler<typeof putOAuthProvider, AppE
     }),
     insertAudit(
       c.env.DB,
-      auditEntry(c, {
+      adminAction(c, {
         type: "admin.oauth_provider.put",
-        outcome: "success",
-        actorType: "admin",
-        actorId: actor.id,
         projectId,
         targetType: "oauth_provider",
         targetId: provider,
@@ -85,17 +81,8 @@ export const putOAuthProviderHandler: RouteHandler<typeof putOAuthProvider, AppE
 };
 
 export const deleteOAuthProviderHandler: RouteHandler<typeof deleteOAuthProvider, AppEnv> = async (c) => {
-  const actor = c.get("admin");
   const { projectId, provider } = c.req.valid("param");
-  const entry = auditEntry(c, {
-    type: "admin.oauth_provider.delete",
-    outcome: "success",
-    actorType: "admin",
-    actorId: actor.id,
-    projectId,
-    targetType: "oauth_provider",
-    targetId: provider,
-  });
+  const entry = adminAction(c, { type: "admin.oauth_provider.delete", projectId, targetType: "oauth_provider", targetId: provider });
   // The entry is written only if the row is there to delete, in the same transaction.
   const [, deleted] = await c.env.DB.batch([
     insertAuditIf(c.env.DB, entry, providerExists(projectId, provider)),

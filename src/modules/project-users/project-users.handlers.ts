@@ -10,7 +10,7 @@ import { deleteUser, getUser, insertUser, listUsers, updateUser, userExists, typ
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { decodeCursor, page } from "../../lib/cursor";
-import { auditEntry } from "../../lib/request-meta";
+import { adminAction } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { endsSessions, toProjectUser, updateDetails } from "./project-users.mappers";
 import type {
@@ -33,7 +33,7 @@ async function requireUser(c: Context<AppEnv>, projectId: string, userId: string
 
 /** An audit entry for an admin's action on a project's user. */
 const userAudit = (c: Context<AppEnv>, projectId: string, userId: string, type: string, at: string, details?: Record<string, unknown>): AuditEntry =>
-  auditEntry(c, { type, outcome: "success", actorType: "admin", actorId: c.get("admin").id, projectId, targetType: "user", targetId: userId, details, at });
+  adminAction(c, { type, projectId, targetType: "user", targetId: userId, details, at });
 
 const emailTaken = () => new ApiError("EMAIL_TAKEN", "Another user of this project has this email");
 

@@ -9,7 +9,7 @@ import { ApiError } from "../../errors";
 import { projectNotFound } from "../../middleware/project";
 import { decodeCursor, page } from "../../lib/cursor";
 import { iso } from "../../lib/clock";
-import { auditEntry } from "../../lib/request-meta";
+import { adminAction } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { projectSlug } from "../../schemas/project";
 import { toProject, updateDetails } from "./projects.mappers";
@@ -18,17 +18,7 @@ import { forgetProject } from "../../lib/project-cache";
 
 /** An audit entry for an admin action on project `projectId`. */
 export const projectAudit = (c: Context<AppEnv>, projectId: string, type: string, details: Record<string, unknown> | undefined, at: string): AuditEntry =>
-  auditEntry(c, {
-    type,
-    outcome: "success",
-    actorType: "admin",
-    actorId: c.get("admin").id,
-    projectId,
-    targetType: "project",
-    targetId: projectId,
-    details,
-    at,
-  });
+  adminAction(c, { type, projectId, targetType: "project", targetId: projectId, details, at });
 
 export const listProjectsHandler: RouteHandler<typeof listProjects, AppEnv> = async (c) => {
   const { environment, enabled, search, limit, cursor } = c.req.valid("query");
