@@ -1,0 +1,4 @@
+// @edge-auth/client: the typed API client, the session client and the admin client.
+export { createApiClient, type ApiClient, type ApiClientOptions } from "./api";
+export type { ClientError, Result } from "./result";
+export type * from "./types";
