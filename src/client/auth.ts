@@ -171,7 +171,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   /** Tells listeners what changed in storage since they last heard (another client or tab wrote it). */
   async function sync() {
-    const s = await read();
+    // Runs unawaited (events, other clients): a failing storage must not become an unhandled rejection.
+    const s = await read().catch(() => undefined);
+    if (s === undefined) return;
     const token = s?.accessToken ?? null;
     if (token === lastSeen) return;
     if (lastSeen === undefined) {

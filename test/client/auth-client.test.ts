@@ -163,6 +163,40 @@ describe("createAuthClient", () => {
     expect(sessions.data).toHaveLength(1);
   });
 
+  it("tells another tab through BroadcastChannel: SIGNED_IN, TOKEN_REFRESHED, SIGNED_OUT", async () => {
+    // An in-process BroadcastChannel (workerd has none): delivers to every other channel of the name, as browsers do.
+    const open: Array<{ name: string; onmessage: ((e: unknown) => void) | null }> = [];
+    class Channel {
+      onmessage: ((e: unknown) => void) | null = null;
+      constructor(readonly name: string) {
+        open.push(this);
+      }
+      postMessage(data: unknown) {
+        for (const c of open) if (c !== this && c.name === this.name) queueMicrotask(() => c.onmessage?.({ data }));
+      }
+    }
+    vi.stubGlobal("BroadcastChannel", Channel);
+    try {
+      const clock = fakeClock();
+      const items = memoryStorage();
+      const projectId = await createProject({ accessTokenTtl: TTL });
+      const b = createAuthClient({ baseUrl: BASE_URL, projectId, storage: otherTab(items), fetch: worker().fetch });
+      const bEvents: AuthChangeEvent[] = [];
+      b.onAuthStateChange((e) => bEvents.push(e));
+      await b.getSession();
+      const a = await signedIn({ storage: otherTab(items), projectId });
+      await vi.waitFor(() => expect(bEvents).toEqual(["SIGNED_IN"]));
+      clock.tick(EXPIRED);
+      expect(await a.auth.getAccessToken()).not.toBeNull();
+      await vi.waitFor(() => expect(bEvents).toEqual(["SIGNED_IN", "TOKEN_REFRESHED"]));
+      await a.auth.signOut();
+      await vi.waitFor(() => expect(bEvents).toEqual(["SIGNED_IN", "TOKEN_REFRESHED", "SIGNED_OUT"]));
+      expect(open.length).toBe(2);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("shares one refresh between clients of the same storage object and tells the other client", async () => {
     const clock = fakeClock();
     const storage = memoryStorage();
