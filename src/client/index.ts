@@ -2,3 +2,12 @@
 export { createApiClient, type ApiClient, type ApiClientOptions } from "./api";
 export type { ClientError, Result } from "./result";
 export type * from "./types";
+export {
+  createAuthClient,
+  type AuthClient,
+  type AuthClientOptions,
+  type AuthSession,
+  type AuthChangeEvent,
+  type AuthStateListener,
+} from "./auth";
+export { memoryStorage, localStorageAdapter, sessionStorageAdapter, type AuthStorage } from "./storage";
