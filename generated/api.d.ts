@@ -996,7 +996,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `tokenClaims` is `minimal`.
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.
              * @example {
              *       "roles": [
              *         "editor"
@@ -1092,7 +1092,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `tokenClaims` is `minimal`.
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.
              * @example {
              *       "roles": [
              *         "editor"
@@ -1428,7 +1428,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `tokenClaims` is `minimal`.
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.
              * @example {
              *       "roles": [
              *         "editor"
@@ -1499,7 +1499,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `tokenClaims` is `minimal`. Replaces the whole object; `{}` clears it.
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false. Replaces the whole object; `{}` clears it.
              * @example {
              *       "roles": [
              *         "editor"
@@ -1599,7 +1599,8 @@ export interface components {
              * @example 7776000
              */
             sessionMaxAge: number;
-            tokenClaims: components["schemas"]["TokenClaims"];
+            /** @description `true` (default): access tokens carry `email`, `email_verified` and `app_metadata` besides the registered claims, so a resource server can authorise without calling us. `false`: only `iss`, `aud`, `sub`, `sid`, `iat`, `exp` (smaller tokens, no personal data in them). */
+            includeProfileClaims: boolean;
             /**
              * @description Browser origins allowed to call the Auth API.
              * @example [
@@ -1642,11 +1643,6 @@ export interface components {
         };
         /** @enum {string} */
         Environment: "development" | "staging" | "production";
-        /**
-         * @description `full` (default): access tokens carry `email`, `email_verified` and `app_metadata` besides the registered claims, so a resource server can authorise without calling us. `minimal`: only `iss`, `aud`, `sub`, `sid`, `iat`, `exp` (smaller tokens, no personal data in them).
-         * @enum {string}
-         */
-        TokenClaims: "full" | "minimal";
         RateRule: components["schemas"]["WindowRule"] | components["schemas"]["BackoffRule"];
         /** @description At most `limit` events per fixed window of `windowSeconds`. */
         WindowRule: {
@@ -1716,7 +1712,8 @@ export interface components {
              * @example 7776000
              */
             sessionMaxAge?: number;
-            tokenClaims?: components["schemas"]["TokenClaims"] & unknown;
+            /** @description `true` (default): access tokens carry `email`, `email_verified` and `app_metadata` besides the registered claims, so a resource server can authorise without calling us. `false`: only `iss`, `aud`, `sub`, `sid`, `iat`, `exp` (smaller tokens, no personal data in them). Applies to access tokens issued from now on (register, login, refresh). */
+            includeProfileClaims?: boolean;
             /** @description Replaces the list (at most 50). */
             corsOrigins?: string[];
             /** @description Replaces the list (at most 50). */

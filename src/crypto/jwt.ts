@@ -12,7 +12,7 @@ export interface AccessClaims {
   exp: number;
 }
 
-/** Claims about the user that let a resource server authorise without calling us (left out when the project's tokenClaims is 'minimal'). */
+/** Claims about the user that let a resource server authorise without calling us (left out when the project's includeProfileClaims is false). */
 export interface ProfileClaims {
   email: string;
   email_verified: boolean;

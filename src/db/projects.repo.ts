@@ -4,7 +4,6 @@ import type { SessionUser } from "./sessions.repo";
 import { containsPattern, guard, type Guard } from "./sql";
 
 export type Environment = "development" | "staging" | "production";
-export type TokenClaims = "full" | "minimal";
 
 export interface ProjectRow {
   id: string;
@@ -16,8 +15,8 @@ export interface ProjectRow {
   refresh_token_ttl: number;
   /** Absolute session lifetime in seconds, counted from login. */
   session_max_age: number;
-  /** 'full': access tokens carry email, email_verified and app_metadata; 'minimal': they do not. */
-  token_claims: TokenClaims;
+  /** 1: access tokens carry email, email_verified and app_metadata; 0: they do not. */
+  include_profile_claims: number;
   cors_origins: string;
   redirect_urls: string;
   rate_limits: string;
@@ -180,7 +179,7 @@ export interface ProjectChanges {
   accessTokenTtl?: number;
   refreshTokenTtl?: number;
   sessionMaxAge?: number;
-  tokenClaims?: TokenClaims;
+  includeProfileClaims?: boolean;
   corsOrigins?: string[];
   redirectUrls?: string[];
   rateLimits?: Record<string, unknown>;
@@ -205,7 +204,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
          redirect_urls = COALESCE(?8, redirect_urls),
          rate_limits = COALESCE(?11, rate_limits),
          session_max_age = COALESCE(?12, session_max_age),
-         token_claims = COALESCE(?13, token_claims),
+         include_profile_claims = COALESCE(?13, include_profile_claims),
          updated_at = ?9
        WHERE id = ?10 AND COALESCE(?6, refresh_token_ttl) > COALESCE(?5, access_token_ttl)
        RETURNING *`,
@@ -223,7 +222,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
       projectId,
       changes.rateLimits === undefined ? null : JSON.stringify(changes.rateLimits),
       changes.sessionMaxAge ?? null,
-      changes.tokenClaims ?? null,
+      changes.includeProfileClaims === undefined ? null : changes.includeProfileClaims ? 1 : 0,
     );
 }
 

@@ -28,7 +28,7 @@ export const DisplayNameSchema = z.string().trim().min(1).max(100).openapi({ exa
 const METADATA_DESCRIPTION = {
   metadata: "The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens.",
   appMetadata:
-    "The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `tokenClaims` is `minimal`.",
+    "The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.",
 } as const;
 
 const serializedBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;

@@ -43,28 +43,28 @@ describe("profile claims in the access token (email, email_verified, app_metadat
     expect(decodeJwt(duplicate.data!.data.accessToken)).toMatchObject({ app_metadata: { plan: "pro" } });
   });
 
-  it("are left out when the project's tokenClaims is minimal (default full)", async () => {
+  it("are left out when the project's includeProfileClaims is false (default true)", async () => {
     const projectId = await createProject();
-    expect((await owner.GET("/api/admin/projects/{projectId}", inProject(projectId))).data!.data).toMatchObject({ tokenClaims: "full" });
+    expect((await owner.GET("/api/admin/projects/{projectId}", inProject(projectId))).data!.data).toMatchObject({ includeProfileClaims: true });
     const u = await registerUser(projectId);
-    const changed = await patchProject(projectId, { tokenClaims: "minimal" });
+    const changed = await patchProject(projectId, { includeProfileClaims: false });
     expect(changed.response.status).toBe(200);
-    expect(changed.data!.data).toMatchObject({ tokenClaims: "minimal" });
+    expect(changed.data!.data).toMatchObject({ includeProfileClaims: false });
     const next = await refresh(projectId, u.refreshToken);
     const claims = decodeJwt(next.data!.data.accessToken);
     expect(claims).toMatchObject({ sub: u.user.id, sid: expect.any(String) });
     for (const claim of ["email", "email_verified", "app_metadata"]) expect(claims).not.toHaveProperty(claim);
     const fresh = await registerUser(projectId);
     expect(decodeJwt(fresh.accessToken)).not.toHaveProperty("email");
-    await patchProject(projectId, { tokenClaims: "full" });
+    await patchProject(projectId, { includeProfileClaims: true });
     expect(decodeJwt((await refresh(projectId, next.data!.data.refreshToken)).data!.data.accessToken)).toMatchObject({ email: u.email });
   });
 
-  it("refuses an unknown tokenClaims value with 400 VALIDATION_ERROR", async () => {
+  it("refuses a non-boolean includeProfileClaims with 400 VALIDATION_ERROR", async () => {
     const projectId = await createProject();
-    const res = await patchProject(projectId, { tokenClaims: "everything" });
+    const res = await patchProject(projectId, { includeProfileClaims: "yes" });
     expect(res.response.status).toBe(400);
-    expect(res.error).toMatchObject({ code: "VALIDATION_ERROR", details: [{ path: "tokenClaims" }] });
+    expect(res.error).toMatchObject({ code: "VALIDATION_ERROR", details: [{ path: "includeProfileClaims" }] });
   });
 
   it("are listed in the discovery document", async () => {

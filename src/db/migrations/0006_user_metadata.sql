@@ -5,5 +5,5 @@
 ALTER TABLE users ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';     -- written by the user (PATCH /me)
 ALTER TABLE users ADD COLUMN app_metadata TEXT NOT NULL DEFAULT '{}'; -- written only through the Admin API
 
--- 'full': access tokens carry email, email_verified and app_metadata; 'minimal': only the registered claims.
-ALTER TABLE projects ADD COLUMN token_claims TEXT NOT NULL DEFAULT 'full' CHECK (token_claims IN ('full', 'minimal'));
+-- 1: access tokens carry email, email_verified and app_metadata; 0: only the registered claims.
+ALTER TABLE projects ADD COLUMN include_profile_claims INTEGER NOT NULL DEFAULT 1;

@@ -63,7 +63,7 @@ const subjectOf = (state: RefreshTokenState): TokenSubject => ({
 });
 
 const profileClaims = (project: ProjectRow, user: TokenSubject): ProfileClaims | null =>
-  project.token_claims === "minimal" ? null : { email: user.email, email_verified: user.email_verified === 1, app_metadata: metadataOf(user.app_metadata) };
+  project.include_profile_claims ? { email: user.email, email_verified: user.email_verified === 1, app_metadata: metadataOf(user.app_metadata) } : null;
 
 async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, user: TokenSubject, sessionId: string): Promise<string> {
   if (!project.key_id || !project.key_box) throw new Error(`project ${project.id} has no active signing key`);

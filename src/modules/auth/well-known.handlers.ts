@@ -26,7 +26,7 @@ export const openIdConfigurationHandler: RouteHandler<typeof getOpenIdConfigurat
       subject_types_supported: ["public"],
       id_token_signing_alg_values_supported: [SIGNING_ALG],
       token_endpoint_auth_methods_supported: ["none"],
-      claims_supported: project.token_claims === "minimal" ? REGISTERED_CLAIMS : [...REGISTERED_CLAIMS, ...PROFILE_CLAIMS],
+      claims_supported: project.include_profile_claims ? [...REGISTERED_CLAIMS, ...PROFILE_CLAIMS] : REGISTERED_CLAIMS,
     },
     200,
   );
