@@ -119,7 +119,7 @@ export interface paths {
         head?: never;
         /**
          * Update the current user's profile
-         * @description Sets the display name; `null` clears it. Email changes go through verification and are not accepted here.
+         * @description Changes only the fields given (at least one): `displayName` (`null` clears it) and `metadata`, the user's own JSON object (at most 4 KiB serialized, replaced whole; 400 `VALIDATION_ERROR` naming the field when too big or not an object). `appMetadata` is written only through the Admin API. Email changes go through verification and are not accepted here.
          */
         patch: operations["updateMe"];
         trace?: never;
@@ -986,6 +986,26 @@ export interface components {
              * @example 2026-01-01T00:00:00.000Z
              */
             createdAt: string;
+            /**
+             * @description The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens.
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.
+             * @example {
+             *       "roles": [
+             *         "editor"
+             *       ]
+             *     }
+             */
+            appMetadata: {
+                [key: string]: unknown;
+            };
         };
         /**
          * @example {
@@ -1062,14 +1082,51 @@ export interface components {
              * @example 2026-01-01T00:00:00.000Z
              */
             createdAt: string;
+            /**
+             * @description The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens.
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.
+             * @example {
+             *       "roles": [
+             *         "editor"
+             *       ]
+             *     }
+             */
+            appMetadata: {
+                [key: string]: unknown;
+            };
             /** Format: date-time */
             updatedAt: string;
             /** Format: date-time */
             lastLoginAt: string | null;
         };
+        /**
+         * @example {
+         *       "displayName": "John Doe",
+         *       "metadata": {
+         *         "theme": "dark"
+         *       }
+         *     }
+         */
         UpdateMeRequest: {
             /** @example John Doe */
-            displayName: string | null;
+            displayName?: string | null;
+            /**
+             * @description The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens. Replaces the whole object; `{}` clears it.
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
         };
         ChangePasswordResult: {
             otherSessionsEnded: number;
@@ -1361,6 +1418,26 @@ export interface components {
              * @example 2026-01-03T00:00:00.000Z
              */
             lastLoginAt: string | null;
+            /**
+             * @description The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens.
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.
+             * @example {
+             *       "roles": [
+             *         "editor"
+             *       ]
+             *     }
+             */
+            appMetadata: {
+                [key: string]: unknown;
+            };
         };
         PageMeta: {
             /** @description Opaque cursor for the next page; null on the last page. */
@@ -1412,6 +1489,26 @@ export interface components {
              * @example strongpassword123
              */
             password?: string;
+            /**
+             * @description The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens. Replaces the whole object; `{}` clears it.
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false. Replaces the whole object; `{}` clears it.
+             * @example {
+             *       "roles": [
+             *         "editor"
+             *       ]
+             *     }
+             */
+            appMetadata?: {
+                [key: string]: unknown;
+            };
         };
         DeleteProjectUserResult: {
             /** @enum {boolean} */
@@ -1502,6 +1599,8 @@ export interface components {
              * @example 7776000
              */
             sessionMaxAge: number;
+            /** @description `true` (default): access tokens carry `email`, `email_verified` and `app_metadata` besides the registered claims, so a resource server can authorise without calling us. `false`: only `iss`, `aud`, `sub`, `sid`, `iat`, `exp` (smaller tokens, no personal data in them). */
+            includeProfileClaims: boolean;
             /**
              * @description Browser origins allowed to call the Auth API.
              * @example [
@@ -1613,6 +1712,8 @@ export interface components {
              * @example 7776000
              */
             sessionMaxAge?: number;
+            /** @description `true` (default): access tokens carry `email`, `email_verified` and `app_metadata` besides the registered claims, so a resource server can authorise without calling us. `false`: only `iss`, `aud`, `sub`, `sid`, `iat`, `exp` (smaller tokens, no personal data in them). Applies to access tokens issued from now on (register, login, refresh). */
+            includeProfileClaims?: boolean;
             /** @description Replaces the list (at most 50). */
             corsOrigins?: string[];
             /** @description Replaces the list (at most 50). */

@@ -6,6 +6,8 @@
 
 /** Documented cap on request bodies; larger bodies get 413 before any parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Cap on a user's `metadata` and `appMetadata`, each as serialized JSON (UTF-8 bytes): app_metadata rides in every access token. */
+export const METADATA_MAX_BYTES = 4096;
 
 // ---- Tokens and keys ----
 

@@ -12,13 +12,20 @@ export interface AccessClaims {
   exp: number;
 }
 
+/** Claims about the user that let a resource server authorise without calling us (left out when the project's includeProfileClaims is false). */
+export interface ProfileClaims {
+  email: string;
+  email_verified: boolean;
+  app_metadata: Record<string, unknown>;
+}
+
 export async function signAccessToken(
   key: CryptoKey,
   kid: string,
-  claims: { issuer: string; projectId: string; userId: string; sessionId: string; ttlSeconds: number; now: number },
+  claims: { issuer: string; projectId: string; userId: string; sessionId: string; ttlSeconds: number; now: number; profile?: ProfileClaims | null },
 ): Promise<string> {
   const iat = Math.floor(claims.now / 1000);
-  return new SignJWT({ sid: claims.sessionId })
+  return new SignJWT({ sid: claims.sessionId, ...claims.profile })
     .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: "at+jwt" })
     .setIssuer(claims.issuer)
     .setAudience(claims.projectId)

@@ -15,6 +15,8 @@ export interface ProjectRow {
   refresh_token_ttl: number;
   /** Absolute session lifetime in seconds, counted from login. */
   session_max_age: number;
+  /** 1: access tokens carry email, email_verified and app_metadata; 0: they do not. */
+  include_profile_claims: number;
   cors_origins: string;
   redirect_urls: string;
   rate_limits: string;
@@ -73,7 +75,7 @@ export async function getProjectWithSessionUser(
       `SELECT p.*, k.id AS key_id, k.private_jwk_box AS key_box,
               u.id AS u_id, u.email AS u_email, u.display_name AS u_display_name, u.email_verified AS u_email_verified,
               u.disabled AS u_disabled, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
-              u.last_login_at AS u_last_login_at, s.id AS s_id, s.revoked_at AS s_revoked_at
+              u.last_login_at AS u_last_login_at, u.metadata AS u_metadata, u.app_metadata AS u_app_metadata, s.id AS s_id, s.revoked_at AS s_revoked_at
        FROM projects p
        LEFT JOIN signing_keys k ON k.project_id = p.id AND k.status = 'active'
        LEFT JOIN users u ON u.project_id = p.id AND u.id = ?2
@@ -83,7 +85,21 @@ export async function getProjectWithSessionUser(
     .bind(projectId, userId, sessionId)
     .first<ProjectWithKey & Record<`u_${string}` | `s_${string}`, string | number | null>>();
   if (!row) return null;
-  const { u_id, u_email, u_display_name, u_email_verified, u_disabled, u_created_at, u_updated_at, u_last_login_at, s_id, s_revoked_at, ...project } = row;
+  const {
+    u_id,
+    u_email,
+    u_display_name,
+    u_email_verified,
+    u_disabled,
+    u_created_at,
+    u_updated_at,
+    u_last_login_at,
+    u_metadata,
+    u_app_metadata,
+    s_id,
+    s_revoked_at,
+    ...project
+  } = row;
   const user: SessionUser | null =
     u_id && s_id
       ? {
@@ -95,6 +111,8 @@ export async function getProjectWithSessionUser(
           created_at: String(u_created_at),
           updated_at: String(u_updated_at),
           last_login_at: u_last_login_at as string | null,
+          metadata: String(u_metadata),
+          app_metadata: String(u_app_metadata),
           session_revoked_at: s_revoked_at as string | null,
         }
       : null;
@@ -161,6 +179,7 @@ export interface ProjectChanges {
   accessTokenTtl?: number;
   refreshTokenTtl?: number;
   sessionMaxAge?: number;
+  includeProfileClaims?: boolean;
   corsOrigins?: string[];
   redirectUrls?: string[];
   rateLimits?: Record<string, unknown>;
@@ -185,6 +204,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
          redirect_urls = COALESCE(?8, redirect_urls),
          rate_limits = COALESCE(?11, rate_limits),
          session_max_age = COALESCE(?12, session_max_age),
+         include_profile_claims = COALESCE(?13, include_profile_claims),
          updated_at = ?9
        WHERE id = ?10 AND COALESCE(?6, refresh_token_ttl) > COALESCE(?5, access_token_ttl)
        RETURNING *`,
@@ -202,6 +222,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
       projectId,
       changes.rateLimits === undefined ? null : JSON.stringify(changes.rateLimits),
       changes.sessionMaxAge ?? null,
+      changes.includeProfileClaims === undefined ? null : changes.includeProfileClaims ? 1 : 0,
     );
 }
 

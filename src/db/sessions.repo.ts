@@ -52,10 +52,15 @@ export interface RefreshTokenState {
   session_created_at: string;
   session_revoked_at: string | null;
   user_disabled: number;
+  /** The user's profile claims, read in the same batch as the rotation, so a new access token carries today's values. */
+  user_email: string;
+  user_email_verified: number;
+  user_app_metadata: string;
 }
 
 const REFRESH_TOKEN_STATE = `SELECT t.token_hash, t.session_id, t.expires_at, t.rotated_at, t.successor_hash, t.successor_box,
-              s.user_id, s.created_at AS session_created_at, s.revoked_at AS session_revoked_at, u.disabled AS user_disabled
+              s.user_id, s.created_at AS session_created_at, s.revoked_at AS session_revoked_at, u.disabled AS user_disabled,
+              u.email AS user_email, u.email_verified AS user_email_verified, u.app_metadata AS user_app_metadata
        FROM refresh_tokens t
        JOIN sessions s ON s.id = t.session_id
        JOIN users u ON u.id = s.user_id
@@ -213,6 +218,8 @@ export interface SessionUser {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
+  metadata: string;
+  app_metadata: string;
   session_revoked_at: string | null;
 }
 

@@ -12,6 +12,20 @@ export interface UserRow {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
+  /** JSON object the user writes (PATCH /me). */
+  metadata: string;
+  /** JSON object only admins write; it goes into access tokens. */
+  app_metadata: string;
+}
+
+/** A metadata column, parsed here and nowhere else; anything but a JSON object reads as empty. */
+export function metadataOf(json: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(json);
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
@@ -43,10 +57,26 @@ export function insertUser(db: D1Database, u: NewUser): D1PreparedStatement {
     .bind(u.id, u.projectId, u.email.trim(), normalizeEmail(u.email), u.displayName, u.passwordHash, u.emailVerified ? 1 : 0, u.createdAt, u.createdAt);
 }
 
-export function updateProfile(db: D1Database, projectId: string, userId: string, displayName: string | null, at: string): Promise<UserRow | null> {
+/** What a user may change about themselves; a field left undefined keeps its value. */
+export interface ProfileChanges {
+  displayName?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+export function updateProfile(db: D1Database, projectId: string, userId: string, changes: ProfileChanges, at: string): Promise<UserRow | null> {
   return db
-    .prepare(`UPDATE users SET display_name = ?, updated_at = ? WHERE project_id = ? AND id = ? RETURNING *`)
-    .bind(displayName, at, projectId, userId)
+    .prepare(
+      `UPDATE users SET display_name = CASE WHEN ?1 THEN ?2 ELSE display_name END, metadata = COALESCE(?3, metadata), updated_at = ?4
+       WHERE project_id = ?5 AND id = ?6 RETURNING *`,
+    )
+    .bind(
+      changes.displayName !== undefined ? 1 : 0,
+      changes.displayName ?? null,
+      changes.metadata === undefined ? null : JSON.stringify(changes.metadata),
+      at,
+      projectId,
+      userId,
+    )
     .first<UserRow>();
 }
 
@@ -119,6 +149,8 @@ export interface UserChanges {
   emailVerified?: boolean;
   disabled?: boolean;
   passwordHash?: string;
+  metadata?: Record<string, unknown>;
+  appMetadata?: Record<string, unknown>;
 }
 
 /**
@@ -127,6 +159,7 @@ export interface UserChanges {
  */
 export function updateUser(db: D1Database, projectId: string, userId: string, changes: UserChanges, at: string): D1PreparedStatement {
   const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
+  const json = (value: Record<string, unknown> | undefined) => (value === undefined ? null : JSON.stringify(value));
   return db
     .prepare(
       `UPDATE users SET
@@ -136,6 +169,8 @@ export function updateUser(db: D1Database, projectId: string, userId: string, ch
          email_verified = COALESCE(?5, CASE WHEN ?2 IS NOT NULL AND ?2 != email_normalized THEN 0 ELSE email_verified END),
          disabled = COALESCE(?6, disabled),
          password_hash = COALESCE(?7, password_hash),
+         metadata = COALESCE(?11, metadata),
+         app_metadata = COALESCE(?12, app_metadata),
          updated_at = ?8
        WHERE project_id = ?9 AND id = ?10
        RETURNING *`,
@@ -151,6 +186,8 @@ export function updateUser(db: D1Database, projectId: string, userId: string, ch
       at,
       projectId,
       userId,
+      json(changes.metadata),
+      json(changes.appMetadata),
     );
 }
 

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { METADATA_MAX_BYTES } from "../config";
 import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from "../crypto/password";
 
 export const ProjectIdParam = z.object({
@@ -24,6 +25,33 @@ export const NewPasswordSchema = z
 
 export const DisplayNameSchema = z.string().trim().min(1).max(100).openapi({ example: "John Doe" });
 
+const METADATA_DESCRIPTION = {
+  metadata: "The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens.",
+  appMetadata:
+    "The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.",
+} as const;
+
+const serializedBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+
+/** A metadata object as a request field: a JSON object of at most METADATA_MAX_BYTES serialized. */
+export const metadataInput = (field: keyof typeof METADATA_DESCRIPTION) =>
+  z
+    .record(z.string(), z.unknown())
+    .refine((value) => serializedBytes(value) <= METADATA_MAX_BYTES, `must be at most ${METADATA_MAX_BYTES} bytes as JSON`)
+    .openapi({
+      description: `${METADATA_DESCRIPTION[field]} Replaces the whole object; \`{}\` clears it.`,
+      example: field === "metadata" ? { theme: "dark" } : { roles: ["editor"] },
+    });
+
+/** A metadata object as a response field. */
+const metadataOutput = (field: keyof typeof METADATA_DESCRIPTION) =>
+  z
+    .record(z.string(), z.unknown())
+    .openapi({ description: METADATA_DESCRIPTION[field], example: field === "metadata" ? { theme: "dark" } : { roles: ["editor"] } });
+
+/** Both metadata objects, as every user shape of the API returns them. */
+export const metadataFields = { metadata: metadataOutput("metadata"), appMetadata: metadataOutput("appMetadata") };
+
 export const UserSchema = z
   .object({
     id: z.string().openapi({ example: "usr_8Jd2kq0xP1bYt7xZ3mW9aA" }),
@@ -31,6 +59,7 @@ export const UserSchema = z
     displayName: z.string().nullable().openapi({ example: "John Doe" }),
     emailVerified: z.boolean(),
     createdAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
+    ...metadataFields,
   })
   .openapi("User");
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { DisplayNameSchema, EmailSchema, NewPasswordSchema, ProjectIdParam } from "./auth";
+import { DisplayNameSchema, EmailSchema, metadataFields, metadataInput, NewPasswordSchema, ProjectIdParam } from "./auth";
 import { PageQuery, searchQuery } from "./envelope";
 
 export const UserIdParam = ProjectIdParam.extend({
@@ -32,6 +32,7 @@ export const ProjectUserSchema = z
     createdAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
     updatedAt: z.string().datetime().openapi({ example: "2026-01-02T00:00:00.000Z" }),
     lastLoginAt: z.string().datetime().nullable().openapi({ example: "2026-01-03T00:00:00.000Z" }),
+    ...metadataFields,
   })
   .openapi("ProjectUser");
 
@@ -53,6 +54,8 @@ export const UpdateProjectUserRequest = z
     password: NewPasswordSchema.optional().openapi({
       description: "Sets a new password, ends all of the user's sessions and spends their outstanding password-reset links.",
     }),
+    metadata: metadataInput("metadata").optional(),
+    appMetadata: metadataInput("appMetadata").optional(),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: "Provide at least one field to change" })

@@ -17,6 +17,9 @@ export const projectSlug = (name: string): string =>
 
 export const EnvironmentSchema = z.enum(["development", "staging", "production"]).openapi("Environment");
 
+const INCLUDE_PROFILE_CLAIMS =
+  "`true` (default): access tokens carry `email`, `email_verified` and `app_metadata` besides the registered claims, so a resource server can authorise without calling us. `false`: only `iss`, `aud`, `sub`, `sid`, `iat`, `exp` (smaller tokens, no personal data in them).";
+
 const NameSchema = z.string().trim().min(1).max(100).openapi({ example: "Mobile App" });
 const DescriptionSchema = z.string().trim().max(500).openapi({ example: "iOS and Android apps" });
 
@@ -77,6 +80,7 @@ export const ProjectSchema = z
       description: "Absolute session lifetime in seconds, counted from login: however often it is refreshed, a session then ends and the user logs in again.",
       example: 7776000,
     }),
+    includeProfileClaims: z.boolean().openapi({ description: INCLUDE_PROFILE_CLAIMS }),
     corsOrigins: z.array(z.string()).openapi({ description: "Browser origins allowed to call the Auth API.", example: ["https://app.example.com"] }),
     redirectUrls: z
       .array(z.string())
@@ -138,6 +142,10 @@ export const UpdateProjectRequest = z
         "Seconds, 3600–31536000 (default 7776000, 90 days). Applies to existing sessions too, at their next refresh; refresh tokens never outlive it.",
       example: 7776000,
     }),
+    includeProfileClaims: z
+      .boolean()
+      .optional()
+      .openapi({ description: `${INCLUDE_PROFILE_CLAIMS} Applies to access tokens issued from now on (register, login, refresh).` }),
     corsOrigins: z.array(OriginSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
     redirectUrls: z.array(RedirectUrlSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
     rateLimits: RateLimitsSchema.optional().openapi({

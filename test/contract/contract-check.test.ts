@@ -22,7 +22,15 @@ describe("assertContract", () => {
   });
 
   it("rejects a property the schema does not document, at any depth (strict validation)", async () => {
-    const user = { id: "usr_1", email: "a@example.com", displayName: null, emailVerified: false, createdAt: "2026-01-01T00:00:00.000Z" };
+    const user = {
+      id: "usr_1",
+      email: "a@example.com",
+      displayName: null,
+      emailVerified: false,
+      createdAt: "2026-01-01T00:00:00.000Z",
+      metadata: {},
+      appMetadata: {},
+    };
     const tokens = { accessToken: "a", refreshToken: "r", tokenType: "Bearer", expiresIn: 900 };
     await expect(assertContract("POST", "/api/auth/p/login", json(200, { success: true, data: { ...tokens, user } }))).resolves.toBeUndefined();
     await expect(

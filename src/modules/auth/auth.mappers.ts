@@ -1,5 +1,5 @@
 import type { SessionRow, SessionUser } from "../../db/sessions.repo";
-import type { UserRow } from "../../db/users.repo";
+import { metadataOf, type UserRow } from "../../db/users.repo";
 import { iso } from "../../lib/clock";
 
 /** The API shape of a user; never includes the password hash or internal flags. */
@@ -9,6 +9,8 @@ export const toUser = (u: UserRow | SessionUser) => ({
   displayName: u.display_name,
   emailVerified: u.email_verified === 1,
   createdAt: u.created_at,
+  metadata: metadataOf(u.metadata),
+  appMetadata: metadataOf(u.app_metadata),
 });
 
 export const toProfile = (u: SessionUser) => ({ ...toUser(u), updatedAt: u.updated_at, lastLoginAt: u.last_login_at });

@@ -33,7 +33,8 @@ export const registerHandler: RouteHandler<typeof register, AppEnv> = async (c) 
     auditEntry(c, { type: "auth.register", outcome: "success", actorType: "user", actorId: id, projectId: project.id, targetType: "user", targetId: id }),
   );
   try {
-    const { tokens, results } = await startSession(c, id, { before: [insert], after: [audit] });
+    const subject = { id, email, email_verified: 0, app_metadata: "{}" }; // what the insert writes
+    const { tokens, results } = await startSession(c, subject, { before: [insert], after: [audit] });
     const user = results[0]!.results[0] as UserRow;
     return c.json({ success: true as const, data: { ...tokens, user: toUser(user) } }, 201);
   } catch (err) {
@@ -82,7 +83,7 @@ export const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
   // Parameters rose (or a pepper was added) since this hash was made: upgrade it now that we know the password.
   if (needsRehash(user.password_hash!, pepper)) before.push(setPasswordHash(c.env.DB, project.id, user.id, await hashPassword(password, pepper), at));
   const audit = insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.login", outcome: "success", actorType: "user", actorId: user.id }));
-  const [{ tokens }] = await Promise.all([startSession(c, user.id, { before, after: [audit] }), succeeded(c, held)]);
+  const [{ tokens }] = await Promise.all([startSession(c, user, { before, after: [audit] }), succeeded(c, held)]);
   return c.json({ success: true as const, data: { ...tokens, user: toUser(user) } }, 200);
 };
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { userRoute } from "../../lib/user-route";
-import { DisplayNameSchema, NewPasswordSchema, ProfileSchema, ProjectIdParam, SessionSchema } from "../../schemas/auth";
+import { DisplayNameSchema, metadataInput, NewPasswordSchema, ProfileSchema, ProjectIdParam, SessionSchema } from "../../schemas/auth";
 import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
 
 export const getMe = userRoute({
@@ -19,10 +19,17 @@ export const updateMe = userRoute({
   path: "/api/auth/{projectId}/me",
   operationId: "updateMe",
   summary: "Update the current user's profile",
-  description: "Sets the display name; `null` clears it. Email changes go through verification and are not accepted here.",
+  description:
+    "Changes only the fields given (at least one): `displayName` (`null` clears it) and `metadata`, the user's own JSON object (at most 4 KiB serialized, replaced whole; 400 `VALIDATION_ERROR` naming the field when too big or not an object). `appMetadata` is written only through the Admin API. Email changes go through verification and are not accepted here.",
   request: {
     params: ProjectIdParam,
-    body: jsonBody(z.object({ displayName: DisplayNameSchema.nullable() }).strict().openapi("UpdateMeRequest")),
+    body: jsonBody(
+      z
+        .object({ displayName: DisplayNameSchema.nullable().optional(), metadata: metadataInput("metadata").optional() })
+        .strict()
+        .refine((body) => Object.keys(body).length > 0, { message: "Provide at least one field to change" })
+        .openapi("UpdateMeRequest", { minProperties: 1, example: { displayName: "John Doe", metadata: { theme: "dark" } } }),
+    ),
   },
   responses: { 200: ok(ProfileSchema, "The updated profile."), ...errorResponses(...BODY_ERRORS, 404) },
 });

@@ -243,7 +243,7 @@ export const oauthTokenHandler: RouteHandler<typeof oauthToken, AppEnv> = async 
     throw new ApiError("USER_DISABLED", "This account is disabled");
   }
   const success = audit(c, { type: "auth.oauth.token", outcome: "success", ...who, details: { provider: grant.provider } });
-  const { tokens, sessionId } = await startSession(c, user.id, { before: [touchLogin(db, project.id, user.id, at)], after: [success] });
+  const { tokens, sessionId } = await startSession(c, user, { before: [touchLogin(db, project.id, user.id, at)], after: [success] });
   await setOAuthCodeSession(db, project.id, codeHash, sessionId).run();
   return c.json({ success: true as const, data: { ...tokens, user: toUser(user) } }, 200);
 };

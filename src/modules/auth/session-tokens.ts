@@ -3,7 +3,7 @@
 import type { Context } from "hono";
 import { REUSE_GRACE_MS } from "../../config";
 import { open, seal } from "../../crypto/box";
-import { signAccessToken } from "../../crypto/jwt";
+import { signAccessToken, type ProfileClaims } from "../../crypto/jwt";
 import { importPrivateKey } from "../../crypto/keys";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
 import { insertAudit, type AuditEntry } from "../../db/audit.repo";
@@ -18,6 +18,7 @@ import {
   undoRotation,
   type RefreshTokenState,
 } from "../../db/sessions.repo";
+import { metadataOf } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
 import { limit, overridesOf, unknownToken } from "../../lib/rate-limit";
@@ -46,16 +47,35 @@ export interface TokenPair {
   expiresIn: number;
 }
 
-async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, userId: string, sessionId: string): Promise<string> {
+/** The user a token is for, as stored: what its claims are made of. */
+export interface TokenSubject {
+  id: string;
+  email: string;
+  email_verified: number;
+  app_metadata: string;
+}
+
+const subjectOf = (state: RefreshTokenState): TokenSubject => ({
+  id: state.user_id,
+  email: state.user_email,
+  email_verified: state.user_email_verified,
+  app_metadata: state.user_app_metadata,
+});
+
+const profileClaims = (project: ProjectRow, user: TokenSubject): ProfileClaims | null =>
+  project.include_profile_claims ? { email: user.email, email_verified: user.email_verified === 1, app_metadata: metadataOf(user.app_metadata) } : null;
+
+async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, user: TokenSubject, sessionId: string): Promise<string> {
   if (!project.key_id || !project.key_box) throw new Error(`project ${project.id} has no active signing key`);
   const key = await importPrivateKey(project.key_id, project.key_box, c.env.KEY_ENCRYPTION_SECRET);
   return signAccessToken(key, project.key_id, {
     issuer: issuerOf(c, project.id),
     projectId: project.id,
-    userId,
+    userId: user.id,
     sessionId,
     ttlSeconds: project.access_token_ttl,
     now: now(),
+    profile: profileClaims(project, user),
   });
 }
 
@@ -75,12 +95,12 @@ const pair = (project: ProjectWithKey, accessToken: string, refreshToken: string
 });
 
 /**
- * Starts a session for `userId`, in one batch with `before` (e.g. the user's insert) and
+ * Starts a session for `user`, in one batch with `before` (e.g. the user's insert) and
  * `after` statements, so a failure anywhere leaves nothing written. Returns the batch results.
  */
 export async function startSession(
   c: Context<AppEnv>,
-  userId: string,
+  user: TokenSubject,
   statements: { before?: D1PreparedStatement[]; after?: D1PreparedStatement[] } = {},
 ): Promise<{ tokens: TokenPair; sessionId: string; results: D1Result[] }> {
   const project = c.get("project");
@@ -91,14 +111,14 @@ export async function startSession(
   const session = insertSession(c.env.DB, {
     id: sessionId,
     projectId: project.id,
-    userId,
+    userId: user.id,
     userAgent: userAgent(c),
     ip: clientIp(c),
     createdAt: iso(at),
     expiresAt: refreshExpiry(project, at, iso(at)),
     tokenHash,
   });
-  const signing = accessToken(c, project, userId, sessionId);
+  const signing = accessToken(c, project, user, sessionId);
   const results = await c.env.DB.batch([...(statements.before ?? []), ...session, ...(statements.after ?? [])]);
   hintSession(tokenHash, sessionId);
   return { tokens: pair(project, await signing, refreshToken), sessionId, results };
@@ -173,7 +193,7 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     if (verdict) throw verdict.err;
   };
   if (won) {
-    const signing = accessToken(c, project, state.user_id, state.session_id); // overlaps the rate-limit call
+    const signing = accessToken(c, project, subjectOf(state), state.session_id); // overlaps the rate-limit call
     // Refused after the commit: undo the rotation, so the presented token stays usable (as before any rotation).
     await limited().catch(async (err: unknown) => {
       await db.batch(undoRotation(db, project.id, oldHash, newHash));
@@ -215,7 +235,7 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
   const granted = await successorOf(c, presented, state);
   if (granted) {
     return {
-      tokens: pair(project, await accessToken(c, project, state.user_id, state.session_id), granted),
+      tokens: pair(project, await accessToken(c, project, subjectOf(state), state.session_id), granted),
       userId: state.user_id,
       sessionId: state.session_id,
     };

@@ -12,8 +12,12 @@ export const jwksHandler: RouteHandler<typeof getJwks, AppEnv> = async (c) => {
   return c.json({ keys: keys.map(({ kty, crv, x, y, kid, alg, use }) => ({ kty: kty as "EC", crv: crv as "P-256", x: x!, y: y!, kid, alg, use })) }, 200);
 };
 
+const REGISTERED_CLAIMS = ["iss", "aud", "sub", "sid", "iat", "exp"];
+const PROFILE_CLAIMS = ["email", "email_verified", "app_metadata"];
+
 export const openIdConfigurationHandler: RouteHandler<typeof getOpenIdConfiguration, AppEnv> = (c) => {
-  const issuer = issuerOf(c, c.get("project").id);
+  const project = c.get("project");
+  const issuer = issuerOf(c, project.id);
   c.header("Cache-Control", "public, max-age=300");
   return c.json(
     {
@@ -22,7 +26,7 @@ export const openIdConfigurationHandler: RouteHandler<typeof getOpenIdConfigurat
       subject_types_supported: ["public"],
       id_token_signing_alg_values_supported: [SIGNING_ALG],
       token_endpoint_auth_methods_supported: ["none"],
-      claims_supported: ["iss", "aud", "sub", "sid", "iat", "exp"],
+      claims_supported: project.include_profile_claims ? [...REGISTERED_CLAIMS, ...PROFILE_CLAIMS] : REGISTERED_CLAIMS,
     },
     200,
   );

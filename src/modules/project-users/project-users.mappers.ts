@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { normalizeEmail, type UserRow } from "../../db/users.repo";
+import { metadataOf, normalizeEmail, type UserRow } from "../../db/users.repo";
 import type { UpdateProjectUserRequest } from "../../schemas/project-user";
 
 /** The Admin API shape of a project's user; never includes the password hash. */
@@ -13,6 +13,8 @@ export const toProjectUser = (u: UserRow) => ({
   createdAt: u.created_at,
   updatedAt: u.updated_at,
   lastLoginAt: u.last_login_at,
+  metadata: metadataOf(u.metadata),
+  appMetadata: metadataOf(u.app_metadata),
 });
 
 export type UserUpdate = z.infer<typeof UpdateProjectUserRequest>;
@@ -26,6 +28,8 @@ export function updateDetails(before: UserRow, body: UserUpdate): Record<string,
   if (body.email !== undefined && body.email !== before.email) details.email = "changed";
   if (body.displayName !== undefined && body.displayName !== before.display_name) details.displayName = "changed";
   if (body.password !== undefined) details.password = "changed";
+  if (body.metadata !== undefined) details.metadata = "changed";
+  if (body.appMetadata !== undefined) details.appMetadata = "changed";
   if (body.disabled !== undefined && body.disabled !== (before.disabled === 1)) details.disabled = body.disabled;
   const newAddress = body.email !== undefined && normalizeEmail(body.email) !== before.email_normalized;
   const verified = body.emailVerified ?? (newAddress ? false : before.email_verified === 1);

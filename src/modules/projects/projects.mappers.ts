@@ -15,6 +15,7 @@ export const toProject = (p: ProjectRow) => ({
   accessTokenTtl: p.access_token_ttl,
   refreshTokenTtl: p.refresh_token_ttl,
   sessionMaxAge: p.session_max_age,
+  includeProfileClaims: p.include_profile_claims === 1,
   corsOrigins: corsOriginsOf(p),
   redirectUrls: redirectUrlsOf(p),
   rateLimits: Object.fromEntries(RULE_NAMES.map((name) => [name, ruleFor(name, overridesOf(p.rate_limits))])) as Record<
