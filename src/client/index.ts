@@ -2,3 +2,4 @@
 export { createApiClient, type ApiClient, type ApiClientOptions } from "./api";
 export type { ClientError, Result } from "./result";
 export type * from "./types";
+export { createAdminClient, type AdminClient, type AdminClientOptions, type AdminListItem, type AdminListPath, type PaginateParams } from "./admin";
