@@ -62,6 +62,20 @@ function rewriteImports(file, outDir) {
   if (next !== text) writeFileSync(file, next);
 }
 
+const BARE = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^."'][^"']*)["']/g;
+
+/** Every npm package an emitted file imports must be declared for the entry that ships it (else apps get "not found"). */
+function checkPackageImports(outDir) {
+  const declared = new Set(entries.flatMap((e) => [...e.deps, ...e.peers]));
+  for (const file of walk(outDir).filter((f) => /\.(js|d\.ts)$/.test(f))) {
+    for (const [, specifier] of readFileSync(file, "utf8").matchAll(BARE)) {
+      const name = specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0];
+      if (!declared.has(name))
+        throw new Error(`${relative(PACKAGE_DIR, file)} imports "${specifier}", which no entry in scripts/lib/client-package.mjs declares`);
+    }
+  }
+}
+
 function tsc(args) {
   const run = spawnSync(TSC, args, { cwd: ROOT, stdio: "inherit" });
   if (run.status !== 0) throw new Error(`tsc ${args.join(" ")} failed (exit ${run.status ?? run.signal})`);
@@ -78,6 +92,7 @@ function build() {
     mkdirSync(dirname(join(outDir, GENERATED_OUT)), { recursive: true });
     copyFileSync(GENERATED_API, join(outDir, GENERATED_OUT));
     for (const file of walk(outDir)) if (/\.(js|d\.ts)$/.test(file)) rewriteImports(file, outDir);
+    checkPackageImports(outDir);
   }
   writeFileSync(join(PACKAGE_DIR, "dist/cjs/package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
   writeFileSync(join(PACKAGE_DIR, "package.json"), `${JSON.stringify(packageJson(), null, 2)}\n`);
@@ -114,6 +129,7 @@ function packageJson() {
     entries.filter((e) => e.subpath !== ".").map((e) => [e.subpath.slice(2), [`./dist/cjs/${e.source.replace(/\.ts$/, ".d.ts")}`]]),
   );
   const deps = [...new Set(entries.flatMap((e) => e.deps))].sort();
+  const peers = [...new Set(entries.flatMap((e) => e.peers))].sort();
   const versionOf = (name) => rootPkg.dependencies?.[name] ?? rootPkg.devDependencies?.[name];
   return {
     name: PACKAGE_NAME,
@@ -132,6 +148,12 @@ function packageJson() {
     ...(Object.keys(subpathTypes).length > 0 ? { typesVersions: { "*": subpathTypes } } : {}),
     files: ["dist", "README.md", "LICENSE"],
     dependencies: Object.fromEntries(deps.map((name) => [name, `^${versionOf(name)}`])),
+    ...(peers.length > 0
+      ? {
+          peerDependencies: Object.fromEntries(peers.map((name) => [name, `^${versionOf(name)}`])),
+          peerDependenciesMeta: Object.fromEntries(peers.map((name) => [name, { optional: true }])),
+        }
+      : {}),
   };
 }
 

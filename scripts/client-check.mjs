@@ -53,7 +53,7 @@ function install(tarball, manifest, dir) {
   mkdirSync(target, { recursive: true });
   const untar = spawnSync("tar", ["-xzf", tarball, "-C", target, "--strip-components=1"]);
   if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
-  for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
+  for (const [name, range] of Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies })) {
     const source = join(ROOT, "node_modules", name);
     const { version } = JSON.parse(readFileSync(join(source, "package.json"), "utf8"));
     if (!satisfies(version, range)) throw new Error(`${name}@${version} in node_modules does not satisfy the package's ${range}`);
