@@ -24,7 +24,7 @@ export function createClient(options) {
 `;
 
 const CLIENT_DTS = `${HEADER}import type { Client, ClientOptions } from "openapi-fetch";
-import type { components, paths } from "./api";
+import type { components, paths } from "./api.js";
 
 export type { components, paths };
 export type Schemas = components["schemas"];

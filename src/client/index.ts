@@ -11,3 +11,4 @@ export {
   type AuthStateListener,
 } from "./auth";
 export { memoryStorage, localStorageAdapter, sessionStorageAdapter, type AuthStorage } from "./storage";
+export { createAdminClient, type AdminClient, type AdminClientOptions, type AdminListItem, type AdminListPath, type PaginateParams } from "./admin";
