@@ -1,27 +1,16 @@
 import { env } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_RULES } from "../../src/config";
-import type { RuleOverrides } from "../../src/lib/rate-limit";
 import { apiClient } from "../helpers/client";
-import { createProject, uniqueId } from "../helpers/fixtures";
+import { uniqueId } from "../helpers/fixtures";
+import { freshProjectPerTest } from "../helpers/rate-limit-project";
 
+const project = freshProjectPerTest();
+const { advance, setLimits } = project;
 let projectId: string;
-let clock: number;
-beforeEach(async () => {
-  projectId = await createProject();
-  clock = Date.now();
-  vi.useFakeTimers({ now: clock, toFake: ["Date"] });
+beforeEach(() => {
+  projectId = project.id();
 });
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-const advance = (seconds: number) => {
-  clock += seconds * 1000;
-  vi.setSystemTime(clock);
-};
-const setLimits = (overrides: RuleOverrides) =>
-  env.DB.prepare(`UPDATE projects SET rate_limits = ? WHERE id = ?`).bind(JSON.stringify(overrides), projectId).run();
 const rowsFrom = async (ip: string) =>
   Number(await env.DB.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE project_id = ? AND ip = ?`).bind(projectId, ip).first("n"));
 const path = () => ({ params: { path: { projectId } } });

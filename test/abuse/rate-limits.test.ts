@@ -1,29 +1,18 @@
 import { abortAllDurableObjects, env } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { RuleOverrides } from "../../src/lib/rate-limit";
+import { beforeEach, describe, expect, it } from "vitest";
 import { adminClient, ownerToken } from "../helpers/admin";
 import { apiClient } from "../helpers/client";
 import { README_RULES } from "../helpers/documented-limits";
-import { PASSWORD, createProject, registerUser, uniqueId } from "../helpers/fixtures";
+import { PASSWORD, registerUser, uniqueId } from "../helpers/fixtures";
+import { freshProjectPerTest } from "../helpers/rate-limit-project";
 
+const project = freshProjectPerTest();
+const { advance, setLimits } = project;
 let projectId: string;
-let clock: number;
-beforeEach(async () => {
-  projectId = await createProject();
-  clock = Date.now();
-  vi.useFakeTimers({ now: clock, toFake: ["Date"] });
+beforeEach(() => {
+  projectId = project.id();
 });
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-const advance = (seconds: number) => {
-  clock += seconds * 1000;
-  vi.setSystemTime(clock);
-};
 const fromIp = (ip: string) => apiClient({ "CF-Connecting-IP": ip });
-const setLimits = (overrides: RuleOverrides) =>
-  env.DB.prepare(`UPDATE projects SET rate_limits = ? WHERE id = ?`).bind(JSON.stringify(overrides), projectId).run();
 const login = (ip: string, email: string, password: string) =>
   fromIp(ip).POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email, password } });
 
