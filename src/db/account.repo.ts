@@ -28,11 +28,11 @@ export interface UnprovenIdentity {
   subject: string;
 }
 
+/** The user's identities linked while the account's address was unverified (migration 0004); binds projectId, userId. */
+const UNPROVEN = `FROM user_identities WHERE project_id = ? AND user_id = ? AND email_verified_at_link = 0`;
+
 export async function listUnprovenIdentities(db: D1Database, projectId: string, userId: string): Promise<UnprovenIdentity[]> {
-  const { results } = await db
-    .prepare(`SELECT provider, issuer, subject FROM user_identities WHERE project_id = ? AND user_id = ? AND email_verified_at_link = 0`)
-    .bind(projectId, userId)
-    .all<UnprovenIdentity>();
+  const { results } = await db.prepare(`SELECT provider, issuer, subject ${UNPROVEN}`).bind(projectId, userId).all<UnprovenIdentity>();
   return results;
 }
 
@@ -43,17 +43,15 @@ export async function listUnprovenIdentities(db: D1Database, projectId: string, 
  */
 export function cutUnprovenIdentities(db: D1Database, s: Consumption, userId: string, audit: AuditEntry): D1PreparedStatement[] {
   const spent = spentBy(s);
-  const unproven = `SELECT 1 FROM user_identities WHERE project_id = ? AND user_id = ? AND email_verified_at_link = 0`;
+  const unproven = guard(`SELECT 1 ${UNPROVEN}`, s.projectId, userId);
   return [
     db
       .prepare(
         `UPDATE sessions SET revoked_at = ?, revoked_reason = 'identity_unlinked'
-         WHERE project_id = ? AND user_id = ? AND revoked_at IS NULL${andExists(spent)} AND EXISTS (${unproven})`,
+         WHERE project_id = ? AND user_id = ? AND revoked_at IS NULL${andExists(spent)}${andExists(unproven)}`,
       )
-      .bind(s.at, s.projectId, userId, ...spent.bindings, s.projectId, userId),
-    insertAuditIf(db, audit, guard(`${unproven}${andExists(spent)}`, s.projectId, userId, ...spent.bindings)),
-    db
-      .prepare(`DELETE FROM user_identities WHERE project_id = ? AND user_id = ? AND email_verified_at_link = 0${andExists(spent)}`)
-      .bind(s.projectId, userId, ...spent.bindings),
+      .bind(s.at, s.projectId, userId, ...spent.bindings, ...unproven.bindings),
+    insertAuditIf(db, audit, guard(`SELECT 1 ${UNPROVEN}${andExists(spent)}`, s.projectId, userId, ...spent.bindings)),
+    db.prepare(`DELETE ${UNPROVEN}${andExists(spent)}`).bind(s.projectId, userId, ...spent.bindings),
   ];
 }
