@@ -935,7 +935,7 @@ export interface components {
          * @description Machine-readable error code. Stable: clients may branch on it.
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHORIZED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "PROJECT_DISABLED" | "USER_DISABLED" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "REFRESH_TOKEN_REUSED" | "INVALID_GRANT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR";
+        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHORIZED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_CODE" | "FORBIDDEN" | "MFA_REQUIRED" | "METHOD_DISABLED" | "SIGN_UP_DISABLED" | "PROJECT_DISABLED" | "USER_DISABLED" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "REFRESH_TOKEN_REUSED" | "INVALID_GRANT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR";
         FieldIssue: {
             /** @example email */
             path: string;
@@ -1028,6 +1028,35 @@ export interface components {
             /** @example John Doe */
             displayName?: string;
         };
+        SignInResult: components["schemas"]["AuthResult"] | components["schemas"]["MfaChallenge"];
+        /** @description The first factor was right; the user has a second factor, so no tokens yet. */
+        MfaChallenge: {
+            /** @enum {boolean} */
+            mfaRequired: true;
+            /**
+             * @description Single use, bound to this user and project, valid for `expiresIn` seconds: send it to `POST /mfa/verify` with a code.
+             * @example mfa_Q2hhbGxlbmdlVG9rZW5FeGFtcGxlT25seQ
+             */
+            mfaToken: string;
+            /**
+             * @description The second factors this user has, any one of which completes the sign-in.
+             * @example [
+             *       "totp",
+             *       "recovery_code"
+             *     ]
+             */
+            methods: components["schemas"]["MfaMethod"][];
+            /**
+             * @description Seconds until `mfaToken` expires.
+             * @example 300
+             */
+            expiresIn: number;
+        };
+        /**
+         * @description `totp` and `recovery_code`: answer with `POST /mfa/verify`; `webauthn`: sign in with a passkey instead (`/passkeys/login/*`), which needs no further step.
+         * @enum {string}
+         */
+        MfaMethod: "totp" | "recovery_code" | "webauthn";
         /**
          * @example {
          *       "email": "user@example.com",
@@ -1601,6 +1630,12 @@ export interface components {
             sessionMaxAge: number;
             /** @description `true` (default): access tokens carry `email`, `email_verified` and `app_metadata` besides the registered claims, so a resource server can authorise without calling us. `false`: only `iss`, `aud`, `sub`, `sid`, `iat`, `exp` (smaller tokens, no personal data in them). */
             includeProfileClaims: boolean;
+            mfa: components["schemas"]["MfaPolicy"];
+            webauthn: components["schemas"]["WebAuthnSettings"];
+            /** @description `true`: email one-time codes and magic links sign users in. Default `false`. */
+            passwordless: boolean;
+            /** @description `false`: no new accounts through register, social or passwordless sign-in (admins still create users). Default `true`. */
+            allowSignUp: boolean;
             /**
              * @description Browser origins allowed to call the Auth API.
              * @example [
@@ -1643,6 +1678,31 @@ export interface components {
         };
         /** @enum {string} */
         Environment: "development" | "staging" | "production";
+        /**
+         * @description `optional` (default): users may add a second factor (TOTP, passkeys); those who did are asked for it at sign-in. `required`: besides that, a user who has none gets a restricted session (access tokens with `restricted: "mfa_enrollment"`) that can only enroll one (README, "Second factors").
+         * @enum {string}
+         */
+        MfaPolicy: "optional" | "required";
+        /** @description Passkey settings; `null` (default): passkeys are off. */
+        WebAuthnSettings: {
+            /**
+             * @description The relying party id: the app's registrable domain (passkeys are bound to it).
+             * @example example.com
+             */
+            rpId: string;
+            /**
+             * @description Shown by the authenticator when a passkey is created.
+             * @example Example App
+             */
+            rpName: string;
+            /**
+             * @description The exact origins passkey ceremonies may come from; each host must be `rpId` or a subdomain of it.
+             * @example [
+             *       "https://app.example.com"
+             *     ]
+             */
+            origins: string[];
+        } | null;
         RateRule: components["schemas"]["WindowRule"] | components["schemas"]["BackoffRule"];
         /** @description At most `limit` events per fixed window of `windowSeconds`. */
         WindowRule: {
@@ -1714,6 +1774,31 @@ export interface components {
             sessionMaxAge?: number;
             /** @description `true` (default): access tokens carry `email`, `email_verified` and `app_metadata` besides the registered claims, so a resource server can authorise without calling us. `false`: only `iss`, `aud`, `sub`, `sid`, `iat`, `exp` (smaller tokens, no personal data in them). Applies to access tokens issued from now on (register, login, refresh). */
             includeProfileClaims?: boolean;
+            mfa?: components["schemas"]["MfaPolicy"];
+            /** @description Replaces the passkey settings; `null` turns passkeys off (registered passkeys are kept). */
+            webauthn?: {
+                /**
+                 * @description The relying party id: the app's registrable domain (passkeys are bound to it).
+                 * @example example.com
+                 */
+                rpId: string;
+                /**
+                 * @description Shown by the authenticator when a passkey is created.
+                 * @example Example App
+                 */
+                rpName: string;
+                /**
+                 * @description The exact origins passkey ceremonies may come from; each host must be `rpId` or a subdomain of it.
+                 * @example [
+                 *       "https://app.example.com"
+                 *     ]
+                 */
+                origins: string[];
+            } | null;
+            /** @description `true` turns email one-time codes and magic links on. */
+            passwordless?: boolean;
+            /** @description `false` stops new accounts through the Auth API. */
+            allowSignUp?: boolean;
             /** @description Replaces the list (at most 50). */
             corsOrigins?: string[];
             /** @description Replaces the list (at most 50). */
@@ -2144,7 +2229,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Logged in. */
+            /** @description Logged in (tokens), or the second-factor challenge for a user who has one (`mfaRequired`). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2153,7 +2238,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {boolean} */
                         success: true;
-                        data: components["schemas"]["AuthResult"];
+                        data: components["schemas"]["SignInResult"];
                     };
                 };
             };
@@ -4032,7 +4117,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in. */
+            /** @description Signed in (tokens), or the second-factor challenge for a user who has one (`mfaRequired`). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4041,7 +4126,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {boolean} */
                         success: true;
-                        data: components["schemas"]["AuthResult"];
+                        data: components["schemas"]["SignInResult"];
                     };
                 };
             };

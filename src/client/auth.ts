@@ -6,7 +6,7 @@ import { type ApiClient, createApiClient } from "./api";
 import { codeChallengeS256, createCodeVerifier } from "./pkce";
 import { type ClientError, type Result, fail, fromFetch, networkError, ok } from "./result";
 import { type AuthStorage, memoryStorage } from "./storage";
-import type { AuthResult, ErrorCode, Profile, Schemas, Session, User, paths } from "./types";
+import type { AuthResult, ErrorCode, Profile, Schemas, Session, SignInResult, User, paths } from "./types";
 
 type JsonBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody: { content: { "application/json": infer B } } } ? B : never;
 
@@ -46,7 +46,8 @@ export interface AuthClientOptions {
 
 export interface AuthClient {
   signUp(body: SignUpBody): Promise<Result<AuthResult>>;
-  signIn(body: SignInBody): Promise<Result<AuthResult>>;
+  /** Tokens are stored when the answer is a session; a user with a second factor gets the challenge instead (`"mfaRequired" in data`). */
+  signIn(body: SignInBody): Promise<Result<SignInResult>>;
   /** Ends the session at the server and forgets it here (also when the server cannot be reached). */
   signOut(): Promise<Result<{ loggedOut: true }>>;
   getUser(): Promise<Result<Profile>>;
@@ -62,7 +63,7 @@ export interface AuthClient {
   /** The URL to send the browser to for a social sign-in; keeps the PKCE verifier in storage for exchangeOAuthCode. */
   oauthAuthorizeUrl(options: { provider: string; redirectUri: string; state?: string }): Promise<string>;
   /** Trades the `code` your redirect URI received (with the stored verifier) for a session. */
-  exchangeOAuthCode(code: string): Promise<Result<AuthResult>>;
+  exchangeOAuthCode(code: string): Promise<Result<SignInResult>>;
   /** A valid access token (refreshed first when it expires within 30 s), or null when signed out or the refresh failed. */
   getAccessToken(): Promise<string | null>;
   /** The stored session as it is (no refresh), or null. */
@@ -211,8 +212,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     channel?.postMessage({ event });
   }
 
-  async function store(result: Result<AuthResult>): Promise<Result<AuthResult>> {
-    if (result.data) {
+  async function store<T extends SignInResult>(result: Result<T>): Promise<Result<T>> {
+    if (result.data && "accessToken" in result.data) {
       const session = toSession(result.data, result.data.user);
       await storage.set(key, JSON.stringify(session));
       changed("SIGNED_IN", session);

@@ -9,3 +9,6 @@ export type Session = Schemas["Session"];
 export type TokenPair = Schemas["TokenPair"];
 export type AuthResult = Schemas["AuthResult"];
 export type Profile = Schemas["Profile"];
+export type MfaChallenge = Schemas["MfaChallenge"];
+/** What a sign-in answers: a session (stored by the client), or the second-factor challenge (`"mfaRequired" in data`). */
+export type SignInResult = Schemas["SignInResult"];

@@ -10,6 +10,10 @@ export interface AccessClaims {
   sid: string;
   iat: number;
   exp: number;
+  /** How the session was signed in (see lib/amr.ts); tokens issued before 0.4.0 have none. */
+  amr?: string[];
+  /** "mfa_enrollment": the project requires a second factor and this session has none yet; it may only enroll one. */
+  restricted?: string;
 }
 
 /** Claims about the user that let a resource server authorise without calling us (left out when the project's includeProfileClaims is false). */
@@ -22,10 +26,21 @@ export interface ProfileClaims {
 export async function signAccessToken(
   key: CryptoKey,
   kid: string,
-  claims: { issuer: string; projectId: string; userId: string; sessionId: string; ttlSeconds: number; now: number; profile?: ProfileClaims | null },
+  claims: {
+    issuer: string;
+    projectId: string;
+    userId: string;
+    sessionId: string;
+    ttlSeconds: number;
+    now: number;
+    amr: readonly string[];
+    restricted?: string | null;
+    profile?: ProfileClaims | null;
+  },
 ): Promise<string> {
   const iat = Math.floor(claims.now / 1000);
-  return new SignJWT({ sid: claims.sessionId, ...claims.profile })
+  const restricted = claims.restricted ? { restricted: claims.restricted } : {};
+  return new SignJWT({ sid: claims.sessionId, amr: [...claims.amr], ...restricted, ...claims.profile })
     .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: "at+jwt" })
     .setIssuer(claims.issuer)
     .setAudience(claims.projectId)

@@ -17,6 +17,14 @@ export interface ProjectRow {
   session_max_age: number;
   /** 1: access tokens carry email, email_verified and app_metadata; 0: they do not. */
   include_profile_claims: number;
+  /** 'optional' or 'required' (a user without a second factor gets a restricted session). */
+  mfa_policy: "optional" | "required";
+  /** JSON WebAuthnSettings, or null while passkeys are off. */
+  webauthn: string | null;
+  /** 1: email one-time codes and magic links sign users in. */
+  passwordless: number;
+  /** 0: no new accounts from register, social or passwordless sign-in. */
+  allow_sign_up: number;
   cors_origins: string;
   redirect_urls: string;
   rate_limits: string;
@@ -39,6 +47,24 @@ export const corsOriginsOf = (p: Pick<ProjectRow, "cors_origins">) => stringList
 
 /** The URLs the project's email links and OAuth sign-ins may send users back to. */
 export const redirectUrlsOf = (p: Pick<ProjectRow, "redirect_urls">) => stringList(p.redirect_urls);
+
+export interface WebAuthnSettings {
+  rpId: string;
+  rpName: string;
+  origins: string[];
+}
+
+/** The project's passkey settings, parsed here and nowhere else; null when passkeys are off (or the column is unreadable). */
+export function webauthnOf(p: Pick<ProjectRow, "webauthn">): WebAuthnSettings | null {
+  if (!p.webauthn) return null;
+  try {
+    const value = JSON.parse(p.webauthn) as Partial<WebAuthnSettings>;
+    if (typeof value.rpId !== "string" || typeof value.rpName !== "string" || !Array.isArray(value.origins)) return null;
+    return { rpId: value.rpId, rpName: value.rpName, origins: value.origins.filter((o): o is string => typeof o === "string") };
+  } catch {
+    return null;
+  }
+}
 
 export interface ProjectWithKey extends ProjectRow {
   key_id: string | null;
@@ -75,7 +101,7 @@ export async function getProjectWithSessionUser(
       `SELECT p.*, k.id AS key_id, k.private_jwk_box AS key_box,
               u.id AS u_id, u.email AS u_email, u.display_name AS u_display_name, u.email_verified AS u_email_verified,
               u.disabled AS u_disabled, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
-              u.last_login_at AS u_last_login_at, u.metadata AS u_metadata, u.app_metadata AS u_app_metadata, s.id AS s_id, s.revoked_at AS s_revoked_at
+              u.last_login_at AS u_last_login_at, u.metadata AS u_metadata, u.app_metadata AS u_app_metadata, s.id AS s_id, s.revoked_at AS s_revoked_at, s.amr AS s_amr
        FROM projects p
        LEFT JOIN signing_keys k ON k.project_id = p.id AND k.status = 'active'
        LEFT JOIN users u ON u.project_id = p.id AND u.id = ?2
@@ -98,6 +124,7 @@ export async function getProjectWithSessionUser(
     u_app_metadata,
     s_id,
     s_revoked_at,
+    s_amr,
     ...project
   } = row;
   const user: SessionUser | null =
@@ -114,6 +141,7 @@ export async function getProjectWithSessionUser(
           metadata: String(u_metadata),
           app_metadata: String(u_app_metadata),
           session_revoked_at: s_revoked_at as string | null,
+          session_amr: String(s_amr),
         }
       : null;
   return { project: project as ProjectWithKey, user };
@@ -183,6 +211,11 @@ export interface ProjectChanges {
   corsOrigins?: string[];
   redirectUrls?: string[];
   rateLimits?: Record<string, unknown>;
+  mfa?: "optional" | "required";
+  /** null turns passkeys off. */
+  webauthn?: WebAuthnSettings | null;
+  passwordless?: boolean;
+  allowSignUp?: boolean;
 }
 
 /**
@@ -191,6 +224,7 @@ export interface ProjectChanges {
  */
 export function updateProject(db: D1Database, projectId: string, changes: ProjectChanges, at: string): D1PreparedStatement {
   const json = (list: string[] | undefined) => (list === undefined ? null : JSON.stringify(list));
+  const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
   return db
     .prepare(
       `UPDATE projects SET
@@ -205,6 +239,10 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
          rate_limits = COALESCE(?11, rate_limits),
          session_max_age = COALESCE(?12, session_max_age),
          include_profile_claims = COALESCE(?13, include_profile_claims),
+         mfa_policy = COALESCE(?14, mfa_policy),
+         webauthn = CASE WHEN ?15 IS NULL THEN webauthn WHEN ?15 = 'null' THEN NULL ELSE ?15 END,
+         passwordless = COALESCE(?16, passwordless),
+         allow_sign_up = COALESCE(?17, allow_sign_up),
          updated_at = ?9
        WHERE id = ?10 AND COALESCE(?6, refresh_token_ttl) > COALESCE(?5, access_token_ttl)
        RETURNING *`,
@@ -213,7 +251,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
       changes.name ?? null,
       changes.description ?? null,
       changes.environment ?? null,
-      changes.enabled === undefined ? null : changes.enabled ? 1 : 0,
+      flag(changes.enabled),
       changes.accessTokenTtl ?? null,
       changes.refreshTokenTtl ?? null,
       json(changes.corsOrigins),
@@ -222,7 +260,11 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
       projectId,
       changes.rateLimits === undefined ? null : JSON.stringify(changes.rateLimits),
       changes.sessionMaxAge ?? null,
-      changes.includeProfileClaims === undefined ? null : changes.includeProfileClaims ? 1 : 0,
+      flag(changes.includeProfileClaims),
+      changes.mfa ?? null,
+      changes.webauthn === undefined ? null : JSON.stringify(changes.webauthn),
+      flag(changes.passwordless),
+      flag(changes.allowSignUp),
     );
 }
 

@@ -12,6 +12,8 @@ export interface SessionRow {
   expires_at: string;
   revoked_at: string | null;
   revoked_reason: string | null;
+  /** JSON list of how the session was signed in (lib/amr.ts). */
+  amr: string;
 }
 
 export interface NewSession {
@@ -23,6 +25,7 @@ export interface NewSession {
   createdAt: string;
   expiresAt: string;
   tokenHash: string;
+  amr: readonly string[];
 }
 
 /** The session row and its first refresh token; run them in one batch. */
@@ -30,10 +33,10 @@ export function insertSession(db: D1Database, s: NewSession): D1PreparedStatemen
   return [
     db
       .prepare(
-        `INSERT INTO sessions (id, project_id, user_id, user_agent, ip, created_at, last_used_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sessions (id, project_id, user_id, user_agent, ip, created_at, last_used_at, expires_at, amr)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .bind(s.id, s.projectId, s.userId, s.userAgent, s.ip, s.createdAt, s.createdAt, s.expiresAt),
+      .bind(s.id, s.projectId, s.userId, s.userAgent, s.ip, s.createdAt, s.createdAt, s.expiresAt, JSON.stringify(s.amr)),
     db
       .prepare(`INSERT INTO refresh_tokens (token_hash, session_id, project_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`)
       .bind(s.tokenHash, s.id, s.projectId, s.createdAt, s.expiresAt),
@@ -51,6 +54,8 @@ export interface RefreshTokenState {
   user_id: string;
   session_created_at: string;
   session_revoked_at: string | null;
+  /** The session's amr list (JSON): every access token of the session carries it. */
+  session_amr: string;
   user_disabled: number;
   /** The user's profile claims, read in the same batch as the rotation, so a new access token carries today's values. */
   user_email: string;
@@ -59,7 +64,7 @@ export interface RefreshTokenState {
 }
 
 const REFRESH_TOKEN_STATE = `SELECT t.token_hash, t.session_id, t.expires_at, t.rotated_at, t.successor_hash, t.successor_box,
-              s.user_id, s.created_at AS session_created_at, s.revoked_at AS session_revoked_at, u.disabled AS user_disabled,
+              s.user_id, s.created_at AS session_created_at, s.revoked_at AS session_revoked_at, s.amr AS session_amr, u.disabled AS user_disabled,
               u.email AS user_email, u.email_verified AS user_email_verified, u.app_metadata AS user_app_metadata
        FROM refresh_tokens t
        JOIN sessions s ON s.id = t.session_id
@@ -181,6 +186,20 @@ export function undoRotation(db: D1Database, projectId: string, oldHash: string,
   ];
 }
 
+/**
+ * Adds `method` to a live session's amr (a session that just enrolled a second factor, or
+ * answered one): its next access token carries it, and a restricted session is one no longer.
+ */
+export function addSessionAmr(db: D1Database, projectId: string, sessionId: string, method: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE sessions SET amr = json_insert(amr, '$[#]', ?3)
+       WHERE project_id = ?1 AND id = ?2 AND revoked_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM json_each(sessions.amr) WHERE value = ?3)`,
+    )
+    .bind(projectId, sessionId, method);
+}
+
 /** Revokes a live session; with `userId`, only if it belongs to that user. */
 export function revokeSession(
   db: D1Database,
@@ -221,6 +240,8 @@ export interface SessionUser {
   metadata: string;
   app_metadata: string;
   session_revoked_at: string | null;
+  /** The session's amr list (JSON). */
+  session_amr: string;
 }
 
 /** Sessions neither revoked nor expired, started after `startedAfter` (older ones reached the absolute lifetime). */

@@ -7,6 +7,7 @@ import { tokenKid, verifyAccessToken, type AccessClaims } from "../crypto/jwt";
 import { getVerificationKey } from "../db/keys.repo";
 import { getProjectWithKey, getProjectWithSessionUser, type ProjectWithKey } from "../db/projects.repo";
 import { ApiError } from "../errors";
+import { amrOf, mustEnroll } from "../lib/amr";
 import { now } from "../lib/clock";
 import { cachedProject, rememberProject } from "../lib/project-cache";
 import { issuerOf } from "../lib/request-meta";
@@ -65,9 +66,16 @@ export const userSession = createMiddleware<AppEnv>(async (c, next) => {
   // Disabling a user also revokes their sessions; checked first so the caller learns why.
   if (user.disabled) throw new ApiError("USER_DISABLED", "This account is disabled");
   if (user.session_revoked_at) throw new ApiError("INVALID_TOKEN", "The session of this access token has ended");
+  // Judged on the project and session as they are now: a policy change applies to live tokens at once.
+  if (mustEnroll(c.get("project").mfa_policy, amrOf(user.session_amr)) && !declares(c, enrollingAllowed)) {
+    throw new ApiError("MFA_REQUIRED", "This project requires a second factor: enroll one (TOTP or a passkey) before using this session");
+  }
   c.set("auth", { claims, user });
   await next();
 });
+
+/** Declared (by userRoute) on the routes a session restricted to enrolling a second factor may use. It does nothing itself. */
+export const enrollingAllowed = createMiddleware<AppEnv>(async (_c, next) => next());
 
 /** Whether the route this request matched declares `middleware` (a preflight matches none). */
 const declares = (c: Context<AppEnv>, middleware: unknown) => matchedRoutes(c).some((route) => route.handler === middleware);

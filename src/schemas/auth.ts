@@ -103,6 +103,28 @@ export const TokenPairSchema = z
 // Flat objects rather than `extend` (which becomes allOf): simpler for every client generator.
 export const AuthResultSchema = z.object({ user: UserSchema, ...TokenPairSchema.shape }).openapi("AuthResult");
 
+export const MfaMethodSchema = z.enum(["totp", "recovery_code", "webauthn"]).openapi("MfaMethod", {
+  description:
+    "`totp` and `recovery_code`: answer with `POST /mfa/verify`; `webauthn`: sign in with a passkey instead (`/passkeys/login/*`), which needs no further step.",
+});
+
+export const MfaChallengeSchema = z
+  .object({
+    mfaRequired: z.literal(true),
+    mfaToken: z.string().openapi({
+      description: "Single use, bound to this user and project, valid for `expiresIn` seconds: send it to `POST /mfa/verify` with a code.",
+      example: "mfa_Q2hhbGxlbmdlVG9rZW5FeGFtcGxlT25seQ",
+    }),
+    methods: z
+      .array(MfaMethodSchema)
+      .openapi({ description: "The second factors this user has, any one of which completes the sign-in.", example: ["totp", "recovery_code"] }),
+    expiresIn: z.number().int().openapi({ description: "Seconds until `mfaToken` expires.", example: 300 }),
+  })
+  .openapi("MfaChallenge", { description: "The first factor was right; the user has a second factor, so no tokens yet." });
+
+/** What a sign-in answers: tokens, or (for a user with a second factor) the challenge to complete first. */
+export const SignInResultSchema = z.union([AuthResultSchema, MfaChallengeSchema]).openapi("SignInResult");
+
 export const RefreshTokenBody = z
   .object({ refreshToken: z.string().min(1).max(512).openapi({ example: "rt_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA" }) })
   .openapi("RefreshTokenRequest");

@@ -46,6 +46,45 @@ const RedirectUrlSchema = z
   }, "must be an absolute https URL (http only for localhost or 127.0.0.1) without credentials or a fragment")
   .openapi({ example: "https://app.example.com/auth/callback" });
 
+export const MfaPolicySchema = z.enum(["optional", "required"]).openapi("MfaPolicy", {
+  description:
+    '`optional` (default): users may add a second factor (TOTP, passkeys); those who did are asked for it at sign-in. `required`: besides that, a user who has none gets a restricted session (access tokens with `restricted: "mfa_enrollment"`) that can only enroll one (README, "Second factors").',
+});
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Whether `origin`'s host is `rpId` or a subdomain of it (WebAuthn's rule for which origins may use an RP ID). */
+const originFitsRpId = (origin: string, rpId: string) => {
+  const host = parseUrl(origin)?.hostname;
+  return host !== undefined && (host === rpId || host.endsWith(`.${rpId}`));
+};
+
+export const WebAuthnSettingsSchema = z
+  .object({
+    rpId: z
+      .string()
+      .max(253)
+      .regex(HOSTNAME, "must be a lower-case host name without scheme or port, like example.com (or localhost)")
+      .openapi({ description: "The relying party id: the app's registrable domain (passkeys are bound to it).", example: "example.com" }),
+    rpName: z.string().trim().min(1).max(100).openapi({ description: "Shown by the authenticator when a passkey is created.", example: "Example App" }),
+    origins: z
+      .array(OriginSchema)
+      .min(1)
+      .max(20)
+      .openapi({
+        description: "The exact origins passkey ceremonies may come from; each host must be `rpId` or a subdomain of it.",
+        example: ["https://app.example.com"],
+      }),
+  })
+  .strict()
+  .superRefine((settings, ctx) => {
+    settings.origins.forEach((origin, index) => {
+      if (!originFitsRpId(origin, settings.rpId))
+        ctx.addIssue({ code: "custom", path: ["origins", index], message: `host must be ${settings.rpId} or a subdomain of it` });
+    });
+  })
+  .openapi("WebAuthnSettings");
+
 const WindowRuleSchema = z
   .object({ kind: z.literal("window"), limit: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86_400) })
   .strict()
@@ -81,6 +120,12 @@ export const ProjectSchema = z
       example: 7776000,
     }),
     includeProfileClaims: z.boolean().openapi({ description: INCLUDE_PROFILE_CLAIMS }),
+    mfa: MfaPolicySchema,
+    webauthn: WebAuthnSettingsSchema.nullable().openapi({ description: "Passkey settings; `null` (default): passkeys are off." }),
+    passwordless: z.boolean().openapi({ description: "`true`: email one-time codes and magic links sign users in. Default `false`." }),
+    allowSignUp: z.boolean().openapi({
+      description: "`false`: no new accounts through register, social or passwordless sign-in (admins still create users). Default `true`.",
+    }),
     corsOrigins: z.array(z.string()).openapi({ description: "Browser origins allowed to call the Auth API.", example: ["https://app.example.com"] }),
     redirectUrls: z
       .array(z.string())
@@ -146,6 +191,12 @@ export const UpdateProjectRequest = z
       .boolean()
       .optional()
       .openapi({ description: `${INCLUDE_PROFILE_CLAIMS} Applies to access tokens issued from now on (register, login, refresh).` }),
+    mfa: MfaPolicySchema.optional(),
+    webauthn: WebAuthnSettingsSchema.nullable()
+      .optional()
+      .openapi({ description: "Replaces the passkey settings; `null` turns passkeys off (registered passkeys are kept)." }),
+    passwordless: z.boolean().optional().openapi({ description: "`true` turns email one-time codes and magic links on." }),
+    allowSignUp: z.boolean().optional().openapi({ description: "`false` stops new accounts through the Auth API." }),
     corsOrigins: z.array(OriginSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
     redirectUrls: z.array(RedirectUrlSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
     rateLimits: RateLimitsSchema.optional().openapi({

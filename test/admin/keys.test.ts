@@ -6,7 +6,7 @@ import { importPrivateKey } from "../../src/crypto/keys";
 import { RETIRED_KEY_GRACE_SECONDS } from "../../src/config";
 import { adminClient, adminWithRole, ownerToken } from "../helpers/admin";
 import { api, apiClient } from "../helpers/client";
-import { PASSWORD, bearer, createProject, registerUser } from "../helpers/fixtures";
+import { PASSWORD, bearer, createProject, registerUser, tokensOf } from "../helpers/fixtures";
 
 const TTL = 300;
 let owner: ReturnType<typeof adminClient>;
@@ -26,7 +26,7 @@ const jwks = async (projectId: string) => (await api.GET("/api/auth/{projectId}/
 const me = (projectId: string, token: string) => bearer(token).GET("/api/auth/{projectId}/me", path(projectId));
 const kidOf = (token: string) => decodeProtectedHeader(token).kid;
 const login = async (projectId: string, email: string) =>
-  (await api.POST("/api/auth/{projectId}/login", { ...path(projectId), body: { email, password: PASSWORD } })).data!.data.accessToken;
+  tokensOf((await api.POST("/api/auth/{projectId}/login", { ...path(projectId), body: { email, password: PASSWORD } })).data!.data).accessToken;
 
 describe("GET /api/admin/projects/:projectId/keys", () => {
   it("lists the active key's public half only, matching the JWKS", async () => {
@@ -96,6 +96,7 @@ describe("POST /api/admin/projects/:projectId/keys/rotate", () => {
       issuer: `http://auth.test/api/auth/${projectId}`,
       projectId,
       userId: user.user.id,
+      amr: ["pwd"],
       sessionId: JSON.parse(atob(user.accessToken.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).sid,
       ttlSeconds: 365 * 24 * 3600,
       now: Date.now(),

@@ -6,7 +6,7 @@ import { encodeCursor } from "../../src/lib/cursor";
 import { adminClient, adminWithRole, ownerToken } from "../helpers/admin";
 import { api } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
-import { PASSWORD, bearer, createProject, registerUser, uniqueId } from "../helpers/fixtures";
+import { PASSWORD, bearer, createProject, registerUser, uniqueId, tokensOf } from "../helpers/fixtures";
 
 type Client = ReturnType<typeof adminClient>;
 const USERS = "/api/admin/projects/{projectId}/users";
@@ -232,7 +232,7 @@ describe("PATCH /api/admin/projects/:projectId/users/:userId", () => {
   it("sets a password: the invited user can log in, and every earlier session ends", async () => {
     const invited = await createUser();
     expect((await owner.PATCH(USER, { params: user(invited.id), body: { password: "first admin-set passphrase" } })).data!.data.hasPassword).toBe(true);
-    const session = (await login(invited.email, "first admin-set passphrase")).data!.data;
+    const session = tokensOf((await login(invited.email, "first admin-set passphrase")).data!.data);
     await owner.PATCH(USER, { params: user(invited.id), body: { password: "second admin-set passphrase" } });
     expect((await refresh(session.refreshToken)).error!.code).toBe("INVALID_TOKEN");
     expect((await login(invited.email, "first admin-set passphrase")).error!.code).toBe("INVALID_CREDENTIALS");
@@ -271,7 +271,7 @@ describe("DELETE /api/admin/projects/:projectId/users/:userId", () => {
 describe("POST /api/admin/projects/:projectId/users/:userId/revoke-sessions", () => {
   it("ends every session: refresh tokens and access tokens stop working, a new login works", async () => {
     const registered = await registerUser(projectId);
-    const second = (await login(registered.email)).data!.data;
+    const second = tokensOf((await login(registered.email)).data!.data);
     const { data } = await owner.POST(`${USER}/revoke-sessions`, { params: user(registered.user.id) });
     expect(data!.data.revoked).toBe(2);
     for (const token of [registered.refreshToken, second.refreshToken]) expect((await refresh(token)).error!.code).toBe("INVALID_TOKEN");

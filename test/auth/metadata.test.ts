@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../helpers/client";
-import { bearer, createProject, PASSWORD, registerUser } from "../helpers/fixtures";
+import { bearer, createProject, PASSWORD, registerUser, tokensOf } from "../helpers/fixtures";
 
 let projectId: string;
 beforeAll(async () => {
@@ -73,6 +73,6 @@ describe("user metadata (PATCH /api/auth/:projectId/me)", () => {
     const user = await registerUser(projectId);
     await patchMe(user.accessToken, { metadata: { lang: "fr" } });
     const { data } = await api.POST("/api/auth/{projectId}/login", { ...inProject(), body: { email: user.email, password: PASSWORD } });
-    expect(data!.data.user).toMatchObject({ metadata: { lang: "fr" }, appMetadata: {} });
+    expect(tokensOf(data!.data).user).toMatchObject({ metadata: { lang: "fr" }, appMetadata: {} });
   });
 });

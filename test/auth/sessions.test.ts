@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { sha256Hex } from "../../src/crypto/random";
 import { REUSE_GRACE_MS } from "../../src/config";
 import { api } from "../helpers/client";
-import { PASSWORD, bearer, createProject, registerUser } from "../helpers/fixtures";
+import { PASSWORD, bearer, createProject, registerUser, tokensOf } from "../helpers/fixtures";
 import { raceTimes } from "../helpers/race";
 
 let projectId: string;
@@ -144,7 +144,7 @@ describe("GET and DELETE /api/auth/:projectId/sessions", () => {
     expect(data!.data.filter((s) => s.current)).toHaveLength(1);
     const ended = await client.DELETE("/api/auth/{projectId}/sessions/{sessionId}", { params: { path: { projectId, sessionId: phone.id } } });
     expect(ended.data!.data.ended).toBe(true);
-    expect((await refresh(second.data!.data.refreshToken)).error!.code).toBe("INVALID_TOKEN");
+    expect((await refresh(tokensOf(second.data!.data).refreshToken)).error!.code).toBe("INVALID_TOKEN");
     const again = await client.DELETE("/api/auth/{projectId}/sessions/{sessionId}", { params: { path: { projectId, sessionId: phone.id } } });
     expect(again.response.status).toBe(404);
   });
@@ -179,7 +179,7 @@ describe("POST /api/auth/:projectId/me/password", () => {
       body: { currentPassword: PASSWORD, newPassword: "a brand new passphrase" },
     });
     expect(ok.data!.data.otherSessionsEnded).toBe(1);
-    expect((await refresh(other.data!.data.refreshToken)).error!.code).toBe("INVALID_TOKEN");
+    expect((await refresh(tokensOf(other.data!.data).refreshToken)).error!.code).toBe("INVALID_TOKEN");
     expect((await me(user.accessToken)).response.status).toBe(200);
     const login = (password: string) => api.POST("/api/auth/{projectId}/login", { params: params(), body: { email: user.email, password } });
     expect((await login(PASSWORD)).response.status).toBe(401);

@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adminClient, ownerToken } from "../helpers/admin";
 import { api } from "../helpers/client";
-import { createProject, PASSWORD, registerUser } from "../helpers/fixtures";
+import { createProject, PASSWORD, registerUser, tokensOf } from "../helpers/fixtures";
 
 type Client = ReturnType<typeof adminClient>;
 let owner: Client;
@@ -24,7 +24,7 @@ describe("profile claims in the access token (email, email_verified, app_metadat
     expect(decodeJwt(u.accessToken)).toMatchObject({ sub: u.user.id, email: u.email, email_verified: false, app_metadata: {} });
     await patchUser(projectId, u.user.id, { appMetadata: { roles: ["admin"] }, emailVerified: true });
     const login = await api.POST("/api/auth/{projectId}/login", { ...inProject(projectId), body: { email: u.email, password: PASSWORD } });
-    expect(decodeJwt(login.data!.data.accessToken)).toMatchObject({ email: u.email, email_verified: true, app_metadata: { roles: ["admin"] } });
+    expect(decodeJwt(tokensOf(login.data!.data).accessToken)).toMatchObject({ email: u.email, email_verified: true, app_metadata: { roles: ["admin"] } });
   });
 
   it("are read afresh at refresh: a changed appMetadata, email or verification shows in the next access token", async () => {

@@ -5,7 +5,7 @@ import { type AuthChangeEvent, type AuthStorage, createAuthClient, memoryStorage
 import { ACCESS_TOKEN_CLOCK_TOLERANCE_S } from "../../src/config";
 import { BASE_URL, api, call } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
-import { PASSWORD, createProject, uniqueId } from "../helpers/fixtures";
+import { PASSWORD, createProject, uniqueId, tokensOf } from "../helpers/fixtures";
 import { APP_REDIRECT, StubProvider, appRedirect, callback, installFetchStub, projectWithProvider, s256 } from "../oauth/stub-provider";
 
 const TTL = 60;
@@ -51,7 +51,7 @@ describe("createAuthClient", () => {
     expect(events).toEqual(["SIGNED_IN"]);
 
     const signIn = await auth.signIn({ email, password: PASSWORD });
-    expect(signIn.data?.user.email).toBe(email);
+    expect(tokensOf(signIn.data!).user.email).toBe(email);
     expect(events).toEqual(["SIGNED_IN", "SIGNED_IN"]);
     const wrong = await auth.signIn({ email, password: "not-the-password" });
     expect(wrong).toMatchObject({ data: null, error: { status: 401, code: "INVALID_CREDENTIALS" } });
@@ -272,8 +272,8 @@ describe("createAuthClient", () => {
     const back = appRedirect(await callback(projectId, { code: "provider-code", state: stub.authorize.get("state")! }));
     expect(back.get("state")).toBe("s1");
     const signedIn = await auth.exchangeOAuthCode(back.get("code")!);
-    expect(signedIn.data?.user.email).toBe("user@example.com");
-    expect(await auth.getAccessToken()).toBe(signedIn.data?.accessToken);
+    expect(tokensOf(signedIn.data!).user.email).toBe("user@example.com");
+    expect(await auth.getAccessToken()).toBe(tokensOf(signedIn.data!).accessToken);
     expect(await storage.get(`edge-auth.${projectId}.pkce`)).toBeNull();
     expect(await auth.exchangeOAuthCode("oc_again")).toMatchObject({ error: { code: "INVALID_GRANT" } });
   });

@@ -6,7 +6,7 @@ import { type AuthVariables, createVerifier, requireAuth, type VerifierFetch } f
 import { adminClient, ownerToken } from "../helpers/admin";
 import { api, BASE_URL } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
-import { bearer, createProject, PASSWORD, registerUser } from "../helpers/fixtures";
+import { bearer, createProject, PASSWORD, registerUser, tokensOf } from "../helpers/fixtures";
 
 const TTL = 300;
 const TOLERANCE_S = 30;
@@ -30,7 +30,7 @@ afterEach(() => {
 const inProject = (id = projectId) => ({ params: { path: { projectId: id } } });
 const verifierFor = (id = projectId, fetch = workerFetch()) => createVerifier({ baseUrl: BASE_URL, projectId: id, fetch });
 const login = async (email: string, id = projectId) =>
-  (await api.POST("/api/auth/{projectId}/login", { ...inProject(id), body: { email, password: PASSWORD } })).data!.data.accessToken;
+  tokensOf((await api.POST("/api/auth/{projectId}/login", { ...inProject(id), body: { email, password: PASSWORD } })).data!.data).accessToken;
 
 describe("createVerifier().verify (offline, against the JWKS)", () => {
   it("returns the typed claims of a real token, with the profile claims", async () => {

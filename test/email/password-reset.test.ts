@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { api } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
 import { README_RULES } from "../helpers/documented-limits";
-import { PASSWORD, bearer, createProject, registerUser, uniqueId } from "../helpers/fixtures";
+import { PASSWORD, bearer, createProject, registerUser, uniqueId, tokensOf } from "../helpers/fixtures";
 import { REDIRECT, auditRows, emailFlows, emailProject, inbox, latestLink } from "./mailbox";
 import { race } from "../helpers/race";
 
@@ -130,7 +130,7 @@ describe("POST /api/auth/:projectId/password/reset", () => {
 
     expect((await flows.login(user.email, PASSWORD)).error!.code).toBe("INVALID_CREDENTIALS");
     expect((await flows.login(user.email, NEW_PASSWORD)).response.status).toBe(200);
-    for (const refreshToken of [user.refreshToken, second.data!.data.refreshToken]) {
+    for (const refreshToken of [user.refreshToken, tokensOf(second.data!.data).refreshToken]) {
       const refreshed = await api.POST("/api/auth/{projectId}/refresh", { params: { path: { projectId } }, body: { refreshToken } });
       expect(refreshed.response.status).toBe(401);
       expect(refreshed.error!.code).toBe("INVALID_TOKEN");
@@ -144,7 +144,7 @@ describe("POST /api/auth/:projectId/password/reset", () => {
     const { token } = await resetLink(user.email);
     await flows.reset(token, NEW_PASSWORD);
     const login = await flows.login(user.email, NEW_PASSWORD);
-    expect(login.data!.data.user.emailVerified).toBe(true);
+    expect(tokensOf(login.data!.data).user.emailVerified).toBe(true);
     const completed = (await auditRows(projectId, "auth.password_reset.completed")).filter((r) => r.actor_id === user.user.id);
     expect(completed).toMatchObject([{ outcome: "success", target_id: user.user.id }]);
     const dump = JSON.stringify((await env.DB.prepare(`SELECT * FROM audit_log WHERE project_id = ?`).bind(projectId).all()).results);

@@ -8,7 +8,7 @@ import { createClient } from "../../generated/client.js";
 import { setRedirectUrls } from "../email/mailbox";
 import { ADMIN_PASSWORD } from "../helpers/admin";
 import { BASE_URL } from "../helpers/client";
-import { PASSWORD, createProject, uniqueId } from "../helpers/fixtures";
+import { PASSWORD, createProject, uniqueId, tokensOf } from "../helpers/fixtures";
 import { APP_REDIRECT, CLIENT_ID, CLIENT_SECRET, StubProvider } from "../oauth/stub-provider";
 import { base64url } from "./cases";
 import type { FuzzContext } from "./request";
@@ -28,7 +28,7 @@ export async function registerUser(projectId: string) {
 async function login(projectId: string, email: string) {
   const { data } = await client().POST("/api/auth/{projectId}/login", { params: { path: { projectId } }, body: { email, password: PASSWORD } });
   if (!data) throw new Error(`fixture: login in ${projectId} failed`);
-  return data.data;
+  return tokensOf(data.data);
 }
 
 async function adminLogin(email: string, password: string): Promise<string> {

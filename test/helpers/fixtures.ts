@@ -23,6 +23,12 @@ export async function createProject(overrides: { id?: string; accessTokenTtl?: n
 
 export const PASSWORD = "strongpassword123";
 
+/** A sign-in's tokens; fails the test when the answer is a second-factor challenge instead. */
+export function tokensOf<T extends object>(data: T): Exclude<T, { mfaRequired: true }> {
+  if ("mfaRequired" in data) throw new Error(`expected tokens, got a second-factor challenge: ${JSON.stringify(data)}`);
+  return data as Exclude<T, { mfaRequired: true }>;
+}
+
 /** Registers a user through the API and returns the tokens and user. */
 export async function registerUser(projectId: string, email = `${uniqueId("u")}@example.com`, password = PASSWORD) {
   const { data, response } = await apiClient().POST("/api/auth/{projectId}/register", {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { hashStats } from "../../src/crypto/password";
 import { api } from "../helpers/client";
-import { PASSWORD, bearer, createProject, registerUser } from "../helpers/fixtures";
+import { PASSWORD, bearer, createProject, registerUser, tokensOf } from "../helpers/fixtures";
 
 // Production Workers refuse PBKDF2 above 100,000 iterations (local workerd does not), so a password
 // hash on PBKDF2 would only break after deploying. Hashing is scrypt (node:crypto); this proves no
@@ -42,7 +42,7 @@ describe("password hashing on Workers", () => {
 
     const login = await api.POST("/api/auth/{projectId}/login", { params, body: { email: user.email, password: PASSWORD } });
     expect(login.response.status).toBe(200);
-    const refreshed = await api.POST("/api/auth/{projectId}/refresh", { params, body: { refreshToken: login.data!.data.refreshToken } });
+    const refreshed = await api.POST("/api/auth/{projectId}/refresh", { params, body: { refreshToken: tokensOf(login.data!.data).refreshToken } });
     expect(refreshed.response.status).toBe(200);
     const changed = await bearer(user.accessToken).POST("/api/auth/{projectId}/me/password", {
       params,

@@ -13,6 +13,7 @@ import type { AppEnv } from "../../lib/types";
 import { toUser } from "./auth.mappers";
 import type { login, logout, refresh, register } from "./credentials.routes";
 import { rotate, startSession } from "./session-tokens";
+import { completeSignIn } from "./sign-in";
 
 export const registerHandler: RouteHandler<typeof register, AppEnv> = async (c) => {
   const project = c.get("project");
@@ -34,7 +35,7 @@ export const registerHandler: RouteHandler<typeof register, AppEnv> = async (c) 
   );
   try {
     const subject = { id, email, email_verified: 0, app_metadata: "{}" }; // what the insert writes
-    const { tokens, results } = await startSession(c, subject, { before: [insert], after: [audit] });
+    const { tokens, results } = await startSession(c, subject, ["pwd"], { before: [insert], after: [audit] });
     const user = results[0]!.results[0] as UserRow;
     return c.json({ success: true as const, data: { ...tokens, user: toUser(user) } }, 201);
   } catch (err) {
@@ -83,8 +84,8 @@ export const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
   // Parameters rose (or a pepper was added) since this hash was made: upgrade it now that we know the password.
   if (needsRehash(user.password_hash!, pepper)) before.push(setPasswordHash(c.env.DB, project.id, user.id, await hashPassword(password, pepper), at));
   const audit = insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.login", outcome: "success", actorType: "user", actorId: user.id }));
-  const [{ tokens }] = await Promise.all([startSession(c, user, { before, after: [audit] }), succeeded(c, held)]);
-  return c.json({ success: true as const, data: { ...tokens, user: toUser(user) } }, 200);
+  const [{ data }] = await Promise.all([completeSignIn(c, user, ["pwd"], { before, after: [audit] }), succeeded(c, held)]);
+  return c.json({ success: true as const, data }, 200);
 };
 
 export const refreshHandler: RouteHandler<typeof refresh, AppEnv> = async (c) => {

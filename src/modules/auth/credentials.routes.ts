@@ -1,5 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AuthResultSchema, DisplayNameSchema, EmailSchema, NewPasswordSchema, ProjectIdParam, RefreshTokenBody, TokenPairSchema } from "../../schemas/auth";
+import {
+  AuthResultSchema,
+  SignInResultSchema,
+  DisplayNameSchema,
+  EmailSchema,
+  NewPasswordSchema,
+  ProjectIdParam,
+  RefreshTokenBody,
+  TokenPairSchema,
+} from "../../schemas/auth";
 import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
 import { projectMayLag } from "../../middleware/project";
 
@@ -47,7 +56,7 @@ export const login = createRoute({
     ),
   },
   responses: {
-    200: ok(AuthResultSchema, "Logged in."),
+    200: ok(SignInResultSchema, "Logged in (tokens), or the second-factor challenge for a user who has one (`mfaRequired`)."),
     ...errorResponses(...BODY_ERRORS, 401, 403, 404, 429),
   },
 });

@@ -19,7 +19,7 @@ export const updateMeHandler: RouteHandler<typeof updateMe, AppEnv> = async (c) 
   const { user } = c.get("auth");
   const updated = await updateProfile(c.env.DB, c.get("project").id, user.id, c.req.valid("json"), iso());
   if (!updated) throw new ApiError("NOT_FOUND", "User no longer exists");
-  return c.json({ success: true as const, data: toProfile({ ...updated, session_revoked_at: null }) }, 200);
+  return c.json({ success: true as const, data: toProfile({ ...updated, session_revoked_at: null, session_amr: user.session_amr }) }, 200);
 };
 
 export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> = async (c) => {

@@ -3,16 +3,19 @@ import { userRoute } from "../../lib/user-route";
 import { DisplayNameSchema, metadataInput, NewPasswordSchema, ProfileSchema, ProjectIdParam, SessionSchema } from "../../schemas/auth";
 import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
 
-export const getMe = userRoute({
-  method: "get",
-  path: "/api/auth/{projectId}/me",
-  operationId: "getMe",
-  summary: "Get the current user",
-  description:
-    "The profile of the user the access token belongs to. 401 `UNAUTHORIZED` without a token, `INVALID_TOKEN` for a token of another project or an ended session, `TOKEN_EXPIRED` when it expired; 403 `USER_DISABLED` or `PROJECT_DISABLED`.",
-  request: { params: ProjectIdParam },
-  responses: { 200: ok(ProfileSchema, "The current user."), ...errorResponses(404) },
-});
+export const getMe = userRoute(
+  {
+    method: "get",
+    path: "/api/auth/{projectId}/me",
+    operationId: "getMe",
+    summary: "Get the current user",
+    description:
+      "The profile of the user the access token belongs to. 401 `UNAUTHORIZED` without a token, `INVALID_TOKEN` for a token of another project or an ended session, `TOKEN_EXPIRED` when it expired; 403 `USER_DISABLED` or `PROJECT_DISABLED`.",
+    request: { params: ProjectIdParam },
+    responses: { 200: ok(ProfileSchema, "The current user."), ...errorResponses(404) },
+  },
+  { restricted: "allowed" },
+);
 
 export const updateMe = userRoute({
   method: "patch",

@@ -32,9 +32,8 @@ import { newVerifier, s256, verifierMatches } from "../../oauth/pkce";
 import { usesIdToken } from "../../oauth/presets";
 import { fetchProfile } from "../../oauth/profile";
 import { callbackUrl, refusedEndpoint, withQuery } from "../../oauth/urls";
-import { toUser } from "./auth.mappers";
 import type { oauthAuthorize, oauthCallback, oauthToken } from "./oauth.routes";
-import { startSession } from "./session-tokens";
+import { completeSignIn } from "./sign-in";
 
 type Audit = Omit<AuditEntry, "at" | "ip" | "userAgent" | "requestId" | "projectId">;
 const audit = (c: Context<AppEnv>, e: Audit) => insertAudit(c.env.DB, auditEntry(c, { ...e, projectId: c.get("project").id }));
@@ -117,7 +116,11 @@ async function failToApp(c: Context<AppEnv>, attempt: OAuthStateRow, err: OAuthF
 }
 
 /** The sign-in itself, once the attempt is known: provider → account → one-time code. */
-async function completeSignIn(c: Context<AppEnv>, attempt: OAuthStateRow, query: { code?: string; error?: string; error_description?: string; iss?: string }) {
+async function finishProviderCallback(
+  c: Context<AppEnv>,
+  attempt: OAuthStateRow,
+  query: { code?: string; error?: string; error_description?: string; iss?: string },
+) {
   const project = c.get("project");
   if (query.error) throw providerError(query.error, query.error_description);
   if (!query.code) throw new OAuthFlowError("invalid_request", "The identity provider returned no authorization code", "code_missing");
@@ -201,7 +204,7 @@ export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = 
     return failToApp(c, known, err);
   }
   try {
-    return await completeSignIn(c, attempt, query);
+    return await finishProviderCallback(c, attempt, query);
   } catch (err) {
     if (err instanceof OAuthFlowError) return failToApp(c, attempt, err);
     console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: String(err), stack: (err as Error)?.stack }));
@@ -243,7 +246,7 @@ export const oauthTokenHandler: RouteHandler<typeof oauthToken, AppEnv> = async 
     throw new ApiError("USER_DISABLED", "This account is disabled");
   }
   const success = audit(c, { type: "auth.oauth.token", outcome: "success", ...who, details: { provider: grant.provider } });
-  const { tokens, sessionId } = await startSession(c, user, { before: [touchLogin(db, project.id, user.id, at)], after: [success] });
-  await setOAuthCodeSession(db, project.id, codeHash, sessionId).run();
-  return c.json({ success: true as const, data: { ...tokens, user: toUser(user) } }, 200);
+  const { data, sessionId } = await completeSignIn(c, user, ["fed"], { before: [touchLogin(db, project.id, user.id, at)], after: [success] });
+  if (sessionId) await setOAuthCodeSession(db, project.id, codeHash, sessionId).run();
+  return c.json({ success: true as const, data }, 200);
 };

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { SIGN_IN_ERRORS } from "../../oauth/errors";
-import { AuthResultSchema, ProjectIdParam } from "../../schemas/auth";
+import { ProjectIdParam, SignInResultSchema } from "../../schemas/auth";
 import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
 import { AuthorizeQuery, CallbackQuery, OAuthTokenRequest, ProviderParam } from "../../schemas/oauth";
 
@@ -73,7 +73,7 @@ export const oauthToken = createRoute({
     "Trades the one-time `code` from the redirect, with the PKCE `codeVerifier` whose challenge your app sent to authorize, for a session: the same result as login. The code is spent by the first attempt, right or wrong: a wrong verifier, an expired (60 s) or unknown code, or a code used before all answer 400 `INVALID_GRANT`; a code presented again also ends the session it started (RFC 6749 §4.1.2). 403 `USER_DISABLED` when the account was disabled meanwhile. Unknown codes are counted per client IP (rule `probe.ip`): over it, 429 `RATE_LIMITED` with `Retry-After`.",
   request: { params: ProjectIdParam, body: jsonBody(OAuthTokenRequest) },
   responses: {
-    200: ok(AuthResultSchema, "Signed in."),
+    200: ok(SignInResultSchema, "Signed in (tokens), or the second-factor challenge for a user who has one (`mfaRequired`)."),
     ...errorResponses(...BODY_ERRORS, 403, 404, 429),
   },
 });

@@ -19,6 +19,7 @@ import {
   type RefreshTokenState,
 } from "../../db/sessions.repo";
 import { metadataOf } from "../../db/users.repo";
+import { type Amr, RESTRICTED_MFA_ENROLLMENT, amrOf, mustEnroll } from "../../lib/amr";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
 import { limit, overridesOf, unknownToken } from "../../lib/rate-limit";
@@ -65,7 +66,7 @@ const subjectOf = (state: RefreshTokenState): TokenSubject => ({
 const profileClaims = (project: ProjectRow, user: TokenSubject): ProfileClaims | null =>
   project.include_profile_claims ? { email: user.email, email_verified: user.email_verified === 1, app_metadata: metadataOf(user.app_metadata) } : null;
 
-async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, user: TokenSubject, sessionId: string): Promise<string> {
+async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, user: TokenSubject, sessionId: string, amr: readonly string[]): Promise<string> {
   if (!project.key_id || !project.key_box) throw new Error(`project ${project.id} has no active signing key`);
   const key = await importPrivateKey(project.key_id, project.key_box, c.env.KEY_ENCRYPTION_SECRET);
   return signAccessToken(key, project.key_id, {
@@ -75,6 +76,8 @@ async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, user: To
     sessionId,
     ttlSeconds: project.access_token_ttl,
     now: now(),
+    amr,
+    restricted: mustEnroll(project.mfa_policy, amr) ? RESTRICTED_MFA_ENROLLMENT : null,
     profile: profileClaims(project, user),
   });
 }
@@ -95,12 +98,13 @@ const pair = (project: ProjectWithKey, accessToken: string, refreshToken: string
 });
 
 /**
- * Starts a session for `user`, in one batch with `before` (e.g. the user's insert) and
- * `after` statements, so a failure anywhere leaves nothing written. Returns the batch results.
+ * Starts a session for `user` signed in by `amr`, in one batch with `before` (e.g. the user's
+ * insert) and `after` statements, so a failure anywhere leaves nothing written. Returns the batch results.
  */
 export async function startSession(
   c: Context<AppEnv>,
   user: TokenSubject,
+  amr: readonly Amr[],
   statements: { before?: D1PreparedStatement[]; after?: D1PreparedStatement[] } = {},
 ): Promise<{ tokens: TokenPair; sessionId: string; results: D1Result[] }> {
   const project = c.get("project");
@@ -117,8 +121,9 @@ export async function startSession(
     createdAt: iso(at),
     expiresAt: refreshExpiry(project, at, iso(at)),
     tokenHash,
+    amr,
   });
-  const signing = accessToken(c, project, user, sessionId);
+  const signing = accessToken(c, project, user, sessionId, amr);
   const results = await c.env.DB.batch([...(statements.before ?? []), ...session, ...(statements.after ?? [])]);
   hintSession(tokenHash, sessionId);
   return { tokens: pair(project, await signing, refreshToken), sessionId, results };
@@ -193,7 +198,7 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     if (verdict) throw verdict.err;
   };
   if (won) {
-    const signing = accessToken(c, project, subjectOf(state), state.session_id); // overlaps the rate-limit call
+    const signing = accessToken(c, project, subjectOf(state), state.session_id, amrOf(state.session_amr)); // overlaps the rate-limit call
     // Refused after the commit: undo the rotation, so the presented token stays usable (as before any rotation).
     await limited().catch(async (err: unknown) => {
       await db.batch(undoRotation(db, project.id, oldHash, newHash));
@@ -235,7 +240,7 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
   const granted = await successorOf(c, presented, state);
   if (granted) {
     return {
-      tokens: pair(project, await accessToken(c, project, subjectOf(state), state.session_id), granted),
+      tokens: pair(project, await accessToken(c, project, subjectOf(state), state.session_id, amrOf(state.session_amr)), granted),
       userId: state.user_id,
       sessionId: state.session_id,
     };

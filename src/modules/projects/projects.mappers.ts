@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { PublicJwk } from "../../crypto/keys";
 import type { SigningKeyRow } from "../../db/keys.repo";
-import { corsOriginsOf, redirectUrlsOf, type ProjectRow } from "../../db/projects.repo";
+import { corsOriginsOf, redirectUrlsOf, webauthnOf, type ProjectRow } from "../../db/projects.repo";
 import { RULE_NAMES, overridesOf, ruleFor } from "../../lib/rate-limit";
 import type { UpdateProjectRequest } from "../../schemas/project";
 
@@ -16,6 +16,10 @@ export const toProject = (p: ProjectRow) => ({
   refreshTokenTtl: p.refresh_token_ttl,
   sessionMaxAge: p.session_max_age,
   includeProfileClaims: p.include_profile_claims === 1,
+  mfa: p.mfa_policy,
+  webauthn: webauthnOf(p),
+  passwordless: p.passwordless === 1,
+  allowSignUp: p.allow_sign_up === 1,
   corsOrigins: corsOriginsOf(p),
   redirectUrls: redirectUrlsOf(p),
   rateLimits: Object.fromEntries(RULE_NAMES.map((name) => [name, ruleFor(name, overridesOf(p.rate_limits))])) as Record<
