@@ -5,6 +5,7 @@
 import { randomId } from "../crypto/random";
 import { findUserForIdentity, insertIdentity, touchIdentity } from "../db/oauth.repo";
 import { insertUser, markEmailVerified } from "../db/users.repo";
+import { userEvent } from "../db/webhooks.repo";
 import { OAuthFlowError } from "./errors";
 import type { Profile } from "./profile";
 
@@ -59,6 +60,7 @@ export async function accountFor(db: D1Database, projectId: string, provider: st
       // A user who signs in only through a provider: no password, the address the provider vouched for.
       insertUser(db, { id: userId, projectId, email: profile.email, displayName, passwordHash: null, emailVerified: true, createdAt: at }),
       insertIdentity(db, { ...identity, userId }),
+      ...userEvent(db, projectId, "user.created", userId, at),
     ],
   };
 }
