@@ -18,7 +18,9 @@ export function targetProblem(raw: string, environment: Environment): string | n
   if (url.username || url.password) return "must not contain credentials";
   if (raw.includes("#")) return "must not contain a fragment";
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
-  if (LOOPBACK.has(host)) {
+  // Only loopback as written: 2130706433 or 0x7f.1 parse to 127.0.0.1 too, and are refused as IP literals below.
+  const spelledAsIs = raw.slice(raw.indexOf("//") + 2).toLowerCase().startsWith(host);
+  if (LOOPBACK.has(host) && spelledAsIs) {
     if (environment !== "development") return "loopback targets are allowed only in development projects";
     return url.protocol === "http:" || url.protocol === "https:" ? null : "must use https";
   }
