@@ -21,7 +21,9 @@ const create = (body: { url: string; events: string[]; description?: string }, c
   client.POST(PATH, { params: { path: { projectId: project } }, body: body as any });
 
 const auditTypes = async (webhookId: string) =>
-  (await env.DB.prepare(`SELECT type FROM audit_log WHERE target_id = ? ORDER BY created_at, id`).bind(webhookId).all<{ type: string }>()).results.map((r) => r.type);
+  (await env.DB.prepare(`SELECT type FROM audit_log WHERE target_id = ? ORDER BY created_at, id`).bind(webhookId).all<{ type: string }>()).results.map(
+    (r) => r.type,
+  );
 
 describe("POST /api/admin/projects/{projectId}/webhooks", () => {
   it("creates a webhook and shows its whsec_ secret once; reads never show it", async () => {
@@ -29,7 +31,13 @@ describe("POST /api/admin/projects/{projectId}/webhooks", () => {
     expect(response.status).toBe(201);
     const webhook = data!.data;
     expect(webhook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    expect(webhook).toMatchObject({ url: TARGET, events: ["user.created", "session.revoked"], description: "CRM", enabled: true, previousSecretExpiresAt: null });
+    expect(webhook).toMatchObject({
+      url: TARGET,
+      events: ["user.created", "session.revoked"],
+      description: "CRM",
+      enabled: true,
+      previousSecretExpiresAt: null,
+    });
     const got = await owner.GET(ONE, { params: { path: { projectId, webhookId: webhook.id } } });
     const listed = await owner.GET(PATH, { params: { path: { projectId } } });
     for (const read of [got, listed]) {
