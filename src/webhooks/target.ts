@@ -19,7 +19,10 @@ export function targetProblem(raw: string, environment: Environment): string | n
   if (raw.includes("#")) return "must not contain a fragment";
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
   // Only loopback as written: 2130706433 or 0x7f.1 parse to 127.0.0.1 too, and are refused as IP literals below.
-  const spelledAsIs = raw.slice(raw.indexOf("//") + 2).toLowerCase().startsWith(host);
+  const spelledAsIs = raw
+    .slice(raw.indexOf("//") + 2)
+    .toLowerCase()
+    .startsWith(host);
   if (LOOPBACK.has(host) && spelledAsIs) {
     if (environment !== "development") return "loopback targets are allowed only in development projects";
     return url.protocol === "http:" || url.protocol === "https:" ? null : "must use https";

@@ -32,8 +32,7 @@ interface Hit {
 function receiver(secret: () => string) {
   const hits: Hit[] = [];
   const answers: number[] = [];
-  let server: Server | undefined;
-  const handler = createServer((req, res) => {
+  const handler: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
@@ -51,12 +50,11 @@ function receiver(secret: () => string) {
       res.writeHead(answered).end();
     });
   });
-  server = handler;
   return {
     hits,
     answers,
-    listen: () => new Promise<void>((done) => (server = handler).listen(RECEIVER_PORT, "127.0.0.1", done)),
-    close: () => new Promise<void>((done) => (server ? server.close(() => done()) : done())),
+    listen: () => new Promise<void>((done) => handler.listen(RECEIVER_PORT, "127.0.0.1", done)),
+    close: () => new Promise<void>((done) => (handler.listening ? handler.close(() => done()) : done())),
   };
 }
 
