@@ -41,7 +41,11 @@ export async function accountFor(db: D1Database, projectId: string, provider: st
     return {
       userId: user.id,
       action: "linked",
-      statements: [insertIdentity(db, { ...identity, userId: user.id }), markEmailVerified(db, projectId, user.id, at)],
+      statements: [
+        insertIdentity(db, { ...identity, userId: user.id }),
+        markEmailVerified(db, projectId, user.id, at),
+        ...userEvent(db, projectId, "user.email_verified", user.id, at), // written only if the flag was raised now
+      ],
     };
   }
   if (!profile.emailVerified) {
