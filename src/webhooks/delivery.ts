@@ -27,8 +27,10 @@ export async function enqueue(queue: Queue<DeliveryMessage>, ids: readonly strin
  * After a batch with event statements committed: queues the deliveries it created, without
  * delaying the response. A lost send is not a lost event: the Cron re-enqueues overdue deliveries.
  */
-export function dispatchDeliveries(c: Context<AppEnv>, results: readonly D1Result[]): void {
-  const ids = deliveryIdsOf(results);
+export const dispatchDeliveries = (c: Context<AppEnv>, results: readonly D1Result[]): void => enqueueLater(c, deliveryIdsOf(results));
+
+/** Queues `ids` after the response; a failure is logged, and the Cron's sweep sends them later. */
+export function enqueueLater(c: Context<AppEnv>, ids: readonly string[]): void {
   if (!ids.length || !c.env.WEBHOOKS) return;
   c.executionCtx.waitUntil(enqueue(c.env.WEBHOOKS, ids).catch((err) => console.error(JSON.stringify({ job: "webhook-enqueue", error: String(err) }))));
 }
@@ -42,13 +44,12 @@ export function payloadOf(d: Pick<ClaimedDelivery, "event_type" | "event_created
 }
 
 async function send(env: Bindings, d: ClaimedDelivery, at: number): Promise<{ status: number | null; error: string | null }> {
-  const secrets = [await openWebhookSecret(env.KEY_ENCRYPTION_SECRET, d.webhook_id, d.secret_box)];
-  if (d.previous_secret_box && d.previous_expires_at && Date.parse(d.previous_expires_at) > at) {
-    secrets.push(await openWebhookSecret(env.KEY_ENCRYPTION_SECRET, d.webhook_id, d.previous_secret_box));
-  }
-  const body = payloadOf(d);
-  const signedAt = new Date(at);
   try {
+    const secrets = [await openWebhookSecret(env.KEY_ENCRYPTION_SECRET, d.webhook_id, d.secret_box)];
+    if (d.previous_secret_box && d.previous_expires_at && Date.parse(d.previous_expires_at) > at) {
+      secrets.push(await openWebhookSecret(env.KEY_ENCRYPTION_SECRET, d.webhook_id, d.previous_secret_box));
+    }
+    const body = payloadOf(d);
     const response = await fetch(d.url, {
       method: "POST",
       body,
@@ -56,7 +57,7 @@ async function send(env: Bindings, d: ClaimedDelivery, at: number): Promise<{ st
         "content-type": "application/json",
         "webhook-id": d.event_id,
         "webhook-timestamp": String(Math.floor(at / 1000)),
-        "webhook-signature": signatureHeader(secrets, d.event_id, signedAt, body),
+        "webhook-signature": signatureHeader(secrets, d.event_id, new Date(at), body),
       },
       // A redirect could lead anywhere (an internal host): it counts as a failure.
       redirect: "manual",
@@ -67,6 +68,7 @@ async function send(env: Bindings, d: ClaimedDelivery, at: number): Promise<{ st
     const redirect = response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : "";
     return { status: response.status, error: `HTTP ${response.status}${redirect}` };
   } catch (err) {
+    // Recorded like a failed answer (a timeout, a refused connection, a secret that no longer opens), so it follows the backoff.
     return { status: null, error: String(err).slice(0, WEBHOOK_ERROR_MAX_CHARS) };
   }
 }

@@ -9,7 +9,7 @@ import { iso, now } from "../../lib/clock";
 import { decodeCursor, page } from "../../lib/cursor";
 import { adminAction } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
-import { enqueue } from "../../webhooks/delivery";
+import { enqueueLater } from "../../webhooks/delivery";
 import { newWebhookSecret, sealWebhookSecret } from "../../webhooks/signing";
 import { targetProblem } from "../../webhooks/target";
 import { toDelivery, toWebhook } from "./webhooks.mappers";
@@ -127,6 +127,6 @@ export const retryWebhookDeliveryHandler: Handler<"retryWebhookDelivery"> = asyn
     audit(c, projectId, webhookId, "admin.webhook.retry_delivery", at, { deliveryId }),
   ]);
   if (!retried!.results.length) throw new ApiError("CONFLICT", "This delivery was delivered; it is never sent again");
-  if (c.env.WEBHOOKS) c.executionCtx.waitUntil(enqueue(c.env.WEBHOOKS, [deliveryId]));
+  enqueueLater(c, [deliveryId]);
   return c.json({ success: true as const, data: { queued: true as const } }, 202);
 };

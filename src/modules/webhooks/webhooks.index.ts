@@ -20,7 +20,8 @@ webhooks.openAPIRegistry.registerComponent("securitySchemes", "webhookSignature"
   type: "apiKey",
   in: "header",
   name: "webhook-signature",
-  description: "Standard Webhooks signature(s) over `webhook-id`, `webhook-timestamp` and the body, made with the webhook's `whsec_…` secret: the receiver verifies it.",
+  description:
+    "Standard Webhooks signature(s) over `webhook-id`, `webhook-timestamp` and the body, made with the webhook's `whsec_…` secret: the receiver verifies it.",
 });
 for (const type of WEBHOOK_EVENT_TYPES) {
   webhooks.openAPIRegistry.registerWebhook({
