@@ -57,7 +57,7 @@ async function send(env: Bindings, d: ClaimedDelivery, at: number): Promise<{ st
         "content-type": "application/json",
         "webhook-id": d.event_id,
         "webhook-timestamp": String(Math.floor(at / 1000)),
-        "webhook-signature": signatureHeader(secrets, d.event_id, new Date(at), body),
+        "webhook-signature": await signatureHeader(secrets, d.event_id, new Date(at), body),
       },
       // A redirect could lead anywhere (an internal host): it counts as a failure.
       redirect: "manual",
