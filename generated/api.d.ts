@@ -913,10 +913,462 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/projects/{projectId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a project's webhooks
+         * @description Newest first, keyset-paginated (pass `meta.nextCursor` as `cursor`). Secrets are never shown. 404 `NOT_FOUND` when the project does not exist.
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Create a webhook
+         * @description Subscribes `url` to the given event types. Each event is POSTed as JSON `{ type, timestamp, data }`, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the secret returned here **once** (`whsec_…`); failed attempts are retried with backoff for about a day. 400 `VALIDATION_ERROR` for a target that is not allowed (see `url`); 409 `CONFLICT` when the project already has the maximum number of webhooks. 404 `NOT_FOUND` when the project does not exist.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/projects/{projectId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook
+         * @description The webhook, without its secret. 404 `NOT_FOUND` when the project or webhook does not exist.
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook
+         * @description Deletes the webhook with its deliveries; pending deliveries are not sent. 404 `NOT_FOUND` when the project or webhook does not exist.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook
+         * @description Changes the target, the event types, the description, or turns the webhook off and on. A new `url` is checked as at creation (400 `VALIDATION_ERROR`). 404 `NOT_FOUND` when the project or webhook does not exist.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/admin/projects/{projectId}/webhooks/{webhookId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook's signing secret
+         * @description Returns a new secret, shown only in this response. For 24 hours the previous secret keeps signing too: `webhook-signature` then carries two space-separated signatures, so the receiver can switch to the new secret at its own pace. 404 `NOT_FOUND` when the project or webhook does not exist.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/projects/{projectId}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a webhook's deliveries
+         * @description One delivery per event sent to this webhook, newest first, with its state, attempts, the last response status or error, and the next attempt. Keyset-paginated (pass `meta.nextCursor` as `cursor`); filter by `status`. 404 `NOT_FOUND` when the project or webhook does not exist.
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/projects/{projectId}/webhooks/{webhookId}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a delivery now
+         * @description Queues one more attempt of a `failed` (or still `pending`) delivery right away; if that attempt fails, the delivery continues its backoff schedule where it stopped (`failed` again once none is left). 409 `CONFLICT` for a delivery that was `delivered`: a receiver that answered 2xx is never sent an event again. 404 `NOT_FOUND` when the project, webhook or delivery does not exist.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "user.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event user.created
+         * @description A user was created: registration, an admin, or a first social sign-in.
+         *
+         *     POSTed to each enabled webhook subscribed to `user.created`, signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the exact body with the webhook's secret, and de-duplicate on `webhook-id`.
+         */
+        post: operations["userCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "user.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event user.updated
+         * @description A user's profile or settings changed (PATCH /me or the Admin API).
+         *
+         *     POSTed to each enabled webhook subscribed to `user.updated`, signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the exact body with the webhook's secret, and de-duplicate on `webhook-id`.
+         */
+        post: operations["userUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "user.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event user.deleted
+         * @description A user was deleted; `data` is the user as it was just before.
+         *
+         *     POSTed to each enabled webhook subscribed to `user.deleted`, signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the exact body with the webhook's secret, and de-duplicate on `webhook-id`.
+         */
+        post: operations["userDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "user.email_verified": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event user.email_verified
+         * @description A user proved control of their email address.
+         *
+         *     POSTed to each enabled webhook subscribed to `user.email_verified`, signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the exact body with the webhook's secret, and de-duplicate on `webhook-id`.
+         */
+        post: operations["userEmailVerifiedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "user.password_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event user.password_changed
+         * @description A user's password was changed, reset through a link, or set by an admin.
+         *
+         *     POSTed to each enabled webhook subscribed to `user.password_changed`, signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the exact body with the webhook's secret, and de-duplicate on `webhook-id`.
+         */
+        post: operations["userPasswordChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event session.created
+         * @description A session started (registration or a sign-in).
+         *
+         *     POSTed to each enabled webhook subscribed to `session.created`, signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the exact body with the webhook's secret, and de-duplicate on `webhook-id`.
+         */
+        post: operations["sessionCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event session.revoked
+         * @description A session ended: logout, the user or an admin ended it, or a password change/disable ended it.
+         *
+         *     POSTed to each enabled webhook subscribed to `session.revoked`, signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the exact body with the webhook's secret, and de-duplicate on `webhook-id`.
+         */
+        post: operations["sessionRevokedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.reuse_detected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event session.reuse_detected
+         * @description A spent refresh token was presented again; the session was revoked for safety.
+         *
+         *     POSTed to each enabled webhook subscribed to `session.reuse_detected`, signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the exact body with the webhook's secret, and de-duplicate on `webhook-id`.
+         */
+        post: operations["sessionReuseDetectedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        UserCreatedEvent: {
+            /** @enum {string} */
+            type: "user.created";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO-8601 UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["ProjectUser"];
+        };
+        ProjectUser: {
+            /** @example usr_8Jd2kq0xP1bYt7xZ3mW9aA */
+            id: string;
+            /** @example user@example.com */
+            email: string;
+            /** @example John Doe */
+            displayName: string | null;
+            emailVerified: boolean;
+            /** @description A disabled user cannot log in, refresh or use existing access tokens. */
+            disabled: boolean;
+            /** @description False for an invited user who cannot log in until a password is set. */
+            hasPassword: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-02T00:00:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-03T00:00:00.000Z
+             */
+            lastLoginAt: string | null;
+            /**
+             * @description The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens.
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.
+             * @example {
+             *       "roles": [
+             *         "editor"
+             *       ]
+             *     }
+             */
+            appMetadata: {
+                [key: string]: unknown;
+            };
+        };
+        UserUpdatedEvent: {
+            /** @enum {string} */
+            type: "user.updated";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO-8601 UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["ProjectUser"];
+        };
+        UserDeletedEvent: {
+            /** @enum {string} */
+            type: "user.deleted";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO-8601 UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["ProjectUser"];
+        };
+        UserEmailVerifiedEvent: {
+            /** @enum {string} */
+            type: "user.email_verified";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO-8601 UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["ProjectUser"];
+        };
+        UserPasswordChangedEvent: {
+            /** @enum {string} */
+            type: "user.password_changed";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO-8601 UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["ProjectUser"];
+        };
+        SessionCreatedEvent: {
+            /** @enum {string} */
+            type: "session.created";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO-8601 UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookSession"];
+        };
+        WebhookSession: {
+            /** @example ses_4fQ9xk2LmN0pR7sT1uV3wY */
+            id: string;
+            userId: string;
+            userAgent: string | null;
+            ip: string | null;
+            /** @description How the session was signed in. */
+            amr: ("pwd" | "otp" | "recovery_code" | "webauthn" | "email" | "fed")[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastUsedAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @example logout */
+            revokedReason: string | null;
+        };
+        SessionRevokedEvent: {
+            /** @enum {string} */
+            type: "session.revoked";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO-8601 UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookSession"];
+        };
+        SessionReuseDetectedEvent: {
+            /** @enum {string} */
+            type: "session.reuse_detected";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO-8601 UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookSession"];
+        };
         Error: {
             /** @enum {boolean} */
             success: false;
@@ -1419,54 +1871,6 @@ export interface components {
         ClearAdminLockoutResult: {
             /** @enum {boolean} */
             cleared: true;
-        };
-        ProjectUser: {
-            /** @example usr_8Jd2kq0xP1bYt7xZ3mW9aA */
-            id: string;
-            /** @example user@example.com */
-            email: string;
-            /** @example John Doe */
-            displayName: string | null;
-            emailVerified: boolean;
-            /** @description A disabled user cannot log in, refresh or use existing access tokens. */
-            disabled: boolean;
-            /** @description False for an invited user who cannot log in until a password is set. */
-            hasPassword: boolean;
-            /**
-             * Format: date-time
-             * @example 2026-01-01T00:00:00.000Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-01-02T00:00:00.000Z
-             */
-            updatedAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-01-03T00:00:00.000Z
-             */
-            lastLoginAt: string | null;
-            /**
-             * @description The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens.
-             * @example {
-             *       "theme": "dark"
-             *     }
-             */
-            metadata: {
-                [key: string]: unknown;
-            };
-            /**
-             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.
-             * @example {
-             *       "roles": [
-             *         "editor"
-             *       ]
-             *     }
-             */
-            appMetadata: {
-                [key: string]: unknown;
-            };
         };
         PageMeta: {
             /** @description Opaque cursor for the next page; null on the last page. */
@@ -2034,6 +2438,149 @@ export interface components {
             subject: string;
             text: string;
             html: string;
+        };
+        WebhookWithSecret: {
+            /** @example whk_3kq0xP1bYt7xZ3mW9aA8Jd */
+            id: string;
+            /** @example https://api.example.com/hooks/edge-auth */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            description: string | null;
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description After a rotation: until when the previous secret still signs alongside the new one (two signatures).
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The signing secret, shown only in this response: store it now. Verify deliveries with any Standard Webhooks library.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /**
+         * @description `user.created`: A user was created: registration, an admin, or a first social sign-in.
+         *     `user.updated`: A user's profile or settings changed (PATCH /me or the Admin API).
+         *     `user.deleted`: A user was deleted; `data` is the user as it was just before.
+         *     `user.email_verified`: A user proved control of their email address.
+         *     `user.password_changed`: A user's password was changed, reset through a link, or set by an admin.
+         *     `session.created`: A session started (registration or a sign-in).
+         *     `session.revoked`: A session ended: logout, the user or an admin ended it, or a password change/disable ended it.
+         *     `session.reuse_detected`: A spent refresh token was presented again; the session was revoked for safety.
+         * @enum {string}
+         */
+        WebhookEventType: "user.created" | "user.updated" | "user.deleted" | "user.email_verified" | "user.password_changed" | "session.created" | "session.revoked" | "session.reuse_detected";
+        /**
+         * @example {
+         *       "url": "https://api.example.com/hooks/edge-auth",
+         *       "events": [
+         *         "user.created"
+         *       ],
+         *       "description": "CRM sync"
+         *     }
+         */
+        CreateWebhookRequest: {
+            /**
+             * Format: uri
+             * @description Where events are POSTed. `https` to a public host name; no IP addresses, credentials, fragments or private names (`.local`, `.internal`, `.localhost`…). A project whose environment is `development` may also use `http://localhost`, `127.0.0.1` or `[::1]`. Checked again before each attempt.
+             * @example https://api.example.com/hooks/edge-auth
+             */
+            url: string;
+            /**
+             * @description The event types to receive.
+             * @example [
+             *       "user.created",
+             *       "session.revoked"
+             *     ]
+             */
+            events: components["schemas"]["WebhookEventType"][];
+            /** @example Sync users to the CRM */
+            description?: string;
+        };
+        Webhook: {
+            /** @example whk_3kq0xP1bYt7xZ3mW9aA8Jd */
+            id: string;
+            /** @example https://api.example.com/hooks/edge-auth */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            description: string | null;
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description After a rotation: until when the previous secret still signs alongside the new one (two signatures).
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "enabled": false
+         *     }
+         */
+        UpdateWebhookRequest: {
+            /**
+             * Format: uri
+             * @description Where events are POSTed. `https` to a public host name; no IP addresses, credentials, fragments or private names (`.local`, `.internal`, `.localhost`…). A project whose environment is `development` may also use `http://localhost`, `127.0.0.1` or `[::1]`. Checked again before each attempt.
+             * @example https://api.example.com/hooks/edge-auth
+             */
+            url?: string;
+            /**
+             * @description The event types to receive.
+             * @example [
+             *       "user.created",
+             *       "session.revoked"
+             *     ]
+             */
+            events?: components["schemas"]["WebhookEventType"][];
+            /** @description A disabled webhook gets no new deliveries; its pending ones fail when attempted. */
+            enabled?: boolean;
+            /** @example Sync users to the CRM */
+            description?: string | null;
+        };
+        DeleteWebhookResult: {
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        WebhookDelivery: {
+            /** @example whd_9f2c4e1a7b3d5f60e8a1c2b3d4e5f607 */
+            id: string;
+            /**
+             * @description Sent as `webhook-id`: the same for every attempt, so receivers can de-duplicate.
+             * @example msg_0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e
+             */
+            eventId: string;
+            eventType: components["schemas"]["WebhookEventType"];
+            /**
+             * @description `pending` (waiting for an attempt), `delivered` (a 2xx; never sent again) or `failed` (retries exhausted, or the target refused).
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** @description HTTP status of the last attempt; null when none answered (timeout, connection error). */
+            responseStatus: number | null;
+            lastError: string | null;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @description When a pending delivery is attempted next.
+             */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        RetryDeliveryResult: {
+            /** @enum {boolean} */
+            queued: true;
         };
     };
     responses: never;
@@ -7548,6 +8095,1090 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `meta.nextCursor` of the previous page; omit for the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of webhooks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Webhook"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The webhook and its signing secret (shown only now). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["WebhookWithSecret"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a taken email or id). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Already exists",
+                     *       "code": "CONFLICT"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The webhook's id. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Webhook"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The webhook's id. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["DeleteWebhookResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The webhook's id. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated webhook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Webhook"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The webhook's id. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook and its new secret (shown only now). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["WebhookWithSecret"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `meta.nextCursor` of the previous page; omit for the first page. */
+                cursor?: string;
+                /** @description Only deliveries in this state. */
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The webhook's id. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["WebhookDelivery"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The webhook's id. */
+                webhookId: string;
+                /** @description The delivery's id, from the deliveries list. */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attempt is queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["RetryDeliveryResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a taken email or id). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Already exists",
+                     *       "code": "CONFLICT"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    userCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. Anything else, a redirect, or no answer within 10 s is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    userUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. Anything else, a redirect, or no answer within 10 s is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    userDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. Anything else, a redirect, or no answer within 10 s is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    userEmailVerifiedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserEmailVerifiedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. Anything else, a redirect, or no answer within 10 s is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    userPasswordChangedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPasswordChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. Anything else, a redirect, or no answer within 10 s is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. Anything else, a redirect, or no answer within 10 s is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionRevokedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionRevokedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. Anything else, a redirect, or no answer within 10 s is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionReuseDetectedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionReuseDetectedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. Anything else, a redirect, or no answer within 10 s is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -16,6 +16,7 @@ import { oauthProviders } from "./modules/oauth-providers/oauth-providers.index"
 import { outbox } from "./modules/outbox/outbox.index";
 import { projectUsers } from "./modules/project-users/project-users.index";
 import { projects } from "./modules/projects/projects.index";
+import { webhooks } from "./modules/webhooks/webhooks.index";
 import { registerOpenApi } from "./openapi";
 
 // What framework-level HTTP exceptions (body parsing, media type) mean in our vocabulary.
@@ -44,6 +45,7 @@ export function createApp() {
   app.route("/", oauthProviders);
   app.route("/", outbox);
   app.route("/", emailTemplates);
+  app.route("/", webhooks);
   registerOpenApi(app);
   registerDocs(app);
 

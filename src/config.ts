@@ -92,3 +92,19 @@ export const KNOWN_ADDRESS_MAX = 20;
 
 /** Rows (tokens) or sessions per statement, and rounds per run: bounds one run's time and D1 load; the next run goes on. */
 export const SWEEP_LIMITS = { rows: 500, sessions: 50, rounds: 20 };
+
+// ---- Webhooks ----
+
+/** Waits before retries 1..7 of a failed delivery (~27.6 h in all); after the last, the delivery is `failed`. Queues cap one delay at 12 h. */
+export const WEBHOOK_RETRY_DELAYS_S = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
+/** One attempt gives up after this; the receiver should answer fast and work afterwards. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** A claimed delivery is someone's for this long: another consumer or the Cron leaves it alone meanwhile. */
+export const WEBHOOK_LEASE_MS = 60_000;
+/** After a secret rotation the previous secret keeps signing (a second signature) this long. */
+export const WEBHOOK_PREVIOUS_SECRET_MS = 24 * 3600_000;
+/** Webhooks per project; overdue deliveries the Cron re-enqueues per run. */
+export const WEBHOOKS_PER_PROJECT = 20;
+export const WEBHOOK_SWEEP_LIMIT = 500;
+/** Stored from a failed response, so a chatty receiver cannot fill the table. */
+export const WEBHOOK_ERROR_MAX_CHARS = 300;

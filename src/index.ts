@@ -1,9 +1,10 @@
 import { createApp } from "./app";
 import type { Bindings } from "./lib/types";
 import { scheduled } from "./scheduled";
+import { queue } from "./webhooks/delivery";
 
 export { RateLimiter } from "./durable-objects/rate-limiter";
 
 const app = createApp();
 
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Bindings>;
+export default { fetch: app.fetch, scheduled, queue } satisfies ExportedHandler<Bindings>;

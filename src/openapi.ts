@@ -55,24 +55,33 @@ export function openApiDocument(app: Router) {
     name: "X-Admin-Session",
     description: "An admin session token from POST /api/admin/login.",
   });
-  return documentFrameworkErrors(
-    app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: {
-        title: "edge-auth API",
-        version: API_VERSION,
-        description: DESCRIPTION,
-        license: { name: "MIT", url: "https://opensource.org/license/mit" },
-        contact: { name: "edge-auth maintainers" },
-      },
-      servers: [LOCAL_SERVER],
-      tags: [
-        { name: "Auth", description: "Per-project end-user authentication." },
-        { name: "Admin", description: "Operating the service: projects, users, keys, audit log." },
-        { name: "Meta", description: "Service health." },
-      ],
-    }),
+  return nameWebhooks(
+    documentFrameworkErrors(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: {
+          title: "edge-auth API",
+          version: API_VERSION,
+          description: DESCRIPTION,
+          license: { name: "MIT", url: "https://opensource.org/license/mit" },
+          contact: { name: "edge-auth maintainers" },
+        },
+        servers: [LOCAL_SERVER],
+        tags: [
+          { name: "Auth", description: "Per-project end-user authentication." },
+          { name: "Admin", description: "Operating the service: projects, users, keys, audit log." },
+          { name: "Meta", description: "Service health." },
+          { name: "Webhooks", description: "Events POSTed to a project's webhooks (signed per Standard Webhooks), one entry per event type." },
+        ],
+      }),
+    ),
   );
+}
+
+/** Webhooks are named by their event type; the router's merge prefixes them like paths. */
+function nameWebhooks(doc: Doc): Doc {
+  if (doc.webhooks) doc.webhooks = Object.fromEntries(Object.entries(doc.webhooks).map(([name, item]) => [name.replace(/^\//, ""), item]));
+  return doc;
 }
 
 /** Serves the document; the current origin is listed first so "try it" targets this deployment. */

@@ -1,8 +1,10 @@
-// The Cron Trigger's work (wrangler.toml [triggers]): retention of refresh tokens, for all projects.
+// The Cron Trigger's work (wrangler.toml [triggers]): retention of refresh tokens, for all projects,
+// and webhook deliveries whose queue message was lost.
 import { REUSE_GRACE_MS, SWEEP_LIMITS } from "./config";
 import { sweepExpiredRefreshTokens, sweepRevokedSessions, sweepSuccessorBoxes } from "./db/sessions.repo";
 import { iso, now } from "./lib/clock";
 import type { Bindings } from "./lib/types";
+import { requeueOverdue } from "./webhooks/delivery";
 
 export interface SweepReport {
   boxesErased: number;
@@ -37,4 +39,5 @@ export const scheduled: ExportedHandlerScheduledHandler<Bindings> = async (contr
   const report = await sweepRefreshTokens(env.DB);
   // Workers Logs (observability) keeps what each run removed.
   console.log(JSON.stringify({ job: "refresh-token-retention", cron: controller.cron, ...report }));
+  console.log(JSON.stringify({ job: "webhook-requeue", cron: controller.cron, requeued: await requeueOverdue(env) }));
 };

@@ -90,11 +90,21 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @param {boolean} [options.fresh=false] delete `persistTo` first, so the run starts from an empty database
  * @param {Record<string,string>} [options.env] extra process environment for wrangler
  * @param {Record<string,string>} [options.vars] Worker vars passed as `--var KEY:VALUE` (override .dev.vars)
+ * @param {string[]} [options.args] extra wrangler dev arguments, e.g. ["--test-scheduled"] (POST /__scheduled runs the Cron handler)
  * @param {number} [options.timeoutMs=90000] how long to wait for GET /health to answer 200
  * @param {(line: string) => void} [options.onOutput] receives every line wrangler prints
  * @returns {Promise<{url: string, pid: number, output: () => string, stop: () => Promise<void>}>}
  */
-export async function startWranglerDev({ port = 8787, persistTo, fresh = false, env = {}, vars = {}, timeoutMs = HEALTH_TIMEOUT_MS, onOutput } = {}) {
+export async function startWranglerDev({
+  port = 8787,
+  persistTo,
+  fresh = false,
+  env = {},
+  vars = {},
+  args: extraArgs = [],
+  timeoutMs = HEALTH_TIMEOUT_MS,
+  onOutput,
+} = {}) {
   if (port === 0) port = await freePort();
   const persistDir = persistTo ? resolve(ROOT, persistTo) : undefined;
   if (fresh && persistDir) rmSync(persistDir, { recursive: true, force: true });
@@ -106,6 +116,7 @@ export async function startWranglerDev({ port = 8787, persistTo, fresh = false, 
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
   if (persistDir) args.push("--persist-to", persistDir);
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
+  args.push(...extraArgs);
 
   const child = spawn(WRANGLER, args, { cwd: ROOT, env: wranglerEnv(env), stdio: ["ignore", "pipe", "pipe"], detached: true });
   const lines = [];

@@ -63,7 +63,7 @@ export interface ProfileChanges {
   metadata?: Record<string, unknown>;
 }
 
-export function updateProfile(db: D1Database, projectId: string, userId: string, changes: ProfileChanges, at: string): Promise<UserRow | null> {
+export function updateProfile(db: D1Database, projectId: string, userId: string, changes: ProfileChanges, at: string): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE users SET display_name = CASE WHEN ?1 THEN ?2 ELSE display_name END, metadata = COALESCE(?3, metadata), updated_at = ?4
@@ -76,8 +76,7 @@ export function updateProfile(db: D1Database, projectId: string, userId: string,
       at,
       projectId,
       userId,
-    )
-    .first<UserRow>();
+    );
 }
 
 export function setPasswordHash(db: D1Database, projectId: string, userId: string, hash: string, at: string): D1PreparedStatement {

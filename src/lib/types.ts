@@ -4,6 +4,7 @@ import type { ProjectRow, ProjectWithKey } from "../db/projects.repo";
 import type { SessionUser } from "../db/sessions.repo";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
 import type { ApiError } from "../errors";
+import type { DeliveryMessage } from "../webhooks/delivery";
 
 export interface Bindings {
   DB: D1Database;
@@ -24,6 +25,8 @@ export interface Bindings {
   EMAIL_FROM?: string;
   /** Secret: Resend API key, for EMAIL_PROVIDER=resend. */
   RESEND_API_KEY?: string;
+  /** Queue of webhook deliveries (wrangler.toml [[queues]]): this Worker produces and consumes it. */
+  WEBHOOKS?: Queue<DeliveryMessage>;
 }
 
 export interface UserAuth {

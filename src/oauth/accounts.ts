@@ -5,6 +5,7 @@
 import { randomId } from "../crypto/random";
 import { findUserForIdentity, insertIdentity, touchIdentity } from "../db/oauth.repo";
 import { insertUser, markEmailVerified } from "../db/users.repo";
+import { userEvent } from "../db/webhooks.repo";
 import { OAuthFlowError } from "./errors";
 import type { Profile } from "./profile";
 
@@ -40,7 +41,11 @@ export async function accountFor(db: D1Database, projectId: string, provider: st
     return {
       userId: user.id,
       action: "linked",
-      statements: [insertIdentity(db, { ...identity, userId: user.id }), markEmailVerified(db, projectId, user.id, at)],
+      statements: [
+        insertIdentity(db, { ...identity, userId: user.id }),
+        markEmailVerified(db, projectId, user.id, at),
+        ...userEvent(db, projectId, "user.email_verified", user.id, at), // written only if the flag was raised now
+      ],
     };
   }
   if (!profile.emailVerified) {
@@ -59,6 +64,7 @@ export async function accountFor(db: D1Database, projectId: string, provider: st
       // A user who signs in only through a provider: no password, the address the provider vouched for.
       insertUser(db, { id: userId, projectId, email: profile.email, displayName, passwordHash: null, emailVerified: true, createdAt: at }),
       insertIdentity(db, { ...identity, userId }),
+      ...userEvent(db, projectId, "user.created", userId, at),
     ],
   };
 }

@@ -98,6 +98,32 @@ export async function configureProvider(projectId: string, ownerSession: string,
   return stub;
 }
 
+/**
+ * A webhook of the project and one delivery of it, written straight to D1 and then disabled, so
+ * a retry the fuzzer queues is recorded as not sent instead of calling anyone.
+ */
+async function webhookFixture(projectId: string, ownerSession: string): Promise<{ webhookId: string; deliveryId: string }> {
+  const { data } = await client({ "X-Admin-Session": ownerSession }).POST("/api/admin/projects/{projectId}/webhooks", {
+    params: { path: { projectId } },
+    body: { url: "http://127.0.0.1:9/fuzz", events: ["user.created"] },
+  });
+  if (!data) throw new Error(`fixture: webhook in ${projectId} failed`);
+  const webhookId = data.data.id;
+  const [eventId, deliveryId, at] = [uniqueId("msg"), uniqueId("whd"), new Date().toISOString()];
+  await env.DB.batch([
+    env.DB.prepare(`INSERT INTO webhook_events (id, project_id, type, origin, data, created_at) VALUES (?, ?, 'user.created', 'fuzz', '{}', ?)`).bind(
+      eventId,
+      projectId,
+      at,
+    ),
+    env.DB.prepare(
+      `INSERT INTO webhook_deliveries (id, project_id, webhook_id, event_id, status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 'failed', 8, ?, ?)`,
+    ).bind(deliveryId, projectId, webhookId, eventId, at, at),
+    env.DB.prepare(`UPDATE webhooks SET enabled = 0 WHERE id = ?`).bind(webhookId),
+  ]);
+  return { webhookId, deliveryId };
+}
+
 /** The fixtures of one operation: what its cases' placeholders resolve to, plus its OAuth provider. */
 export interface OperationFixtures extends FuzzContext {
   stub?: StubProvider;
@@ -135,6 +161,7 @@ export async function contextFor(op: FuzzOperation, shared: SharedFixtures): Pro
     });
     params.adminId = created.data!.data.id;
   }
+  if (names.has("webhookId") && admin && params.projectId) Object.assign(params, await webhookFixture(params.projectId, values.ownerSession));
   let stub: StubProvider | undefined;
   if (names.has("provider") && params.projectId) {
     params.provider = "corp";

@@ -5,6 +5,8 @@ import { insertAudit } from "../../db/audit.repo";
 import { findRefreshToken, revokeSession } from "../../db/sessions.repo";
 import { isUniqueViolation } from "../../db/sql";
 import { findUserByEmail, insertUser, normalizeEmail, setPasswordHash, touchLogin, type UserRow } from "../../db/users.repo";
+import { sessionEvent, userEvent } from "../../db/webhooks.repo";
+import { dispatchDeliveries } from "../../webhooks/delivery";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { limit, loginSubjects, overridesOf, succeeded, take } from "../../lib/rate-limit";
@@ -35,7 +37,10 @@ export const registerHandler: RouteHandler<typeof register, AppEnv> = async (c) 
   );
   try {
     const subject = { id, email, email_verified: 0, app_metadata: "{}" }; // what the insert writes
-    const { tokens, results } = await startSession(c, subject, ["pwd"], { before: [insert], after: [audit] });
+    const { tokens, results } = await startSession(c, subject, ["pwd"], {
+      before: [insert],
+      after: [audit, ...userEvent(c.env.DB, project.id, "user.created", id, at)],
+    });
     const user = results[0]!.results[0] as UserRow;
     return c.json({ success: true as const, data: { ...tokens, user: toUser(user) } }, 201);
   } catch (err) {
@@ -98,7 +103,7 @@ export const logoutHandler: RouteHandler<typeof logout, AppEnv> = async (c) => {
   const state = await findRefreshToken(c.env.DB, project.id, await sha256Hex(c.req.valid("json").refreshToken));
   if (state && !state.session_revoked_at) {
     const at = iso();
-    await c.env.DB.batch([
+    const results = await c.env.DB.batch([
       revokeSession(c.env.DB, project.id, state.session_id, "logout", at),
       insertAudit(
         c.env.DB,
@@ -113,7 +118,9 @@ export const logoutHandler: RouteHandler<typeof logout, AppEnv> = async (c) => {
           at,
         }),
       ),
+      ...sessionEvent(c.env.DB, project.id, "session.revoked", state.session_id, at),
     ]);
+    dispatchDeliveries(c, results);
   }
   return c.json({ success: true as const, data: { loggedOut: true as const } }, 200);
 };

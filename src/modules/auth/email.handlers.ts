@@ -17,6 +17,8 @@ import {
   type TokenPurpose,
 } from "../../db/one-time-tokens.repo";
 import { findUserByEmail, markEmailVerified, normalizeEmail, type UserRow } from "../../db/users.repo";
+import { revokedSessionsEvent, userEvent } from "../../db/webhooks.repo";
+import { dispatchDeliveries } from "../../webhooks/delivery";
 import { emailLink, redirectTarget } from "../../email/links";
 import { effectiveTemplate, sendEmail, unsentEmail, type Recipient } from "../../email/send";
 import { ApiError, type ErrorCode } from "../../errors";
@@ -142,13 +144,16 @@ export const confirmEmailHandler: RouteHandler<typeof confirmEmail, AppEnv> = as
   const db = c.env.DB;
   const type = "auth.email_verification.confirmed";
   const { state, spend } = await usableToken(c, "verify_email", c.req.valid("json").token, type);
-  const [consumed, updated] = await db.batch([
+  const results = await db.batch([
     consumeOneTimeToken(db, spend),
     markEmailVerified(db, spend.projectId, state.user_id, spend.at, spentBy(spend)),
     spendSiblingTokens(db, spend, state.user_id),
     ...(await cutIdentities(c, spend, state.user_id, "email_verification")),
     insertAuditIf(db, auditEntry(c, { ...asUser(state.user_id), projectId: spend.projectId, type, outcome: "success", at: spend.at }), spentBy(spend)),
+    ...userEvent(db, spend.projectId, "user.email_verified", state.user_id, spend.at),
   ]);
+  dispatchDeliveries(c, results);
+  const [consumed, updated] = results;
   const user = updated?.results[0] as UserRow | undefined;
   if (!consumed?.results.length || !user) return lostRace(c, state.user_id, type);
   return c.json({ success: true as const, data: { verified: true as const, user: toUser(user) } }, 200);
@@ -193,7 +198,7 @@ export const resetPasswordHandler: RouteHandler<typeof resetPasswordRoute, AppEn
   const { token, password } = c.req.valid("json");
   const { state, spend } = await usableToken(c, "reset_password", token, "auth.password_reset.failed");
   const passwordHash = await hashPassword(password, c.env.PASSWORD_PEPPER);
-  const [consumed, , revoked] = await db.batch([
+  const results = await db.batch([
     consumeOneTimeToken(db, spend),
     ...resetPassword(db, spend, state.user_id, passwordHash),
     spendSiblingTokens(db, spend, state.user_id),
@@ -203,7 +208,11 @@ export const resetPasswordHandler: RouteHandler<typeof resetPasswordRoute, AppEn
       auditEntry(c, { ...asUser(state.user_id), projectId: project.id, type: "auth.password_reset.completed", outcome: "success", at: spend.at }),
       spentBy(spend),
     ),
+    ...userEvent(db, project.id, "user.password_changed", state.user_id, spend.at),
+    ...revokedSessionsEvent(db, project.id, state.user_id, "password_reset", spend.at),
   ]);
+  dispatchDeliveries(c, results);
+  const [consumed, , revoked] = results;
   if (!consumed?.results.length) return lostRace(c, state.user_id, "auth.password_reset.failed");
   // The account's failed-login counters: account-wide, and this address's backoff for it.
   await forget(

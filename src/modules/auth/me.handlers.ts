@@ -3,7 +3,9 @@ import { hashPassword, verifyPassword } from "../../crypto/password";
 import { insertAudit, insertAuditIf } from "../../db/audit.repo";
 import { spendUserTokens } from "../../db/one-time-tokens.repo";
 import { listLiveSessions, revokeSession, revokeUserSessions, sessionRevokedAt } from "../../db/sessions.repo";
-import { getUser, normalizeEmail, setPasswordHash, updateProfile } from "../../db/users.repo";
+import { getUser, normalizeEmail, setPasswordHash, updateProfile, type UserRow } from "../../db/users.repo";
+import { revokedSessionsEvent, sessionEvent, userEvent } from "../../db/webhooks.repo";
+import { dispatchDeliveries } from "../../webhooks/delivery";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
 import { loginSubjects, overridesOf, succeeded, take } from "../../lib/rate-limit";
@@ -17,7 +19,13 @@ export const getMeHandler: RouteHandler<typeof getMe, AppEnv> = (c) => c.json({ 
 
 export const updateMeHandler: RouteHandler<typeof updateMe, AppEnv> = async (c) => {
   const { user } = c.get("auth");
-  const updated = await updateProfile(c.env.DB, c.get("project").id, user.id, c.req.valid("json"), iso());
+  const [projectId, at] = [c.get("project").id, iso()];
+  const results = await c.env.DB.batch([
+    updateProfile(c.env.DB, projectId, user.id, c.req.valid("json"), at),
+    ...userEvent(c.env.DB, projectId, "user.updated", user.id, at),
+  ]);
+  dispatchDeliveries(c, results);
+  const updated = results[0]!.results[0] as UserRow | undefined;
   if (!updated) throw new ApiError("NOT_FOUND", "User no longer exists");
   return c.json({ success: true as const, data: toProfile({ ...updated, session_revoked_at: null, session_amr: user.session_amr }) }, 200);
 };
@@ -38,15 +46,18 @@ export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> 
     throw new ApiError("INVALID_CREDENTIALS", "Current password is incorrect");
   }
   const at = iso();
-  const [, revoked] = await c.env.DB.batch([
+  const results = await c.env.DB.batch([
     setPasswordHash(c.env.DB, project.id, user.id, await hashPassword(newPassword, pepper), at),
     revokeUserSessions(c.env.DB, project.id, user.id, "password_changed", at, claims.sid),
     insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.password.change", outcome: "success", at })),
     // A reset link mailed before the change must not undo it.
     spendUserTokens(c.env.DB, project.id, user.id, "reset_password", at),
+    ...userEvent(c.env.DB, project.id, "user.password_changed", user.id, at),
+    ...revokedSessionsEvent(c.env.DB, project.id, user.id, "password_changed", at),
   ]);
+  dispatchDeliveries(c, results);
   await succeeded(c, held);
-  return c.json({ success: true as const, data: { otherSessionsEnded: revoked?.meta.changes ?? 0 } }, 200);
+  return c.json({ success: true as const, data: { otherSessionsEnded: results[1]?.meta.changes ?? 0 } }, 200);
 };
 
 export const listSessionsHandler: RouteHandler<typeof listSessions, AppEnv> = async (c) => {
@@ -62,7 +73,7 @@ export const deleteSessionHandler: RouteHandler<typeof deleteSession, AppEnv> = 
   const { user } = c.get("auth");
   const { sessionId } = c.req.valid("param");
   const at = iso();
-  const [revoked] = await c.env.DB.batch([
+  const results = await c.env.DB.batch([
     revokeSession(c.env.DB, project.id, sessionId, "ended_by_user", at, user.id),
     insertAuditIf(
       c.env.DB,
@@ -78,7 +89,9 @@ export const deleteSessionHandler: RouteHandler<typeof deleteSession, AppEnv> = 
       }),
       sessionRevokedAt(sessionId, at),
     ),
+    ...sessionEvent(c.env.DB, project.id, "session.revoked", sessionId, at),
   ]);
-  if (revoked?.meta.changes !== 1) throw new ApiError("NOT_FOUND", "No live session with this id");
+  dispatchDeliveries(c, results);
+  if (results[0]?.meta.changes !== 1) throw new ApiError("NOT_FOUND", "No live session with this id");
   return c.json({ success: true as const, data: { ended: true as const } }, 200);
 };

@@ -26,6 +26,7 @@ import { limit, overridesOf, unknownToken } from "../../lib/rate-limit";
 import { auditEntry, clientBucket, issuerOf } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { accountFor } from "../../oauth/accounts";
+import { dispatchDeliveries } from "../../webhooks/delivery";
 import { openClientSecret, openVerifier, sealVerifier } from "../../oauth/client-secret";
 import { OAuthFlowError, type SignInError } from "../../oauth/errors";
 import { newVerifier, s256, verifierMatches } from "../../oauth/pkce";
@@ -153,7 +154,7 @@ async function finishProviderCallback(
       targetType: "user",
       targetId: account.userId,
     } as const;
-    await c.env.DB.batch([
+    const results = await c.env.DB.batch([
       ...account.statements,
       insertOAuthCode(c.env.DB, {
         codeHash: await sha256Hex(code),
@@ -166,6 +167,7 @@ async function finishProviderCallback(
       }),
       audit(c, { ...success, details: { provider: p.slug, action: account.action } }),
     ]);
+    dispatchDeliveries(c, results);
   };
   // Two first sign-ins racing for the same email or link: the loser sees the winner's rows on a second look.
   await write().catch((err) => (isUniqueViolation(err) ? write() : Promise.reject(err)));

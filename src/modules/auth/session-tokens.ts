@@ -19,6 +19,8 @@ import {
   type RefreshTokenState,
 } from "../../db/sessions.repo";
 import { metadataOf } from "../../db/users.repo";
+import { sessionEvent } from "../../db/webhooks.repo";
+import { dispatchDeliveries } from "../../webhooks/delivery";
 import { type Amr, RESTRICTED_MFA_ENROLLMENT, amrOf, mustEnroll } from "../../lib/amr";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
@@ -124,7 +126,9 @@ export async function startSession(
     amr,
   });
   const signing = accessToken(c, project, user, sessionId, amr);
-  const results = await c.env.DB.batch([...(statements.before ?? []), ...session, ...(statements.after ?? [])]);
+  const created = sessionEvent(c.env.DB, project.id, "session.created", sessionId, iso(at));
+  const results = await c.env.DB.batch([...(statements.before ?? []), ...session, ...(statements.after ?? []), ...created]);
+  dispatchDeliveries(c, results);
   hintSession(tokenHash, sessionId);
   return { tokens: pair(project, await signing, refreshToken), sessionId, results };
 }
@@ -245,9 +249,12 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
       sessionId: state.session_id,
     };
   }
-  await db.batch([
-    revokeSession(db, project.id, state.session_id, "refresh_token_reused", iso()),
+  const revokedAt = iso();
+  const results = await db.batch([
+    revokeSession(db, project.id, state.session_id, "refresh_token_reused", revokedAt),
     insertAudit(db, auditEntry(c, { ...actor, type: "auth.refresh.reuse", outcome: "blocked" })),
+    ...sessionEvent(db, project.id, "session.reuse_detected", state.session_id, revokedAt),
   ]);
+  dispatchDeliveries(c, results);
   throw new ApiError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been revoked for safety");
 }

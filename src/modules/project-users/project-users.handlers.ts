@@ -7,6 +7,8 @@ import { spendUserTokens } from "../../db/one-time-tokens.repo";
 import { revokeUserSessions } from "../../db/sessions.repo";
 import { isUniqueViolation } from "../../db/sql";
 import { deleteUser, getUser, insertUser, listUsers, updateUser, userExists, type UserRow } from "../../db/users.repo";
+import { revokedSessionsEvent, userEvent } from "../../db/webhooks.repo";
+import { dispatchDeliveries } from "../../webhooks/delivery";
 import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { decodeCursor, page } from "../../lib/cursor";
@@ -53,10 +55,13 @@ export const createProjectUserHandler: RouteHandler<typeof createProjectUser, Ap
   const at = iso();
   const passwordHash = password === undefined ? null : await hashPassword(password, c.env.PASSWORD_PEPPER);
   try {
-    const [inserted] = await c.env.DB.batch([
+    const results = await c.env.DB.batch([
       insertUser(c.env.DB, { id, projectId, email, displayName: displayName ?? null, passwordHash, emailVerified, createdAt: at }),
       insertAudit(c.env.DB, userAudit(c, projectId, id, "admin.user.create", at, { hasPassword: passwordHash !== null, emailVerified })),
+      ...userEvent(c.env.DB, projectId, "user.created", id, at),
     ]);
+    dispatchDeliveries(c, results);
+    const [inserted] = results;
     return c.json({ success: true as const, data: toProjectUser(inserted!.results[0] as UserRow) }, 201);
   } catch (err) {
     if (isUniqueViolation(err)) throw emailTaken();
@@ -82,11 +87,18 @@ export const updateProjectUserHandler: RouteHandler<typeof updateProjectUser, Ap
     insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.update", at, updateDetails(before, body)), userExists(projectId, userId)),
     updateUser(db, projectId, userId, { ...fields, passwordHash }, at),
   ];
-  if (endsSessions(body)) statements.push(revokeUserSessions(db, projectId, userId, body.disabled ? "user_disabled" : "password_set_by_admin", at));
+  const endReason = body.disabled ? "user_disabled" : "password_set_by_admin";
+  if (endsSessions(body))
+    statements.push(revokeUserSessions(db, projectId, userId, endReason, at), ...revokedSessionsEvent(db, projectId, userId, endReason, at));
   // A reset link mailed before the admin set the password must not undo it.
   if (passwordHash !== undefined) statements.push(spendUserTokens(db, projectId, userId, "reset_password", at));
+  statements.push(...userEvent(db, projectId, "user.updated", userId, at));
+  if (passwordHash !== undefined) statements.push(...userEvent(db, projectId, "user.password_changed", userId, at));
+  if (updateDetails(before, body).emailVerified === true) statements.push(...userEvent(db, projectId, "user.email_verified", userId, at));
   try {
-    const [, updated] = await db.batch(statements);
+    const results = await db.batch(statements);
+    dispatchDeliveries(c, results);
+    const updated = results[1];
     const row = updated!.results[0] as UserRow | undefined;
     if (!row) throw noSuchUser();
     return c.json({ success: true as const, data: toProjectUser(row) }, 200);
@@ -99,10 +111,14 @@ export const updateProjectUserHandler: RouteHandler<typeof updateProjectUser, Ap
 export const deleteProjectUserHandler: RouteHandler<typeof deleteProjectUser, AppEnv> = async (c) => {
   const { projectId, userId } = c.req.valid("param");
   const db = c.env.DB;
-  const [, deleted] = await db.batch([
-    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.delete", iso()), userExists(projectId, userId)),
+  const at = iso();
+  const results = await db.batch([
+    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.delete", at), userExists(projectId, userId)),
+    ...userEvent(db, projectId, "user.deleted", userId, at),
     deleteUser(db, projectId, userId),
   ]);
+  dispatchDeliveries(c, results);
+  const deleted = results[results.length - 1];
   if (deleted!.results.length !== 1) throw noSuchUser();
   return c.json({ success: true as const, data: { deleted: true as const } }, 200);
 };
@@ -111,9 +127,12 @@ export const revokeProjectUserSessionsHandler: RouteHandler<typeof revokeProject
   const { projectId, userId } = c.req.valid("param");
   await requireUser(c, projectId, userId);
   const at = iso();
-  const [revoked] = await c.env.DB.batch([
+  const results = await c.env.DB.batch([
     revokeUserSessions(c.env.DB, projectId, userId, "revoked_by_admin", at),
     insertAudit(c.env.DB, userAudit(c, projectId, userId, "admin.user.revoke_sessions", at)),
+    ...revokedSessionsEvent(c.env.DB, projectId, userId, "revoked_by_admin", at),
   ]);
+  dispatchDeliveries(c, results);
+  const [revoked] = results;
   return c.json({ success: true as const, data: { revoked: revoked?.meta.changes ?? 0 } }, 200);
 };
