@@ -52,12 +52,21 @@ export function acceptTotpStep(
 export const totpAcceptedBy = (projectId: string, userId: string, use: string): Guard =>
   guard(`SELECT 1 FROM user_totp WHERE project_id = ? AND user_id = ? AND last_use = ?`, projectId, userId, use);
 
-/** Turns TOTP off: the factor and every recovery code. With `onlyIf`, only when that holds. */
+/**
+ * Turns TOTP off: the factor (with `onlyIf`, only when that holds; RETURNING it when deleted), then
+ * the recovery codes, which mean nothing without it.
+ */
 export function deleteTotp(db: D1Database, projectId: string, userId: string, onlyIf?: Guard): D1PreparedStatement[] {
-  const bindings = onlyIf?.bindings ?? [];
   return [
-    db.prepare(`DELETE FROM recovery_codes WHERE project_id = ? AND user_id = ?${andExists(onlyIf)}`).bind(projectId, userId, ...bindings),
-    db.prepare(`DELETE FROM user_totp WHERE project_id = ? AND user_id = ?${andExists(onlyIf)} RETURNING user_id`).bind(projectId, userId, ...bindings),
+    db
+      .prepare(`DELETE FROM user_totp WHERE project_id = ? AND user_id = ?${andExists(onlyIf)} RETURNING user_id`)
+      .bind(projectId, userId, ...(onlyIf?.bindings ?? [])),
+    db
+      .prepare(
+        `DELETE FROM recovery_codes WHERE project_id = ?1 AND user_id = ?2
+           AND NOT EXISTS (SELECT 1 FROM user_totp WHERE project_id = ?1 AND user_id = ?2 AND confirmed_at IS NOT NULL)`,
+      )
+      .bind(projectId, userId),
   ];
 }
 

@@ -5,14 +5,10 @@ export const TotpCodeSchema = z
   .regex(/^\d{6}$/, "must be the 6 digits your authenticator app shows")
   .openapi({ description: "The 6-digit code the authenticator app shows now.", example: "123456" });
 
-export const RecoveryCodeSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .openapi({
-    description: "One of the recovery codes shown when TOTP was turned on (dashes, spaces and case do not matter); each works once.",
-    example: "k7q2m-xw4ta",
-  });
+export const RecoveryCodeSchema = z.string().min(1).max(64).openapi({
+  description: "One of the recovery codes shown when TOTP was turned on (dashes, spaces and case do not matter); each works once.",
+  example: "k7q2m-xw4ta",
+});
 
 export const TotpEnrollmentSchema = z
   .object({

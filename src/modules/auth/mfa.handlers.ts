@@ -144,7 +144,7 @@ export const disableTotpHandler: RouteHandler<typeof disableTotp, AppEnv> = asyn
   const held = await holdAttempt(c, user.id);
   const accept = await acceptance(c, user.id, c.req.valid("json"));
   const results = accept ? await c.env.DB.batch([accept.statement, ...deleteTotp(c.env.DB, project.id, user.id, accept.accepted)]) : null;
-  if (!results?.[2]?.results.length) {
+  if (!results?.[1]?.results.length) {
     await c.env.DB.batch([insertAudit(c.env.DB, userAudit(c, user.id, "auth.mfa.totp.disable", "failure", { reason: "invalid_code" }))]);
     throw invalidCode();
   }
