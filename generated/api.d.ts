@@ -747,7 +747,7 @@ export interface paths {
          *
          *     **Requires:** Any admin role (viewer, admin, owner).
          */
-        get: operations["getProjectUserFactors"];
+        get: operations["listProjectUserFactors"];
         put?: never;
         post?: never;
         /**
@@ -6863,7 +6863,7 @@ export interface operations {
             };
         };
     };
-    getProjectUserFactors: {
+    listProjectUserFactors: {
         parameters: {
             query?: never;
             header?: never;

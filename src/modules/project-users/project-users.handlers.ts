@@ -20,7 +20,7 @@ import type {
   createProjectUser,
   deleteProjectUser,
   getProjectUser,
-  getProjectUserFactors,
+  listProjectUserFactors,
   listProjectUsers,
   resetProjectUserFactors,
   revokeProjectUserSessions,
@@ -123,7 +123,7 @@ export const revokeProjectUserSessionsHandler: RouteHandler<typeof revokeProject
   return c.json({ success: true as const, data: { revoked: revoked?.meta.changes ?? 0 } }, 200);
 };
 
-export const getProjectUserFactorsHandler: RouteHandler<typeof getProjectUserFactors, AppEnv> = async (c) => {
+export const listProjectUserFactorsHandler: RouteHandler<typeof listProjectUserFactors, AppEnv> = async (c) => {
   const { projectId, userId } = c.req.valid("param");
   await requireUser(c, projectId, userId);
   const [factors, passkeys] = await Promise.all([getFactorSummary(c.env.DB, projectId, userId), listUserPasskeys(c.env.DB, projectId, userId)]);

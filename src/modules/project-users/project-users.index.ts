@@ -9,5 +9,5 @@ export const projectUsers = createRouter()
   .openapi(routes.updateProjectUser, handlers.updateProjectUserHandler)
   .openapi(routes.deleteProjectUser, handlers.deleteProjectUserHandler)
   .openapi(routes.revokeProjectUserSessions, handlers.revokeProjectUserSessionsHandler)
-  .openapi(routes.getProjectUserFactors, handlers.getProjectUserFactorsHandler)
+  .openapi(routes.listProjectUserFactors, handlers.listProjectUserFactorsHandler)
   .openapi(routes.resetProjectUserFactors, handlers.resetProjectUserFactorsHandler);

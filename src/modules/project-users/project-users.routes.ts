@@ -78,10 +78,10 @@ export const revokeProjectUserSessions = adminRoute("admin", {
   responses: { 200: ok(RevokeSessionsResultSchema, "The sessions are ended."), ...errorResponses(400, 404) },
 });
 
-export const getProjectUserFactors = adminRoute("viewer", {
+export const listProjectUserFactors = adminRoute("viewer", {
   method: "get",
   path: `${USER}/factors`,
-  operationId: "getProjectUserFactors",
+  operationId: "listProjectUserFactors",
   summary: "See a user's second factors",
   description:
     "Whether TOTP is on (and since when), how many unused recovery codes are left, and the user's passkeys. Never any secret. 404 `NOT_FOUND` when the project does not exist or has no user with this id.",
