@@ -103,5 +103,7 @@ export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
 export const MFA_CHALLENGE_MAX_ATTEMPTS = 5;
 /** TOTP steps accepted either side of now (±30 s of clock drift). */
 export const TOTP_WINDOW_STEPS = 1;
+/** A user's expired challenges are deleted at their next sign-in once this old (until then a late replay still reads as expired, not unknown). */
+export const MFA_CHALLENGE_KEEP_MS = 24 * 3600_000;
 /** Recovery codes issued at once; each works once. */
 export const RECOVERY_CODE_COUNT = 10;

@@ -62,3 +62,8 @@ export function countWrongAttempt(db: D1Database, projectId: string, tokenHash: 
 export function spendUserChallenges(db: D1Database, projectId: string, userId: string, at: string): D1PreparedStatement {
   return db.prepare(`UPDATE mfa_challenges SET used_at = ? WHERE project_id = ? AND user_id = ? AND used_at IS NULL`).bind(at, projectId, userId);
 }
+
+/** Deletes the user's challenges that expired before `before` (run with each new challenge, so rows do not pile up). */
+export function deleteStaleChallenges(db: D1Database, projectId: string, userId: string, before: string): D1PreparedStatement {
+  return db.prepare(`DELETE FROM mfa_challenges WHERE project_id = ? AND user_id = ? AND expires_at < ?`).bind(projectId, userId, before);
+}

@@ -152,6 +152,11 @@ describe("sign-in with TOTP on: POST /login → challenge → POST /mfa/verify",
     const late = await verify(projectId, { mfaToken: a.mfaToken, code: codeAt(u.secret) });
     expect(late.response.status).toBe(401);
     expect(late.error!.code).toBe("INVALID_TOKEN");
+    // A day later the next sign-in clears the expired challenge away.
+    clock.tick(24 * 3600_000);
+    await loginChallenge(projectId, u.email);
+    const left = await env.DB.prepare(`SELECT COUNT(*) AS n FROM mfa_challenges WHERE user_id = ?`).bind(u.user.id).first<{ n: number }>();
+    expect(left!.n).toBe(1);
   });
 
   it("lets exactly one of two parallel verifications of the same mfaToken win", async () => {

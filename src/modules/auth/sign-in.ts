@@ -2,10 +2,10 @@
 // user whose second factor is still owed, the challenge to answer first (DESIGN §10).
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { MFA_CHALLENGE_TTL_MS } from "../../config";
+import { MFA_CHALLENGE_KEEP_MS, MFA_CHALLENGE_TTL_MS } from "../../config";
 import { randomToken, sha256Hex } from "../../crypto/random";
 import { insertAudit } from "../../db/audit.repo";
-import { insertMfaChallenge } from "../../db/mfa-challenges.repo";
+import { deleteStaleChallenges, insertMfaChallenge } from "../../db/mfa-challenges.repo";
 import { getFactorSummary } from "../../db/totp.repo";
 import type { UserRow } from "../../db/users.repo";
 import { type Amr, satisfiesMfa } from "../../lib/amr";
@@ -53,6 +53,7 @@ async function challenge(c: Context<AppEnv>, user: UserRow, amr: readonly Amr[],
   const mfaToken = randomToken("mfa");
   const at = now();
   await c.env.DB.batch([
+    deleteStaleChallenges(c.env.DB, project.id, user.id, iso(at - MFA_CHALLENGE_KEEP_MS)),
     insertMfaChallenge(c.env.DB, {
       tokenHash: await sha256Hex(mfaToken),
       projectId: project.id,
