@@ -83,6 +83,8 @@ export const DEFAULT_RULES = {
   "admin_login.ip": { kind: "window", limit: 50, windowSeconds: 900 },
   /** Anonymous requests with an unknown token (refresh, email link, sign-in code or state) per IP: each one is audited. */
   "probe.ip": { kind: "window", limit: 30, windowSeconds: 600 },
+  /** Wrong second-factor codes (TOTP, recovery) for one account, across challenges and the TOTP routes: backoff. */
+  "mfa.account": { kind: "backoff", freeFailures: 5, baseSeconds: 2, maxSeconds: 900 },
 } as const;
 /** Addresses (IP buckets) the account signed in from are exempt from account-wide limits this long, at most this many. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
@@ -108,3 +110,16 @@ export const WEBHOOKS_PER_PROJECT = 20;
 export const WEBHOOK_SWEEP_LIMIT = 500;
 /** Stored from a failed response, so a chatty receiver cannot fill the table. */
 export const WEBHOOK_ERROR_MAX_CHARS = 300;
+
+// ---- Second factors (TOTP and recovery codes) ----
+
+/** A sign-in's second-factor challenge (mfaToken) must be answered within this. */
+export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
+/** Wrong codes one challenge takes before it is spent (the account-wide rule mfa.account adds backoff). */
+export const MFA_CHALLENGE_MAX_ATTEMPTS = 5;
+/** TOTP steps accepted either side of now (±30 s of clock drift). */
+export const TOTP_WINDOW_STEPS = 1;
+/** A user's expired challenges are deleted at their next sign-in once this old (until then a late replay still reads as expired, not unknown). */
+export const MFA_CHALLENGE_KEEP_MS = 24 * 3600_000;
+/** Recovery codes issued at once; each works once. */
+export const RECOVERY_CODE_COUNT = 10;

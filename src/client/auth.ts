@@ -3,6 +3,7 @@
 // state events, also from other tabs sharing the storage. Every call answers { data, error }.
 import type { Middleware } from "openapi-fetch";
 import { type ApiClient, createApiClient } from "./api";
+import { type MfaMethods, mfaMethods } from "./mfa";
 import { codeChallengeS256, createCodeVerifier } from "./pkce";
 import { type ClientError, type Result, fail, fromFetch, networkError, ok } from "./result";
 import { type AuthStorage, memoryStorage } from "./storage";
@@ -44,7 +45,7 @@ export interface AuthClientOptions {
   fetch?: (request: Request) => Promise<Response>;
 }
 
-export interface AuthClient {
+export interface AuthClient extends MfaMethods {
   signUp(body: SignUpBody): Promise<Result<AuthResult>>;
   /** Tokens are stored when the answer is a session; a user with a second factor gets the challenge instead (`"mfaRequired" in data`). */
   signIn(body: SignInBody): Promise<Result<SignInResult>>;
@@ -78,7 +79,7 @@ const MAX_REFRESH_MARGIN_MS = 30_000;
 const SESSION_OVER: ReadonlySet<ErrorCode | "NETWORK_ERROR"> = new Set(["REFRESH_TOKEN_REUSED", "INVALID_TOKEN", "TOKEN_EXPIRED", "USER_DISABLED"]);
 // Auth routes that take no bearer: no refresh is started for them.
 const PUBLIC_ROUTES = new Set(
-  ["register", "login", "refresh", "logout", "oauth/token", "password/forgot", "password/reset", "verify-email/confirm"].map(
+  ["register", "login", "refresh", "logout", "oauth/token", "password/forgot", "password/reset", "verify-email/confirm", "mfa/verify"].map(
     (p) => `/api/auth/{projectId}/${p}`,
   ),
 );
@@ -318,6 +319,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   const client: AuthClient = {
     api,
+    ...mfaMethods({ api, raw, inProject, run, store, refreshNow: async () => refresh((await read())?.accessToken) }),
     signUp: async (body) => store(await run(() => raw.POST("/api/auth/{projectId}/register", { ...inProject, body }))),
     signIn: async (body) => store(await run(() => raw.POST("/api/auth/{projectId}/login", { ...inProject, body }))),
     async signOut() {

@@ -25,6 +25,10 @@ export interface AccessTokenClaims {
   sid: string;
   iat: number;
   exp: number;
+  /** How the session was signed in: `pwd`, `otp`, `recovery_code`, `webauthn`, `email`, `fed`. */
+  amr?: string[];
+  /** Present on a session that may only enroll a second factor (project `mfa: "required"`); refused unless `acceptRestricted`. */
+  restricted?: "mfa_enrollment";
   email?: string;
   email_verified?: boolean;
   /** The app's data about the user (roles, plan), written only through the Admin API. */
@@ -46,6 +50,11 @@ export interface VerifierOptions {
   /** Clock skew tolerated on `exp`/`iat`, in seconds (default 30). */
   clockToleranceSeconds?: number;
   fetch?: VerifierFetch;
+  /**
+   * Accept tokens with a `restricted` claim (a session under `mfa: "required"` that has not enrolled a
+   * second factor yet). Off by default: such tokens get 403 `MFA_REQUIRED`, as the service's own routes answer.
+   */
+  acceptRestricted?: boolean;
 }
 
 export interface VerifyOptions {
@@ -56,7 +65,7 @@ export interface VerifyOptions {
 export interface Verifier {
   /**
    * `data` holds the claims of a valid token; otherwise `error.code` is `INVALID_TOKEN` (bad signature,
-   * another project, malformed), `TOKEN_EXPIRED`, `UNAUTHORIZED` (no token), what the service answered
+   * another project, malformed), `TOKEN_EXPIRED`, `MFA_REQUIRED` (403: a restricted token, unless `acceptRestricted`), `UNAUTHORIZED` (no token), what the service answered
    * in online mode (e.g. `INVALID_TOKEN` for an ended session, `USER_DISABLED`), or `NETWORK_ERROR`
    * (status 0) when the JWKS or the service could not be reached. Never throws.
    */
@@ -106,6 +115,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
         requiredClaims: ["sub", "sid", "iat", "exp"],
       });
       if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return unauthorized("INVALID_TOKEN", "The access token is invalid");
+      if (payload.restricted !== undefined && !options.acceptRestricted) {
+        return fail({ status: 403, code: "MFA_REQUIRED", message: "This session may only enroll a second factor; enroll one, then refresh", requestId: null });
+      }
       return ok(payload as unknown as AccessTokenClaims);
     } catch (err) {
       return failureOf(err);

@@ -26,3 +26,12 @@ export async function countUserPasskeys(db: D1Database, projectId: string, userI
 export function deleteUserPasskeys(db: D1Database, projectId: string, userId: string): D1PreparedStatement {
   return db.prepare(`DELETE FROM passkeys WHERE project_id = ? AND user_id = ?`).bind(projectId, userId);
 }
+
+/** The user's passkeys, oldest first (an admin's view of the user's factors). */
+export async function listUserPasskeys(db: D1Database, projectId: string, userId: string): Promise<PasskeyRow[]> {
+  const { results } = await db
+    .prepare(`SELECT * FROM passkeys WHERE project_id = ? AND user_id = ? ORDER BY created_at, id`)
+    .bind(projectId, userId)
+    .all<PasskeyRow>();
+  return results;
+}

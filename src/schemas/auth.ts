@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { METADATA_MAX_BYTES } from "../config";
 import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from "../crypto/password";
+import { MfaSummarySchema } from "./mfa";
 
 export const ProjectIdParam = z.object({
   projectId: z
@@ -68,6 +69,7 @@ export const ProfileSchema = z
     ...UserSchema.shape,
     updatedAt: z.string().datetime(),
     lastLoginAt: z.string().datetime().nullable(),
+    mfa: MfaSummarySchema,
   })
   .openapi("Profile");
 

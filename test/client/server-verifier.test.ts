@@ -181,3 +181,18 @@ describe("requireAuth (Hono middleware)", () => {
     expect(await unreachable.json()).toEqual({ success: false, error: expect.any(String), code: "UPSTREAM_ERROR" });
   });
 });
+
+describe("createVerifier: tokens of a session restricted to enrolling a second factor", () => {
+  it("refuses a `restricted` token with 403 MFA_REQUIRED by default, and accepts it with acceptRestricted", async () => {
+    const id = await createProject({ accessTokenTtl: TTL });
+    await adminClient(await ownerToken()).PATCH("/api/admin/projects/{projectId}", { ...inProject(id), body: { mfa: "required" } });
+    const user = await registerUser(id);
+    const refused = await verifierFor(id).verify(user.accessToken);
+    expect(refused.error).toMatchObject({ status: 403, code: "MFA_REQUIRED" });
+    const accepted = await createVerifier({ baseUrl: BASE_URL, projectId: id, fetch: workerFetch(), acceptRestricted: true }).verify(user.accessToken);
+    expect(accepted.data).toMatchObject({ sub: user.user.id, restricted: "mfa_enrollment", amr: ["pwd"] });
+    const app = new Hono<{ Variables: AuthVariables }>().get("/private", requireAuth(verifierFor(id)), (c) => c.text("ok"));
+    const response = await app.request("/private", { headers: { Authorization: `Bearer ${user.accessToken}` } });
+    expect(response.status).toBe(403);
+  });
+});

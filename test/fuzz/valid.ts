@@ -10,6 +10,7 @@ import { env } from "cloudflare:test";
 import { ADMIN_PASSWORD } from "../helpers/admin";
 import { BASE_URL } from "../helpers/client";
 import { PASSWORD, createProject, uniqueId } from "../helpers/fixtures";
+import { codeAt } from "../mfa/helpers";
 import { APP_REDIRECT, type StubProvider, newVerifier, s256 } from "../oauth/stub-provider";
 import { type FuzzCase, validCredential } from "./cases";
 import { type OperationFixtures, type SharedFixtures, client, configureProvider, liveOwnerSession, ownerLogin, registerUser } from "./context";
@@ -69,6 +70,18 @@ async function appCode(f: OperationFixtures, shared: SharedFixtures) {
   return { code, codeVerifier: verifier };
 }
 
+/** Starts TOTP enrollment for the bearer of `token`; with `confirm`, turns it on (at the current step) too. */
+async function totpFor(projectId: string, token: string, confirm: boolean) {
+  const user = client({ Authorization: `Bearer ${token}` });
+  const inProject = { params: { path: { projectId } } };
+  const secret = (await user.POST("/api/auth/{projectId}/mfa/totp/enroll", inProject)).data?.data.secret;
+  if (!secret) throw new Error(`fixture: TOTP enrollment in ${projectId} failed`);
+  if (!confirm) return { secret, recoveryCodes: [] };
+  const confirmed = await user.POST("/api/auth/{projectId}/mfa/totp/confirm", { ...inProject, body: { code: codeAt(secret) } });
+  if (!confirmed.data) throw new Error(`fixture: TOTP confirmation in ${projectId} failed`);
+  return { secret, recoveryCodes: confirmed.data.data.recoveryCodes };
+}
+
 /** Per operationId (each must name an operation of the spec), what differs from "the fixture's credentials and ids, the schema's example body". */
 const PLANS: Record<string, Planner> = {
   login: async (f) => ({ body: { email: f.values.email, password: PASSWORD } }),
@@ -93,6 +106,20 @@ const PLANS: Record<string, Planner> = {
   }),
   oauthCallback: async (f) => ({ query: (await toCallback(f.stub!, project(f), f.params.provider!)).callback }),
   oauthToken: async (f, shared) => ({ body: await appCode(f, shared) }),
+  confirmTotp: async (f) => ({ body: { code: codeAt((await totpFor(project(f), f.values.userToken!, false)).secret) } }),
+  disableTotp: async (f) => ({ body: { recoveryCode: (await totpFor(project(f), f.values.userToken!, true)).recoveryCodes[0] } }),
+  // The next step: the confirming code's step is spent.
+  regenerateRecoveryCodes: async (f) => ({ body: { code: codeAt((await totpFor(project(f), f.values.userToken!, true)).secret, 1) } }),
+  verifyMfa: async (f) => {
+    const user = await registerUser(project(f));
+    const { recoveryCodes } = await totpFor(project(f), user.accessToken, true);
+    const { data } = await client().POST("/api/auth/{projectId}/login", {
+      params: { path: { projectId: project(f) } },
+      body: { email: user.email, password: PASSWORD },
+    });
+    if (!data || !("mfaToken" in data.data)) throw new Error(`fixture: login in ${project(f)} gave no challenge`);
+    return { body: { mfaToken: data.data.mfaToken, recoveryCode: recoveryCodes[0] } };
+  },
   adminLogin: async () => ({ body: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } }),
   adminLogout: async () => ({ values: { ownerSession: await ownerLogin() } }),
   // The shared viewer's own password (its session stays live), never the owner's.

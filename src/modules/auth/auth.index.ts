@@ -5,6 +5,8 @@ import * as credentialsHandlers from "./credentials.handlers";
 import * as credentialsRoutes from "./credentials.routes";
 import * as emailHandlers from "./email.handlers";
 import * as emailRoutes from "./email.routes";
+import * as mfaHandlers from "./mfa.handlers";
+import * as mfaRoutes from "./mfa.routes";
 import * as meHandlers from "./me.handlers";
 import * as meRoutes from "./me.routes";
 import * as oauthHandlers from "./oauth.handlers";
@@ -34,4 +36,9 @@ auth
   .openapi(wellKnownRoutes.getOpenIdConfiguration, wellKnownHandlers.openIdConfigurationHandler)
   .openapi(oauthRoutes.oauthAuthorize, oauthHandlers.oauthAuthorizeHandler)
   .openapi(oauthRoutes.oauthCallback, oauthHandlers.oauthCallbackHandler)
-  .openapi(oauthRoutes.oauthToken, oauthHandlers.oauthTokenHandler);
+  .openapi(oauthRoutes.oauthToken, oauthHandlers.oauthTokenHandler)
+  .openapi(mfaRoutes.enrollTotp, mfaHandlers.enrollTotpHandler)
+  .openapi(mfaRoutes.confirmTotp, mfaHandlers.confirmTotpHandler)
+  .openapi(mfaRoutes.disableTotp, mfaHandlers.disableTotpHandler)
+  .openapi(mfaRoutes.regenerateRecoveryCodes, mfaHandlers.regenerateRecoveryCodesHandler)
+  .openapi(mfaRoutes.verifyMfa, mfaHandlers.verifyMfaHandler);

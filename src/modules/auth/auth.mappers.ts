@@ -1,4 +1,5 @@
 import type { SessionRow, SessionUser } from "../../db/sessions.repo";
+import type { FactorSummary } from "../../db/totp.repo";
 import { metadataOf, type UserRow } from "../../db/users.repo";
 import { iso } from "../../lib/clock";
 
@@ -13,7 +14,12 @@ export const toUser = (u: UserRow | SessionUser) => ({
   appMetadata: metadataOf(u.app_metadata),
 });
 
-export const toProfile = (u: SessionUser) => ({ ...toUser(u), updatedAt: u.updated_at, lastLoginAt: u.last_login_at });
+export const toProfile = (u: SessionUser, factors: FactorSummary) => ({
+  ...toUser(u),
+  updatedAt: u.updated_at,
+  lastLoginAt: u.last_login_at,
+  mfa: { totp: factors.totp_confirmed_at !== null, passkeys: factors.passkeys },
+});
 
 /** `absoluteEnd`: when the session reaches the project's sessionMaxAge (ms); a stored expiry from before a lowered setting is capped at it. */
 export const toSession = (s: SessionRow, currentSessionId: string, absoluteEnd: number) => ({

@@ -4,7 +4,10 @@ import { hashPassword } from "../../crypto/password";
 import { randomId } from "../../crypto/random";
 import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
 import { spendUserTokens } from "../../db/one-time-tokens.repo";
+import { spendUserChallenges } from "../../db/mfa-challenges.repo";
+import { deleteUserPasskeys, listUserPasskeys } from "../../db/passkeys.repo";
 import { revokeUserSessions } from "../../db/sessions.repo";
+import { deleteTotp, getFactorSummary } from "../../db/totp.repo";
 import { isUniqueViolation } from "../../db/sql";
 import { deleteUser, getUser, insertUser, listUsers, updateUser, userExists, type UserRow } from "../../db/users.repo";
 import { revokedSessionsEvent, userEvent } from "../../db/webhooks.repo";
@@ -14,12 +17,14 @@ import { iso } from "../../lib/clock";
 import { decodeCursor, page } from "../../lib/cursor";
 import { adminAction } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
-import { endsSessions, toProjectUser, updateDetails } from "./project-users.mappers";
+import { endsSessions, toProjectUser, toUserFactors, updateDetails } from "./project-users.mappers";
 import type {
   createProjectUser,
   deleteProjectUser,
   getProjectUser,
+  listProjectUserFactors,
   listProjectUsers,
+  resetProjectUserFactors,
   revokeProjectUserSessions,
   updateProjectUser,
 } from "./project-users.routes";
@@ -135,4 +140,28 @@ export const revokeProjectUserSessionsHandler: RouteHandler<typeof revokeProject
   dispatchDeliveries(c, results);
   const [revoked] = results;
   return c.json({ success: true as const, data: { revoked: revoked?.meta.changes ?? 0 } }, 200);
+};
+
+export const listProjectUserFactorsHandler: RouteHandler<typeof listProjectUserFactors, AppEnv> = async (c) => {
+  const { projectId, userId } = c.req.valid("param");
+  await requireUser(c, projectId, userId);
+  const [factors, passkeys] = await Promise.all([getFactorSummary(c.env.DB, projectId, userId), listUserPasskeys(c.env.DB, projectId, userId)]);
+  return c.json({ success: true as const, data: toUserFactors(factors, passkeys) }, 200);
+};
+
+export const resetProjectUserFactorsHandler: RouteHandler<typeof resetProjectUserFactors, AppEnv> = async (c) => {
+  const { projectId, userId } = c.req.valid("param");
+  const before = await requireUser(c, projectId, userId).then(() => getFactorSummary(c.env.DB, projectId, userId));
+  const at = iso();
+  const results = await c.env.DB.batch([
+    ...deleteTotp(c.env.DB, projectId, userId),
+    deleteUserPasskeys(c.env.DB, projectId, userId),
+    spendUserChallenges(c.env.DB, projectId, userId, at),
+    revokeUserSessions(c.env.DB, projectId, userId, "factors_reset", at),
+    insertAudit(
+      c.env.DB,
+      userAudit(c, projectId, userId, "admin.user.factors_reset", at, { totp: before.totp_confirmed_at !== null, passkeys: before.passkeys }),
+    ),
+  ]);
+  return c.json({ success: true as const, data: { reset: true as const, sessionsEnded: results[4]?.meta.changes ?? 0 } }, 200);
 };

@@ -8,4 +8,6 @@ export const projectUsers = createRouter()
   .openapi(routes.getProjectUser, handlers.getProjectUserHandler)
   .openapi(routes.updateProjectUser, handlers.updateProjectUserHandler)
   .openapi(routes.deleteProjectUser, handlers.deleteProjectUserHandler)
-  .openapi(routes.revokeProjectUserSessions, handlers.revokeProjectUserSessionsHandler);
+  .openapi(routes.revokeProjectUserSessions, handlers.revokeProjectUserSessionsHandler)
+  .openapi(routes.listProjectUserFactors, handlers.listProjectUserFactorsHandler)
+  .openapi(routes.resetProjectUserFactors, handlers.resetProjectUserFactorsHandler);

@@ -1,3 +1,5 @@
+import type { PasskeyRow } from "../../db/passkeys.repo";
+import type { FactorSummary } from "../../db/totp.repo";
 import type { z } from "@hono/zod-openapi";
 import { metadataOf, normalizeEmail, type UserRow } from "../../db/users.repo";
 import type { UpdateProjectUserRequest } from "../../schemas/project-user";
@@ -39,3 +41,17 @@ export function updateDetails(before: UserRow, body: UserUpdate): Record<string,
 
 /** True when the update must end every session of the user (same batch as the update). */
 export const endsSessions = (body: UserUpdate) => body.disabled === true || body.password !== undefined;
+
+/** An admin's view of a user's second factors: states and names, never a secret. */
+export const toUserFactors = (f: FactorSummary, passkeys: PasskeyRow[]) => ({
+  totp: { enabled: f.totp_confirmed_at !== null, confirmedAt: f.totp_confirmed_at },
+  recoveryCodesLeft: f.totp_confirmed_at ? f.recovery_codes_left : 0,
+  passkeys: passkeys.map((p) => ({
+    id: p.id,
+    name: p.name,
+    createdAt: p.created_at,
+    lastUsedAt: p.last_used_at,
+    deviceType: p.device_type,
+    backedUp: p.backed_up === 1,
+  })),
+});

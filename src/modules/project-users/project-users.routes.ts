@@ -1,6 +1,7 @@
 import { adminRoute } from "../../lib/admin-route";
 import { ProjectIdParam } from "../../schemas/auth";
 import { BODY_ERRORS, errorResponses, jsonBody, ok, okList } from "../../schemas/envelope";
+import { ResetFactorsResultSchema, UserFactorsSchema } from "../../schemas/mfa";
 import {
   CreateProjectUserRequest,
   DeleteProjectUserResultSchema,
@@ -75,4 +76,26 @@ export const revokeProjectUserSessions = adminRoute("admin", {
   description: "Signs the user out everywhere: their refresh tokens and the access tokens of those sessions stop working. The user can log in again.",
   request: { params: UserIdParam },
   responses: { 200: ok(RevokeSessionsResultSchema, "The sessions are ended."), ...errorResponses(400, 404) },
+});
+
+export const listProjectUserFactors = adminRoute("viewer", {
+  method: "get",
+  path: `${USER}/factors`,
+  operationId: "listProjectUserFactors",
+  summary: "See a user's second factors",
+  description:
+    "Whether TOTP is on (and since when), how many unused recovery codes are left, and the user's passkeys. Never any secret. 404 `NOT_FOUND` when the project does not exist or has no user with this id.",
+  request: { params: UserIdParam },
+  responses: { 200: ok(UserFactorsSchema, "The user's second factors."), ...errorResponses(400, 404) },
+});
+
+export const resetProjectUserFactors = adminRoute("admin", {
+  method: "delete",
+  path: `${USER}/factors`,
+  operationId: "resetProjectUserFactors",
+  summary: "Reset a user's second factors",
+  description:
+    'For a user who lost their authenticator: turns TOTP off, deletes the recovery codes and passkeys, voids open sign-in challenges and ends all of the user\'s sessions. The user signs in with the first factor alone next time (and must enroll again under `mfa: "required"`). Audited as `admin.user.factors_reset`.',
+  request: { params: UserIdParam },
+  responses: { 200: ok(ResetFactorsResultSchema, "The factors are reset and the sessions ended."), ...errorResponses(400, 404) },
 });
