@@ -1325,6 +1325,28 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "mfa.enrolled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event mfa.enrolled
+         * @description A user turned on a second factor: confirmed TOTP or registered a passkey.
+         *
+         *     POSTed to each enabled webhook subscribed to `mfa.enrolled`, signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the exact body with the webhook's secret, and de-duplicate on `webhook-id`.
+         */
+        post: operations["mfaEnrolledWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "session.reuse_detected": {
         parameters: {
             query?: never;
@@ -1486,6 +1508,16 @@ export interface components {
              */
             timestamp: string;
             data: components["schemas"]["WebhookSession"];
+        };
+        MfaEnrolledEvent: {
+            /** @enum {string} */
+            type: "mfa.enrolled";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO-8601 UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["ProjectUser"];
         };
         SessionReuseDetectedEvent: {
             /** @enum {string} */
@@ -2735,10 +2767,11 @@ export interface components {
          *     `user.password_changed`: A user's password was changed, reset through a link, or set by an admin.
          *     `session.created`: A session started (registration or a sign-in).
          *     `session.revoked`: A session ended: logout, the user or an admin ended it, or a password change/disable ended it.
+         *     `mfa.enrolled`: A user turned on a second factor: confirmed TOTP or registered a passkey.
          *     `session.reuse_detected`: A spent refresh token was presented again; the session was revoked for safety.
          * @enum {string}
          */
-        WebhookEventType: "user.created" | "user.updated" | "user.deleted" | "user.email_verified" | "user.password_changed" | "session.created" | "session.revoked" | "session.reuse_detected";
+        WebhookEventType: "user.created" | "user.updated" | "user.deleted" | "user.email_verified" | "user.password_changed" | "session.created" | "session.revoked" | "mfa.enrolled" | "session.reuse_detected";
         /**
          * @example {
          *       "url": "https://api.example.com/hooks/edge-auth",
@@ -10366,6 +10399,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SessionRevokedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. Anything else, a redirect, or no answer within 10 s is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    mfaEnrolledWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaEnrolledEvent"];
             };
         };
         responses: {

@@ -285,3 +285,17 @@ export function overdueDeliveries(db: D1Database, at: string, limit: number): Pr
     .bind(at, limit)
     .all<{ id: string }>();
 }
+
+/** mfa.enrolled, after the statement that confirmed a TOTP factor or stored a passkey at `at` (no event if neither did). */
+export const factorEnrolledEvent = (db: D1Database, projectId: string, userId: string, at: string): D1PreparedStatement[] =>
+  eventStatements(
+    db,
+    projectId,
+    "mfa.enrolled",
+    at,
+    USER_SNAPSHOT,
+    `FROM users WHERE project_id = ?1 AND id = ?5
+       AND (EXISTS (SELECT 1 FROM user_totp t WHERE t.project_id = ?1 AND t.user_id = ?5 AND t.confirmed_at = ?4)
+         OR EXISTS (SELECT 1 FROM passkeys k WHERE k.project_id = ?1 AND k.user_id = ?5 AND k.created_at = ?4))`,
+    userId,
+  );

@@ -12,6 +12,7 @@ export const WEBHOOK_EVENTS = {
   "user.password_changed": { subject: "user", description: "A user's password was changed, reset through a link, or set by an admin." },
   "session.created": { subject: "session", description: "A session started (registration or a sign-in)." },
   "session.revoked": { subject: "session", description: "A session ended: logout, the user or an admin ended it, or a password change/disable ended it." },
+  "mfa.enrolled": { subject: "user", description: "A user turned on a second factor: confirmed TOTP or registered a passkey." },
   "session.reuse_detected": { subject: "session", description: "A spent refresh token was presented again; the session was revoked for safety." },
 } as const satisfies Record<string, { subject: EventSubject; description: string }>;
 

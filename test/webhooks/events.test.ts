@@ -8,6 +8,7 @@ import { ownerToken } from "../helpers/admin";
 import { waitingClient } from "../helpers/client";
 import { createProject, PASSWORD, uniqueId } from "../helpers/fixtures";
 import { latestLink, REDIRECT, setRedirectUrls } from "../email/mailbox";
+import { codeAt } from "../mfa/helpers";
 import { deliveryRows, eventTypes, fakeQueue, projectWithWebhook, register } from "./support";
 
 let queue: ReturnType<typeof fakeQueue>;
@@ -98,6 +99,23 @@ describe("webhook events", () => {
     expect(
       await eventsOf(projectId, () => send({}, (c) => c.POST("/api/auth/{projectId}/logout", { params: path, body: { refreshToken: other.refreshToken } }))),
     ).toEqual(["session.revoked"]);
+  });
+
+  it("mfa.enrolled is written when TOTP is confirmed, in the confirm's batch; a wrong code writes none", async () => {
+    const { projectId } = await projectWithWebhook([...WEBHOOK_EVENT_TYPES]);
+    const user = await register(projectId);
+    queue.take();
+    const path = { path: { projectId } };
+    const auth = bearer(user.accessToken);
+    const enrolled = await send(auth, (c) => c.POST("/api/auth/{projectId}/mfa/totp/enroll", { params: path }));
+    const { secret } = enrolled.data!.data;
+    const wrong = codeAt(secret) === "000000" ? "111111" : "000000";
+    expect(
+      await eventsOf(projectId, () => send(auth, (c) => c.POST("/api/auth/{projectId}/mfa/totp/confirm", { params: path, body: { code: wrong } }))),
+    ).toEqual([]);
+    expect(
+      await eventsOf(projectId, () => send(auth, (c) => c.POST("/api/auth/{projectId}/mfa/totp/confirm", { params: path, body: { code: codeAt(secret) } }))),
+    ).toEqual(["mfa.enrolled"]);
   });
 
   it("a refresh writes none; a refresh token replayed after the grace window writes session.reuse_detected", async () => {

@@ -32,6 +32,8 @@ import { overridesOf, succeeded, take, unknownToken, type Held } from "../../lib
 import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { toUser } from "./auth.mappers";
+import { factorEnrolledEvent } from "../../db/webhooks.repo";
+import { dispatchDeliveries } from "../../webhooks/delivery";
 import type { confirmTotp, disableTotp, enrollTotp, regenerateRecoveryCodes, verifyMfa } from "./mfa.routes";
 import { startSession } from "./session-tokens";
 
@@ -123,7 +125,9 @@ export const confirmTotpHandler: RouteHandler<typeof confirmTotp, AppEnv> = asyn
       : await c.env.DB.batch([
           acceptTotpStep(c.env.DB, { projectId: project.id, userId: user.id, step, use, pending: true, confirmAt: at }),
           ...replaceRecoveryCodes(c.env.DB, project.id, user.id, hashes, at, accepted),
+          ...factorEnrolledEvent(c.env.DB, project.id, user.id, at),
         ]);
+  if (results) dispatchDeliveries(c, results);
   if (results?.[0]?.meta.changes !== 1) {
     await c.env.DB.batch([insertAudit(c.env.DB, userAudit(c, user.id, "auth.mfa.totp.confirm", "failure", { reason: "invalid_code" }))]);
     throw invalidCode();
