@@ -1,0 +1,4 @@
+// Account.
+export function Account(_props: object) {
+  return <p class="muted">Coming soon.</p>;
+}

@@ -1,0 +1,4 @@
+// Admins.
+export function Admins(_props: object) {
+  return <p class="muted">Coming soon.</p>;
+}

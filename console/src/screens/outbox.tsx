@@ -1,0 +1,4 @@
+// Outbox.
+export function Outbox(_props: { projectId: string }) {
+  return <p class="muted">Coming soon.</p>;
+}
