@@ -73,3 +73,7 @@ export async function call<B>(request: Promise<Answer<B>>): Promise<Outcome<B>> 
     return { data: null, error: { status: 0, code: "NETWORK_ERROR", message: err instanceof Error ? err.message : String(err), requestId: null, fields: {} } };
   }
 }
+
+/** The server's message for a form field: its own path or the first of its items ("corsOrigins.0"). */
+export const fieldError = (error: ApiFailure | null, name: string): string | undefined =>
+  error ? (error.fields[name] ?? Object.entries(error.fields).find(([path]) => path.startsWith(`${name}.`))?.[1]) : undefined;

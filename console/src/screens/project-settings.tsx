@@ -1,5 +1,5 @@
 // A project's settings (admins edit, viewers read) and its deletion behind a typed confirmation.
-import { api, type ApiFailure, call } from "../api";
+import { api, type ApiFailure, call, fieldError } from "../api";
 import { ConfirmButton } from "../components/confirm";
 import { Field } from "../components/field";
 import { Failure, checkedOf, inputValue } from "../components/status";
@@ -43,7 +43,7 @@ export function ProjectSettings({ project, onSaved }: { project: ProjectData; on
     name: key,
     value: form[key],
     onValue: (v: string) => set({ [key]: v }),
-    error: error?.fields[key === "rpId" || key === "rpName" ? `webauthn.${key}` : key === "rpOrigins" ? "webauthn.origins" : key],
+    error: fieldError(error, key === "rpId" || key === "rpName" ? `webauthn.${key}` : key === "rpOrigins" ? "webauthn.origins" : key),
   });
   const submit = async (e: Event) => {
     e.preventDefault();

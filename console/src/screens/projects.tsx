@@ -1,5 +1,5 @@
 // Where the console opens: every project, a search, and (for admins) a create form with the slug it will get.
-import { api, type ApiFailure, call } from "../api";
+import { api, type ApiFailure, call, fieldError } from "../api";
 import { Field } from "../components/field";
 import { Pager, usePager } from "../components/pager";
 import { Empty, Failure, Loading, inputValue } from "../components/status";
@@ -97,8 +97,8 @@ function CreateProject() {
   return (
     <form class="card" onSubmit={submit} aria-labelledby="create-project-title">
       <h2 id="create-project-title">Create a project</h2>
-      <Field label="Name" name="name" required value={name} onValue={setName} error={error?.fields.name} />
-      <Field label="Id (optional)" name="id" value={id} onValue={setId} error={error?.fields.id} hint={`Auth API URLs use /api/auth/${slug || "…"}/`} />
+      <Field label="Name" name="name" required value={name} onValue={setName} error={fieldError(error, "name")} />
+      <Field label="Id (optional)" name="id" value={id} onValue={setId} error={fieldError(error, "id")} hint={`Auth API URLs use /api/auth/${slug || "…"}/`} />
       <div class="field">
         <label for="field-environment">Environment</label>
         <select id="field-environment" value={environment} onChange={(e: Event) => setEnvironment(inputValue(e) as Environment)}>
