@@ -92,3 +92,8 @@ export const KNOWN_ADDRESS_MAX = 20;
 
 /** Rows (tokens) or sessions per statement, and rounds per run: bounds one run's time and D1 load; the next run goes on. */
 export const SWEEP_LIMITS = { rows: 500, sessions: 50, rounds: 20 };
+
+// ---- Project stats (GET /api/admin/projects/{projectId}/stats) ----
+
+/** Days the activity chart covers by default, and at most: 90 UTC days bound one query's index range scan. */
+export const STATS_DAYS = { default: 30, max: 90 };
