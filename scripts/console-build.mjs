@@ -1,4 +1,4 @@
-// Bundles the admin console (console/src, TypeScript + hono/jsx/dom) into generated/assets/console so the
+// Bundles the admin console (console/src, TypeScript + Preact + @preact/signals) into generated/assets/console so the
 // Worker serves /console from the ASSETS binding, offline. Run by npm's prepare step like docs-assets.mjs;
 // prints the gzipped JS size and fails above the budget (the 80 KiB), so CI holds the line.
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -22,7 +22,7 @@ await build({
   target: "es2022",
   platform: "browser",
   jsx: "automatic",
-  jsxImportSource: "hono/jsx/dom",
+  jsxImportSource: "preact",
   legalComments: "none",
   logLevel: "warning",
 });

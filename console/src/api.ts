@@ -39,9 +39,11 @@ export async function signIn(email: string, password: string): Promise<ApiFailur
   return null;
 }
 
+/** Ends the session on the server; the next sign-in (maybe another admin's) starts at the projects list. */
 export async function signOut() {
   await admin.logout();
   signedOut(null);
+  location.hash = "#/projects";
 }
 
 function signedOut(reason: string | null) {

@@ -1,26 +1,28 @@
 // Loads what a screen shows and reloads it after a change; keeps the last error for the screen to show.
 import type { ApiFailure, Outcome } from "./api";
-import { useEffect, useState } from "./runtime";
+import { useEffect, useMemo, useState } from "./runtime";
 
 export interface Loaded<T> {
   data: T | null;
   error: ApiFailure | null;
+  /** True from the render whose inputs changed until their answer arrives (the data shown may be the previous one). */
   loading: boolean;
   reload: () => void;
 }
 
 export function useLoad<T>(load: () => Promise<Outcome<T>>, deps: unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data: T | null; error: ApiFailure | null; loading: boolean }>({ data: null, error: null, loading: true });
   const [tick, setTick] = useState(0);
+  // A fresh object whenever the inputs change: the answer to it is the one on screen.
+  const request = useMemo(() => ({}), [...deps, tick]);
+  const [state, setState] = useState<{ data: T | null; error: ApiFailure | null; for: object | null }>({ data: null, error: null, for: null });
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true }));
     load().then((r) => {
-      if (live) setState({ data: r.data, error: r.error, loading: false });
+      if (live) setState({ data: r.data, error: r.error, for: request });
     });
     return () => {
       live = false;
     };
-  }, [...deps, tick]);
-  return { ...state, reload: () => setTick((t) => t + 1) };
+  }, [request]);
+  return { data: state.data, error: state.error, loading: state.for !== request, reload: () => setTick((t) => t + 1) };
 }

@@ -44,15 +44,15 @@ export function App() {
           Sign out
         </button>
       </header>
-      <main id="main">{screen(top, id, rest)}</main>
+      <main id="main">{screen(top, id, rest, isOwner(current))}</main>
     </div>
   );
 }
 
-function screen(top: string, id: string | undefined, rest: string[]) {
+function screen(top: string, id: string | undefined, rest: string[], owner: boolean) {
   if (top === "projects" && id) return <ProjectFrame projectId={id} parts={rest} />;
   if (top === "logs") return <AuditLog />;
-  if (top === "admins") return <Admins />;
+  if (top === "admins" && owner) return <Admins />;
   if (top === "account") return <Account />;
   return <Projects />;
 }

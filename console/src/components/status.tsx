@@ -1,4 +1,5 @@
 // The states every list and form shares: loading, empty, and an error that shows the request id to quote.
+import type { ComponentChildren } from "preact";
 import type { ApiFailure } from "../api";
 
 export function Failure({ error }: { error: ApiFailure | null }) {
@@ -17,7 +18,7 @@ export const Loading = ({ what }: { what: string }) => (
   </p>
 );
 
-export const Empty = ({ children }: { children: unknown }) => <p class="empty">{children}</p>;
+export const Empty = ({ children }: { children: ComponentChildren }) => <p class="empty">{children}</p>;
 
 /** The value of the input behind an event. */
 export const inputValue = (e: Event) => (e.target as HTMLInputElement).value;

@@ -26,7 +26,7 @@ export function Users({ projectId }: { projectId: string }) {
   );
   const users = list.data?.data ?? [];
   return (
-    <section aria-labelledby="users-title">
+    <section aria-labelledby="users-title" aria-busy={list.loading}>
       <h2 id="users-title">Users</h2>
       {writer ? <CreateUser projectId={projectId} /> : null}
       <div class="toolbar">
