@@ -46,6 +46,13 @@ export async function signOut() {
   location.hash = "#/projects";
 }
 
+/** Signs out when the session's absolute expiry passes, without waiting for the next call's 401. */
+export function expireAt(expiresAt: string): () => void {
+  const ms = Math.min(Date.parse(expiresAt) - Date.now(), 2 ** 31 - 1);
+  const timer = setTimeout(() => signedOut("Your session expired. Sign in again."), Math.max(0, ms));
+  return () => clearTimeout(timer);
+}
+
 function signedOut(reason: string | null) {
   admin = connect(null);
   keepSession(null, reason);

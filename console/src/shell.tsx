@@ -1,7 +1,7 @@
 // The frame around every screen: who is signed in, the main navigation, and which screen the hash names.
-import { signOut } from "./api";
+import { expireAt, signOut } from "./api";
 import { href, route } from "./router";
-import { useSignal } from "./runtime";
+import { useEffect, useSignal } from "./runtime";
 import { Account } from "./screens/account";
 import { Admins } from "./screens/admins";
 import { AuditLog } from "./screens/audit-log";
@@ -13,6 +13,7 @@ import { isOwner, session } from "./session";
 export function App() {
   const current = useSignal(session);
   const parts = useSignal(route);
+  useEffect(() => (current ? expireAt(current.expiresAt) : undefined), [current]);
   if (!current) return <SignIn />;
   const [top = "projects", id, ...rest] = parts;
   return (

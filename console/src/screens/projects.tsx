@@ -7,20 +7,10 @@ import { useLoad } from "../load";
 import { go, href } from "../router";
 import { useSignal, useState } from "../runtime";
 import { canWrite, session } from "../session";
+import { slugOf } from "../slug";
 
 const ENVIRONMENTS = ["development", "staging", "production"] as const;
 type Environment = (typeof ENVIRONMENTS)[number];
-
-/** The id the server derives from a name (same rule as projectSlug in src/schemas/project.ts). */
-export const slugOf = (name: string) =>
-  name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_")
-    .replace(/^_+/, "")
-    .slice(0, 48)
-    .replace(/_+$/, "");
 
 export function Projects() {
   const writer = canWrite(useSignal(session));
