@@ -272,6 +272,20 @@ async function run(baseUrl, owner) {
     await page.getByText("Your session ended. Sign in again.").waitFor();
     check((await page.evaluate(() => sessionStorage.length)) === 0, "the ended session is still in sessionStorage");
     console.log("expiry: a 401 signed the console out and cleared sessionStorage");
+
+    // At its absolute expiry the console signs out by itself (Playwright's fake clock moves the page's time).
+    await page.clock.install();
+    await page.reload();
+    await page.getByLabel("Email").fill(viewerEmail);
+    await page.getByLabel("Password").fill(VIEWER_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // After a 401 the console reopens where it was (here the audit log).
+    await heading("Audit log", 1).waitFor();
+    const left = await page.evaluate(() => Date.parse(JSON.parse(sessionStorage.getItem("edge-auth.console.session")).expiresAt) - Date.now());
+    await page.clock.fastForward(left + 1000);
+    await page.getByText("Your session expired. Sign in again.").waitFor();
+    check((await page.evaluate(() => sessionStorage.length)) === 0, "the expired session is still in sessionStorage");
+    console.log(`expiry: the console signed out by itself at expiresAt (${Math.round(left / 60_000)} minutes after sign-in)`);
     await context.close();
   } finally {
     await browser.close();
