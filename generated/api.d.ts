@@ -890,6 +890,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/projects/{projectId}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Project activity per day
+         * @description Sign-ups, sign-ins (successful and failed) and active users per UTC day over the last `days` days (today included), counted from the audit log, oldest day first and zero-filled. An index covering the query (`audit_project_stats`) keeps it a range scan of one project's events. 404 `NOT_FOUND` when there is no project with this id.
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        get: operations["getProjectStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/projects/{projectId}/oauth-providers": {
         parameters: {
             query?: never;
@@ -2555,6 +2577,51 @@ export interface components {
              */
             verifyUntil: string | null;
             publicJwk: components["schemas"]["Jwk"];
+        };
+        ProjectStats: {
+            /** @example 30 */
+            days: number;
+            /**
+             * Format: date-time
+             * @description Start of the first day (inclusive).
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description End of today (exclusive).
+             * @example 2026-01-31T00:00:00.000Z
+             */
+            to: string;
+            /** @description One entry per day, oldest first; days without activity are zeros. */
+            series: components["schemas"]["DayStats"][];
+        };
+        DayStats: {
+            /**
+             * @description The UTC day, YYYY-MM-DD.
+             * @example 2026-01-01
+             */
+            date: string;
+            /**
+             * @description Successful registrations (`auth.register`).
+             * @example 3
+             */
+            signUps: number;
+            /**
+             * @description Successful sign-ins: password logins (`auth.login`) and social sign-ins (`auth.oauth.callback`).
+             * @example 42
+             */
+            signInsOk: number;
+            /**
+             * @description Refused or blocked sign-in attempts of the same kinds.
+             * @example 5
+             */
+            signInsFailed: number;
+            /**
+             * @description Distinct users with at least one successful event that day (sign-in, refresh, ...).
+             * @example 17
+             */
+            activeUsers: number;
         };
         OAuthProvider: {
             /** @example google */
@@ -8459,6 +8526,100 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Request body exceeds 65536 bytes",
                      *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProjectStats: {
+        parameters: {
+            query?: {
+                /** @description How many UTC days, ending today, 1–90 (default 30). */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project's daily activity. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ProjectStats"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

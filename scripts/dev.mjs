@@ -50,6 +50,7 @@ function banner(vars) {
   return [
     "",
     "  edge-auth is running",
+    `  Console:      ${url}/console`,
     `  API docs:     ${url}/docs`,
     `  OpenAPI spec: ${url}/openapi.json`,
     `  Admin login:  ${vars.ADMIN_EMAIL} / ${vars.ADMIN_PASSWORD}`,

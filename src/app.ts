@@ -8,6 +8,7 @@ import { securityHeaders } from "./middleware/security-headers";
 import { adminSession } from "./modules/admin-session/admin-session.index";
 import { admins } from "./modules/admins/admins.index";
 import { auth } from "./modules/auth/auth.index";
+import { registerConsole } from "./modules/console/console.index";
 import { registerDocs } from "./modules/docs/docs.index";
 import { emailTemplates } from "./modules/email-templates/email-templates.index";
 import { health } from "./modules/health/health.index";
@@ -48,6 +49,7 @@ export function createApp() {
   app.route("/", webhooks);
   registerOpenApi(app);
   registerDocs(app);
+  registerConsole(app);
 
   app.notFound((c) => errorResponse(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)));
 

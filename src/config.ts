@@ -123,3 +123,8 @@ export const TOTP_WINDOW_STEPS = 1;
 export const MFA_CHALLENGE_KEEP_MS = 24 * 3600_000;
 /** Recovery codes issued at once; each works once. */
 export const RECOVERY_CODE_COUNT = 10;
+
+// ---- Project stats (GET /api/admin/projects/{projectId}/stats) ----
+
+/** Days the activity chart covers by default, and at most: 90 UTC days bound one query's index range scan. */
+export const STATS_DAYS = { default: 30, max: 90 };

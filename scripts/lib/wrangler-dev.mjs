@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 export const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
 export const SCALAR_BUNDLE = join(ROOT, "generated/assets/scalar.js");
+export const CONSOLE_BUNDLE = join(ROOT, "generated/assets/console/app.js");
 
 const LOG_LINES = 40;
 const HEALTH_TIMEOUT_MS = 90_000;
@@ -34,9 +35,14 @@ export function generateDevVars() {
 
 /** wrangler's [assets] directory must hold Scalar's bundle before wrangler dev or deploy start. */
 export function ensureDocsAssets() {
-  if (existsSync(SCALAR_BUNDLE)) return;
-  const run = spawnSync(process.execPath, [join(ROOT, "scripts/docs-assets.mjs")], { cwd: ROOT, stdio: "inherit" });
-  if (run.status !== 0) throw new Error("scripts/docs-assets.mjs failed: is node_modules installed (npm install)?");
+  for (const [bundle, script] of [
+    [SCALAR_BUNDLE, "scripts/docs-assets.mjs"],
+    [CONSOLE_BUNDLE, "scripts/console-build.mjs"],
+  ]) {
+    if (existsSync(bundle)) continue;
+    const run = spawnSync(process.execPath, [join(ROOT, script)], { cwd: ROOT, stdio: "inherit" });
+    if (run.status !== 0) throw new Error(`${script} failed: is node_modules installed (npm install)?`);
+  }
 }
 
 /**

@@ -1,0 +1,329 @@
+// `npm run e2e:console`: the admin console (/console) in Debian's Chromium against `wrangler dev`: keyboard-only
+// sign-in, create a project and a user, search, page through 60 users, read a password-reset email in the outbox
+// and follow its link, disable/revoke/delete, rotate a key, the activity chart, a viewer who sees no mutating
+// control and whose forced call is refused, sign-out when the session ends; no request may leave 127.0.0.1,
+// no CSP violation, and every screen passes an accessibility check (axe-core when installed, else a built-in one).
+// Starts its own wrangler dev on E2E_PORT (default 8793) with a throwaway D1, unless E2E_BASE_URL is given
+// (then E2E_ADMIN_EMAIL / E2E_ADMIN_PASSWORD name its owner). CHROMIUM_PATH overrides /usr/bin/chromium.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { chromium } from "playwright-core";
+import { a11yProblems } from "./lib/a11y-check.mjs";
+import { ROOT, generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const ALLOWED_HOST = "127.0.0.1";
+const LOCAL_SCHEMES = new Set(["data:", "blob:", "about:"]);
+const ARTIFACTS = join(ROOT, ".artifacts");
+const USERS = 60;
+const PAGE = 25; // USERS_PAGE in console/src/screens/users.tsx
+const VIEWER_PASSWORD = "viewer passphrase for e2e";
+// `npm run console:screenshots` (--update-docs) also refreshes the README's images of these screens.
+const DOC_SHOTS = process.argv.includes("--update-docs") ? new Set(["users", "overview"]) : new Set();
+const DOCS = join(ROOT, "docs");
+
+const isForeign = (url) => {
+  const u = new URL(url);
+  return !LOCAL_SCHEMES.has(u.protocol) && u.hostname !== ALLOWED_HOST;
+};
+const check = (ok, message) => {
+  if (!ok) throw new Error(message);
+};
+
+/** Admin API calls the test makes itself (seeding 60 users, the reset email): Node fetch to the same 127.0.0.1 server. */
+function adminApi(baseUrl, token) {
+  return async (method, path, body) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { "Content-Type": "application/json", ...(token ? { "X-Admin-Session": token } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
+    return json.data;
+  };
+}
+
+async function run(baseUrl, owner) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const requests = [];
+  const problems = [];
+  const screens = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
+    context.setDefaultTimeout(20_000);
+    context.on("request", (req) => requests.push({ method: req.method(), url: req.url() }));
+    const page = await context.newPage();
+    page.on("console", (msg) => {
+      if (/Content Security Policy|Refused to (connect|load|apply|execute)/i.test(msg.text())) problems.push(`CSP: ${msg.text()}`);
+    });
+    page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+    page.on("websocket", (ws) => requests.push({ method: "WEBSOCKET", url: ws.url() }));
+
+    const screen = async (name) => {
+      await page.waitForLoadState("networkidle");
+      for (const p of await a11yProblems(page)) problems.push(`a11y on ${name}: ${p}`);
+      await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true, animations: "disabled" });
+      if (DOC_SHOTS.has(name)) {
+        mkdirSync(DOCS, { recursive: true });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: join(DOCS, `console-${name}.png`), animations: "disabled" });
+      }
+      screens.push(name);
+    };
+    const heading = (name, level) => page.getByRole("heading", { name, exact: true, ...(level ? { level } : {}) });
+    const confirm = async (label) => {
+      await page.getByRole("button", { name: label, exact: true }).click();
+      await page.getByRole("button", { name: `Confirm: ${label}` }).click();
+    };
+
+    // Keyboard-only sign-in: Tab to the fields, type, Enter.
+    await page.goto(`${baseUrl}/console`);
+    await heading("Sign in to the edge-auth console").waitFor();
+    await screen("sign-in");
+    await page.keyboard.press("Tab");
+    check(await page.getByLabel("Email").evaluate((el) => el === document.activeElement), "Tab from the top does not reach the email field");
+    await page.keyboard.type(owner.email);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(owner.password);
+    await page.keyboard.press("Enter");
+    await heading("Projects", 1).waitFor();
+    const stored = await page.evaluate(() => ({ session: Object.keys(sessionStorage), local: Object.keys(localStorage) }));
+    check(stored.session.includes("edge-auth.console.session") && stored.local.length === 0, `token storage: ${JSON.stringify(stored)}`);
+    console.log("sign-in: keyboard only; the token is in sessionStorage, localStorage is empty");
+
+    // Create a project: the slug preview follows the name.
+    const name = `Console E2E ${Date.now()}`;
+    await page.getByLabel("Name").fill(name);
+    const slug = await page.getByTestId("slug-preview").textContent();
+    check(slug === name.toLowerCase().replace(/ /g, "_"), `slug preview ${slug}`);
+    await screen("projects");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await heading("Settings").waitFor();
+    const projectId = slug;
+    // A validation error shows next to its field.
+    await page.getByLabel("Redirect URLs (one a line)").fill("not a url");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.locator("#field-redirectUrls-error").waitFor();
+    // The reset link leads back to this server, so following it stays on 127.0.0.1.
+    await page.getByLabel("Redirect URLs (one a line)").fill(`${baseUrl}/health`);
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Saved.").waitFor();
+    await screen("settings");
+    console.log(`project: ${projectId} created; a field error shown; settings saved`);
+
+    // Create a user in the console, 59 more through the API, then page through all 60.
+    await page.getByRole("link", { name: "Users", exact: true }).click();
+    const email = `ada.${Date.now()}@example.com`;
+    await page.getByLabel("Email", { exact: true }).fill(email);
+    await page.getByLabel("Password (optional)").fill("a fine password 123");
+    await page.getByRole("button", { name: "Create user" }).click();
+    await page.getByTestId("user-status").waitFor();
+    const admin = adminApi(baseUrl, owner.token);
+    for (let i = 1; i < USERS; i++) await admin("POST", `/api/admin/projects/${projectId}/users`, { email: `seed${String(i).padStart(2, "0")}@example.com` });
+    await page.getByRole("link", { name: "← All users" }).click();
+    const seen = new Set();
+    for (let p = 1; ; p++) {
+      // aria-busy is false once the answer for this page's cursor is on screen.
+      await page.locator(`section[aria-busy="false"] caption:text-is("Users, page ${p}")`).waitFor({ state: "attached" });
+      const rows = await page.locator("tbody tr td:first-child").allTextContents();
+      check(rows.length === Math.min(PAGE, USERS - (p - 1) * PAGE), `users page ${p} has ${rows.length} rows: ${rows.join(" ")}`);
+      for (const r of rows) seen.add(r);
+      const next = page.getByRole("button", { name: "Next page" });
+      if (await next.isDisabled()) break;
+      await next.click();
+    }
+    check(seen.size === USERS, `paged through ${seen.size} distinct users, not ${USERS}`);
+    await screen("users");
+    console.log(`users: ${USERS} seen over ${Math.ceil(USERS / PAGE)} keyset pages, none twice`);
+
+    // Search finds the user.
+    await page.getByLabel("Search users (email or name)").fill(email);
+    await page.waitForFunction(() => document.querySelectorAll("tbody tr").length === 1);
+    check((await page.locator("tbody tr").textContent()).includes(email), "search found someone else");
+    await page.getByRole("link", { name: email }).click();
+    await page.getByTestId("user-status").waitFor();
+    await screen("user-detail");
+
+    // A password-reset email in the outbox, and its link followed.
+    const reset = await fetch(`${baseUrl}/api/auth/${projectId}/password/forgot`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email }),
+    });
+    check(reset.status === 200 || reset.status === 202, `forgot-password answered ${reset.status}`);
+    await page.getByRole("link", { name: "Outbox" }).click();
+    await page.locator("tbody tr").filter({ hasText: email }).getByRole("button").click();
+    const link = page.locator("article pre a").first();
+    const target = await link.getAttribute("href");
+    check(target?.startsWith(`${baseUrl}/health?`) && /token=/.test(target), `reset link ${target}`);
+    await screen("outbox");
+    const [followed] = await Promise.all([page.waitForResponse((r) => r.url() === target), link.click()]);
+    check(followed.status() === 200, `following the reset link answered ${followed.status()}`);
+    await page.goBack();
+    await heading("Outbox").waitFor();
+    console.log("outbox: the reset email is listed, its link leads to the redirect URL with a token");
+
+    // Disable, revoke sessions, delete.
+    await page.getByRole("link", { name: "Users", exact: true }).click();
+    await page.getByLabel("Search users (email or name)").fill(email);
+    await page.getByRole("link", { name: email }).click();
+    await page.getByRole("button", { name: "Disable user" }).click();
+    await page.getByTestId("user-status").filter({ hasText: "disabled" }).waitFor();
+    await confirm("Revoke sessions");
+    await page.getByText("Every session was revoked.").waitFor();
+    await confirm("Delete user");
+    await heading("Users", 2).waitFor();
+    const gone = await fetch(`${baseUrl}/api/admin/projects/${projectId}/users?search=${encodeURIComponent(email)}`, {
+      headers: { "X-Admin-Session": owner.token },
+    });
+    check((await gone.json()).data.length === 0, "the deleted user is still listed");
+    console.log("user: disabled, sessions revoked, deleted");
+
+    // Rotate the signing key.
+    await page.getByRole("link", { name: "Signing keys" }).click();
+    await page.locator("tbody tr").first().waitFor();
+    await confirm("Rotate key");
+    await page.locator("tbody tr").nth(1).waitFor();
+    check((await page.locator("tbody tr").filter({ hasText: "retired" }).count()) === 1, "no retired key after the rotation");
+    await screen("keys");
+    console.log("keys: rotated (one active, one retired)");
+
+    // A sign-up and a sign-in through the Auth API show in the overview's activity chart.
+    const auth = (path, body) =>
+      fetch(`${baseUrl}/api/auth/${projectId}/${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const grace = { email: `grace.${Date.now()}@example.com`, password: "another fine password 7" };
+    check((await auth("register", grace)).status === 201, "register failed");
+    check((await auth("login", grace)).status === 200, "login failed");
+    await page.getByRole("link", { name: "Overview" }).click();
+    await page.locator("svg.chart polyline").first().waitFor({ state: "attached" });
+    await page.getByText("Sign-ups: 1").waitFor();
+    await page.getByText("Sign-ins: 1").waitFor();
+    console.log("overview: the chart counts the sign-up and the sign-in");
+    await screen("overview");
+    for (const [link, title] of [
+      ["Social providers", "Social providers"],
+      ["Email templates", "Email templates"],
+    ]) {
+      await page.getByRole("link", { name: link }).click();
+      await heading(title).waitFor();
+      await screen(link.toLowerCase().replace(/ /g, "-"));
+    }
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.locator("tbody tr").first().waitFor();
+    await screen("audit-log");
+
+    // Owner creates a viewer on the admins screen.
+    const viewerEmail = `viewer.${Date.now()}@example.com`;
+    await page.getByRole("link", { name: "Admins" }).click();
+    await page.getByLabel("Email").fill(viewerEmail);
+    await page.getByLabel("Initial password").fill(VIEWER_PASSWORD);
+    await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+    await page.getByRole("button", { name: "Create admin" }).click();
+    await page.locator("tbody tr").filter({ hasText: viewerEmail }).waitFor();
+    await screen("admins");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await heading("Sign in to the edge-auth console").waitFor();
+    check((await page.evaluate(() => sessionStorage.length)) === 0, "sign-out left the token in sessionStorage");
+
+    // The viewer: read-only screens, no mutating control, and a forced call is refused by the server.
+    await page.getByLabel("Email").fill(viewerEmail);
+    await page.getByLabel("Password").fill(VIEWER_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await heading("Projects", 1).waitFor();
+    check((await page.getByRole("button", { name: "Create project" }).count()) === 0, "a viewer sees Create project");
+    check((await page.getByRole("link", { name: "Admins" }).count()) === 0, "a viewer sees Admins");
+    await page.goto(`${baseUrl}/console/#/projects/${projectId}/settings`);
+    await heading("Settings").waitFor();
+    for (const label of ["Save settings", "Delete project"]) check((await page.getByRole("button", { name: label }).count()) === 0, `a viewer sees ${label}`);
+    await page.getByRole("link", { name: "Users", exact: true }).click();
+    await page.locator("tbody tr").first().waitFor();
+    check((await page.getByRole("button", { name: "Create user" }).count()) === 0, "a viewer sees Create user");
+    await page.locator("tbody tr a").first().click();
+    await page.getByTestId("user-status").waitFor();
+    for (const label of ["Disable user", "Revoke sessions", "Delete user", "Save metadata"])
+      check((await page.getByRole("button", { name: label }).count()) === 0, `a viewer sees ${label}`);
+    await page.getByRole("link", { name: "Signing keys" }).click();
+    await page.locator("tbody tr").first().waitFor();
+    check((await page.getByRole("button", { name: "Rotate key" }).count()) === 0, "a viewer sees Rotate key");
+    await screen("viewer-keys");
+    const forced = await page.evaluate(async (id) => {
+      const { token } = JSON.parse(sessionStorage.getItem("edge-auth.console.session"));
+      const res = await fetch(`/api/admin/projects/${id}/keys/rotate`, { method: "POST", headers: { "X-Admin-Session": token } });
+      return { status: res.status, body: await res.json() };
+    }, projectId);
+    check(forced.status === 403 && forced.body.code === "FORBIDDEN", `a viewer's forced rotate answered ${JSON.stringify(forced)}`);
+    console.log("viewer: no mutating control on projects, settings, users, user detail, keys; a forced rotate answered 403 FORBIDDEN");
+
+    // The session ends on the server (as at expiry): the next call answers 401 and the console signs out.
+    const viewerToken = await page.evaluate(() => JSON.parse(sessionStorage.getItem("edge-auth.console.session")).token);
+    await adminApi(baseUrl, viewerToken)("POST", "/api/admin/logout");
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByText("Your session ended. Sign in again.").waitFor();
+    check((await page.evaluate(() => sessionStorage.length)) === 0, "the ended session is still in sessionStorage");
+    console.log("expiry: a 401 signed the console out and cleared sessionStorage");
+
+    // At its absolute expiry the console signs out by itself (Playwright's fake clock moves the page's time).
+    await page.clock.install();
+    await page.reload();
+    await page.getByLabel("Email").fill(viewerEmail);
+    await page.getByLabel("Password").fill(VIEWER_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // After a 401 the console reopens where it was (here the audit log).
+    await heading("Audit log", 1).waitFor();
+    const left = await page.evaluate(() => Date.parse(JSON.parse(sessionStorage.getItem("edge-auth.console.session")).expiresAt) - Date.now());
+    await page.clock.fastForward(left + 1000);
+    await page.getByText("Your session expired. Sign in again.").waitFor();
+    check((await page.evaluate(() => sessionStorage.length)) === 0, "the expired session is still in sessionStorage");
+    console.log(`expiry: the console signed out by itself at expiresAt (${Math.round(left / 60_000)} minutes after sign-in)`);
+    await context.close();
+  } finally {
+    await browser.close();
+    writeFileSync(join(ARTIFACTS, "console-requests.json"), `${JSON.stringify(requests, null, 2)}\n`);
+  }
+  const foreign = requests.filter((r) => isForeign(r.url));
+  for (const r of foreign) problems.push(`request left ${ALLOWED_HOST}: ${r.method} ${r.url}`);
+  console.log(`network: ${requests.length} requests, ${foreign.length} outside ${ALLOWED_HOST}; screens checked: ${screens.join(", ")}`);
+  if (problems.length) throw new Error(problems.join("\n"));
+}
+
+async function main() {
+  let server;
+  let baseUrl = process.env.E2E_BASE_URL?.replace(/\/+$/, "");
+  try {
+    let email = process.env.E2E_ADMIN_EMAIL;
+    let password = process.env.E2E_ADMIN_PASSWORD;
+    if (baseUrl) {
+      if (new URL(baseUrl).hostname !== ALLOWED_HOST) throw new Error(`E2E_BASE_URL must point at ${ALLOWED_HOST}, got ${baseUrl}`);
+      if (!email || !password) throw new Error("with E2E_BASE_URL, set E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD (its owner)");
+    } else {
+      const vars = generateDevVars();
+      ({ ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = vars);
+      server = await startWranglerDev({ port: Number(process.env.E2E_PORT ?? 8793), persistTo: ".wrangler/e2e-console-state", fresh: true, vars });
+      baseUrl = server.url;
+      console.log(`wrangler dev: ${baseUrl} (state in .wrangler/e2e-console-state)`);
+    }
+    const { sessionToken } = await adminApi(baseUrl)("POST", "/api/admin/login", { email, password });
+    await run(baseUrl, { email, password, token: sessionToken });
+    console.log(`screenshots: ${relative(ROOT, ARTIFACTS)}/console-*.png`);
+  } catch (err) {
+    console.error(`e2e:console failed: ${err.message}`);
+    if (server) console.error(`last wrangler output:\n${server.output()}`);
+    process.exitCode = 1;
+  } finally {
+    await server?.stop();
+  }
+  if (!process.exitCode) console.log("e2e:console passed");
+}
+
+await main();
