@@ -92,3 +92,24 @@ export const KNOWN_ADDRESS_MAX = 20;
 
 /** Rows (tokens) or sessions per statement, and rounds per run: bounds one run's time and D1 load; the next run goes on. */
 export const SWEEP_LIMITS = { rows: 500, sessions: 50, rounds: 20 };
+
+// ---- Operations: retention, import (issue 14) ----
+
+/** Retention (src/scheduled.ts): ended sessions are kept this long past their end (support, audit context), then deleted with their rows. */
+export const SESSION_KEEP_ENDED_MS = 7 * 24 * 3600_000;
+/** Used or expired one-time tokens and challenges (email links, OAuth states/codes, WebAuthn challenges) are deleted this long after expiry. */
+export const ONE_TIME_KEEP_MS = 7 * 24 * 3600_000;
+/** Email outbox: bodies (the dev provider's copies) are blanked after this; metadata rows are deleted after OUTBOX_KEEP_ROWS_MS. */
+export const OUTBOX_KEEP_BODIES_MS = 7 * 24 * 3600_000;
+export const OUTBOX_KEEP_ROWS_MS = 90 * 24 * 3600_000;
+/** A project's audit rows are kept this many days unless its `auditRetentionDays` says otherwise. */
+export const AUDIT_RETENTION_DAYS_DEFAULT = 90;
+export const AUDIT_RETENTION_DAYS_RANGE = { min: 1, max: 3650 } as const;
+
+/** Users per import call (POST …/users/import), and the body cap of that one route (the API's other routes keep MAX_BODY_BYTES). */
+export const IMPORT_MAX_USERS = 1_000;
+export const IMPORT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Work bounds on imported password hashes: each is evaluated once per login until the login upgrades it to ours. */
+export const IMPORTED_HASH_LIMITS = { bcryptMaxCost: 14, scryptMaxMemoryBytes: 64 * 1024 * 1024, scryptMaxP: 16, pbkdf2MaxIterations: 2_000_000 } as const;
+/** Rows per kind and per call of POST /api/admin/maintenance/reseal. */
+export const RESEAL_BATCH = 100;
