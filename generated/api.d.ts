@@ -913,6 +913,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/maintenance/reseal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-seal stored secrets under the current KEY_ENCRYPTION_SECRET
+         * @description Secret rotation (README, "Rotating KEY_ENCRYPTION_SECRET"): with the old secret in `KEY_ENCRYPTION_SECRET_PREVIOUS` and the new one in `KEY_ENCRYPTION_SECRET`, each call visits up to 100 sealed values (signing keys, provider client secrets, pending sign-in verifiers) in a fixed order, re-seals those that only the previous secret opens, and reports counts per kind. Call again with `nextCursor` until it is null; running it again is harmless. Once a full pass reports no `resealed` and no `unreadable`, `KEY_ENCRYPTION_SECRET_PREVIOUS` can be removed. 400 `VALIDATION_ERROR` for a cursor this API did not return.
+         *
+         *     **Requires:** Role `owner` only; others get 403 `FORBIDDEN`.
+         */
+        post: operations["resealSecrets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2034,6 +2056,44 @@ export interface components {
             subject: string;
             text: string;
             html: string;
+        };
+        /**
+         * @example {
+         *       "kinds": {
+         *         "signingKeys": {
+         *           "resealed": 12,
+         *           "current": 0,
+         *           "unreadable": 0
+         *         },
+         *         "providerClientSecrets": {
+         *           "resealed": 3,
+         *           "current": 0,
+         *           "unreadable": 0
+         *         }
+         *       },
+         *       "nextCursor": null
+         *     }
+         */
+        ResealResult: {
+            /** @description Counts of this call per kind of sealed value: `signingKeys`, `providerClientSecrets`, `oauthStateVerifiers` (and any added later). */
+            kinds: {
+                [key: string]: components["schemas"]["ResealCounts"];
+            };
+            /** @description Pass it back to go on; null when every sealed value has been visited. */
+            nextCursor: string | null;
+        };
+        ResealCounts: {
+            /** @description Opened only with KEY_ENCRYPTION_SECRET_PREVIOUS and now sealed under KEY_ENCRYPTION_SECRET. */
+            resealed: number;
+            /** @description Already sealed under KEY_ENCRYPTION_SECRET. */
+            current: number;
+            /** @description Opens with neither secret (sealed under a secret this deployment no longer has); left as is. */
+            unreadable: number;
+        };
+        /** @example {} */
+        ResealRequest: {
+            /** @description `nextCursor` of the previous call; omit to start from the beginning. */
+            cursor?: string;
         };
     };
     responses: never;
@@ -7544,6 +7604,114 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Request body exceeds 65536 bytes",
                      *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resealSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResealRequest"];
+            };
+        };
+        responses: {
+            /** @description What this call did, and where to go on. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ResealResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -12,6 +12,7 @@ import { registerDocs } from "./modules/docs/docs.index";
 import { emailTemplates } from "./modules/email-templates/email-templates.index";
 import { health } from "./modules/health/health.index";
 import { logs } from "./modules/logs/logs.index";
+import { maintenance } from "./modules/maintenance/maintenance.index";
 import { oauthProviders } from "./modules/oauth-providers/oauth-providers.index";
 import { outbox } from "./modules/outbox/outbox.index";
 import { projectUsers } from "./modules/project-users/project-users.index";
@@ -44,6 +45,7 @@ export function createApp() {
   app.route("/", oauthProviders);
   app.route("/", outbox);
   app.route("/", emailTemplates);
+  app.route("/", maintenance);
   registerOpenApi(app);
   registerDocs(app);
 
