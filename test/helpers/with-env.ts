@@ -10,7 +10,7 @@ import { assertContract } from "./contract";
  */
 export function clientWithEnv(overrides: Partial<Cloudflare.Env>, headers: Record<string, string> = {}) {
   const bindings = { ...env, ...overrides } as Cloudflare.Env;
-  for (const [name, value] of Object.entries(overrides)) if (value === undefined) delete (bindings as Record<string, unknown>)[name];
+  for (const [name, value] of Object.entries(overrides)) if (value === undefined) delete (bindings as unknown as Record<string, unknown>)[name];
   return createClient({
     baseUrl: BASE_URL,
     headers,

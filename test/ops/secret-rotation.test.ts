@@ -35,7 +35,8 @@ async function resealAll(overrides: Partial<Cloudflare.Env>, token: string) {
     const { data, response } = await client.POST("/api/admin/maintenance/reseal", { body: cursor ? { cursor } : {} });
     expect(response.status).toBe(200);
     for (const [kind, counts] of Object.entries(data!.data.kinds)) {
-      const t = (totals[kind] ??= { resealed: 0, current: 0, unreadable: 0 });
+      totals[kind] ??= { resealed: 0, current: 0, unreadable: 0 };
+      const t = totals[kind]!;
       t.resealed += counts.resealed;
       t.current += counts.current;
       t.unreadable += counts.unreadable;

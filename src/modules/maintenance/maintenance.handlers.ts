@@ -34,7 +34,8 @@ export const resealHandler: RouteHandler<typeof routes.reseal, AppEnv> = async (
   let budget = RESEAL_BATCH;
   while (position && budget > 0) {
     const kind: SealedKind = SEALED_KINDS[position.kind]!;
-    const counts = (kinds[kind.name] ??= { resealed: 0, current: 0, unreadable: 0 });
+    kinds[kind.name] ??= { resealed: 0, current: 0, unreadable: 0 };
+    const counts = kinds[kind.name]!;
     const rows: SealedRow[] = await kind.list(c.env.DB, position.after, budget);
     const updates: D1PreparedStatement[] = [];
     for (const row of rows) {
