@@ -1697,6 +1697,11 @@ export interface components {
              * @example 2026-01-02T00:00:00.000Z
              */
             updatedAt: string;
+            /**
+             * @description Audit rows of the project older than this many days are deleted (daily retention job). Default 90.
+             * @example 90
+             */
+            auditRetentionDays: number;
         };
         /** @enum {string} */
         Environment: "development" | "staging" | "production";
@@ -1826,6 +1831,11 @@ export interface components {
             /** @description Replaces the list (at most 50). */
             redirectUrls?: string[];
             rateLimits?: components["schemas"]["RateLimits"];
+            /**
+             * @description Days, 1–3650 (default 90): older audit rows of the project are deleted by the retention job.
+             * @example 90
+             */
+            auditRetentionDays?: number;
         };
         /** @description Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default). */
         RateLimits: {

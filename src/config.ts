@@ -97,14 +97,16 @@ export const SWEEP_LIMITS = { rows: 500, sessions: 50, rounds: 20 };
 
 /** Retention (src/scheduled.ts): ended sessions are kept this long past their end (support, audit context), then deleted with their rows. */
 export const SESSION_KEEP_ENDED_MS = 7 * 24 * 3600_000;
-/** Used or expired one-time tokens and challenges (email links, OAuth states/codes, WebAuthn challenges) are deleted this long after expiry. */
-export const ONE_TIME_KEEP_MS = 7 * 24 * 3600_000;
+/** Second-factor and passwordless challenges (WebAuthn, and those added later) are deleted this long after expiry. Email links keep EMAIL_LINK_KEEP_EXPIRED_MS, OAuth states and codes OAUTH_KEEP_SPENT_MS. */
+export const CHALLENGE_KEEP_MS = 24 * 3600_000;
 /** Email outbox: bodies (the dev provider's copies) are blanked after this; metadata rows are deleted after OUTBOX_KEEP_ROWS_MS. */
 export const OUTBOX_KEEP_BODIES_MS = 7 * 24 * 3600_000;
 export const OUTBOX_KEEP_ROWS_MS = 90 * 24 * 3600_000;
 /** A project's audit rows are kept this many days unless its `auditRetentionDays` says otherwise. */
 export const AUDIT_RETENTION_DAYS_DEFAULT = 90;
 export const AUDIT_RETENTION_DAYS_RANGE = { min: 1, max: 3650 } as const;
+/** Audit rows of no project (admin sign-ins, deployment-wide actions, the retention runs themselves) are kept this many days. */
+export const DEPLOYMENT_AUDIT_RETENTION_DAYS = 365;
 
 /** Users per import call (POST …/users/import), and the body cap of that one route (the API's other routes keep MAX_BODY_BYTES). */
 export const IMPORT_MAX_USERS = 1_000;
