@@ -550,6 +550,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/projects/{projectId}/users/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import users into a project
+         * @description Up to 1000 users per call, as a JSON array (`application/json`) or one JSON object per line (`application/x-ndjson`). Idempotent by email: a user whose email the project already has is `skipped` (never changed), so a failed or repeated call can simply be sent again. Each row is checked on its own: a row that fails validation is an `error` with its reason and nothing of it is written; the others go on. Body cap for this route only: 8388608 bytes (413 `PAYLOAD_TOO_LARGE` beyond; the rest of the API keeps 64 KiB). Password hashes: bcrypt (`$2a$`, `$2b$`, `$2y$`, cost ≤ 14); scrypt as passlib writes it (`$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>`, base64 salt and hash, 128·N·r ≤ 64 MiB, p ≤ 16); PBKDF2-SHA256 as Django writes it (`pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`) or passlib (`$pbkdf2-sha256$<iterations>$<salt>$<hash>`), iterations ≤ 2,000,000; or this service's own export (`$scrypt$ln=..,r=..,p=..,pep=..$..$..`, peppered only with this deployment's pepper). The password is checked as given (not normalized) and the hash is replaced by this service's own at the user's first successful login. Audited as `admin.users.import` with the counts. 400 `VALIDATION_ERROR` when the body is not an array / not NDJSON or holds more than 1000 rows; 415 for another content type.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        post: operations["importProjectUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/projects/{projectId}/users/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a project's users
+         * @description Streams every user of the project as JSON lines (`application/x-ndjson`, one `ExportedUser` per line, newest first); each line imports elsewhere through `POST …/users/import` as it is. Password hashes only with `includePasswordHashes=true`. Audited as `admin.users.export` (with whether hashes were included).
+         *
+         *     **Requires:** Role `owner` only; others get 403 `FORBIDDEN`.
+         */
+        get: operations["exportProjectUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/projects/{projectId}/users": {
         parameters: {
             query?: never;
@@ -939,6 +983,92 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "email": "ada@example.com",
+         *       "displayName": "Ada",
+         *       "emailVerified": true,
+         *       "passwordHash": "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"
+         *     }
+         */
+        UserImportRow: {
+            /**
+             * Format: email
+             * @example user@example.com
+             */
+            email: string;
+            /** @example John Doe */
+            displayName?: string | null;
+            /** @description Defaults to false. */
+            emailVerified?: boolean;
+            /** @description Defaults to false. */
+            disabled?: boolean;
+            /**
+             * @description The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens. Replaces the whole object; `{}` clears it.
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false. Replaces the whole object; `{}` clears it.
+             * @example {
+             *       "roles": [
+             *         "editor"
+             *       ]
+             *     }
+             */
+            appMetadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description When the account was created at its source; defaults to now.
+             */
+            createdAt?: string;
+            /** @description The user's password hash at its source. Accepted formats: bcrypt (`$2a$`, `$2b$`, `$2y$`, cost ≤ 14); scrypt as passlib writes it (`$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>`, base64 salt and hash, 128·N·r ≤ 64 MiB, p ≤ 16); PBKDF2-SHA256 as Django writes it (`pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`) or passlib (`$pbkdf2-sha256$<iterations>$<salt>$<hash>`), iterations ≤ 2,000,000; or this service's own export (`$scrypt$ln=..,r=..,p=..,pep=..$..$..`, peppered only with this deployment's pepper). The password is checked as given (not normalized) and the hash is replaced by this service's own at the user's first successful login. */
+            passwordHash?: string;
+            /** @description Ignored (ids are never reused across projects); accepted so exported lines import as they are. */
+            id?: string;
+            /** @description Ignored, as `id`. */
+            updatedAt?: string;
+            /** @description Ignored, as `id`. */
+            lastLoginAt?: string | null;
+        };
+        ExportedUser: {
+            id: string;
+            email: string;
+            displayName: string | null;
+            emailVerified: boolean;
+            disabled: boolean;
+            createdAt: string;
+            updatedAt: string;
+            lastLoginAt: string | null;
+            /**
+             * @description The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens.
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.
+             * @example {
+             *       "roles": [
+             *         "editor"
+             *       ]
+             *     }
+             */
+            appMetadata: {
+                [key: string]: unknown;
+            };
+            /** @description Only with `includePasswordHashes=true`: this service's hash (peppered with this deployment's PASSWORD_PEPPER, if set). */
+            passwordHash?: string | null;
+        };
         Error: {
             /** @enum {boolean} */
             success: false;
@@ -1441,6 +1571,24 @@ export interface components {
         ClearAdminLockoutResult: {
             /** @enum {boolean} */
             cleared: true;
+        };
+        UserImportResult: {
+            created: number;
+            skipped: number;
+            errors: number;
+            results: components["schemas"]["UserImportResultRow"][];
+        };
+        UserImportResultRow: {
+            /** @description Position of the row in the request (0-based; for NDJSON, among non-empty lines). */
+            index: number;
+            /** @description The row's email as given, when it had one. */
+            email: string | null;
+            /** @enum {string} */
+            status: "created" | "skipped" | "error";
+            /** @description The new user's id (`created`) or the existing one's (`skipped`). */
+            userId?: string;
+            /** @description Why the row was skipped or refused. */
+            reason?: string;
         };
         ProjectUser: {
             /** @example usr_8Jd2kq0xP1bYt7xZ3mW9aA */
@@ -5210,6 +5358,224 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Request body exceeds 65536 bytes",
                      *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importProjectUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserImportRow"][];
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description What happened to each row. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["UserImportResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportProjectUsers: {
+        parameters: {
+            query?: {
+                /** @description `true` adds each user's password hash (audited as such). */
+                includePasswordHashes?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One ExportedUser JSON object per line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -4,7 +4,8 @@ import { createHash, scrypt as scryptCallback } from "node:crypto";
 import { base64url, fromBase64url, utf8 } from "./encoding";
 import { randomBytes, timingSafeEqual } from "./random";
 import COMMON_PASSWORDS from "./common-passwords.json";
-import { isImportedHash, verifyImportedHash } from "./imported-hashes";
+import { IMPORTED_HASH_LIMITS } from "../config";
+import { importedHashProblem, isImportedHash, verifyImportedHash } from "./imported-hashes";
 
 export interface ScryptParams {
   ln: number; // log2(N)
@@ -107,6 +108,16 @@ export async function verifyPassword(password: string, encoded: string, pepper?:
   // A pepper we no longer have: still one evaluation (with the current one), which cannot match.
   const hash = await scrypt(await prehash(password, parsed.peppered ? (used ?? peppers.current ?? peppers.previous) : undefined), parsed.salt, parsed.params);
   return timingSafeEqual(hash, parsed.hash) && (!parsed.peppered || used !== undefined);
+}
+
+/** Why a hash cannot be imported (src/crypto/imported-hashes.ts lists the formats; ours only with a pepper this deployment has), or null. */
+export function importableHashProblem(encoded: string, peppers: Peppers): string | null {
+  const parsed = parse(encoded);
+  if (!parsed) return importedHashProblem(encoded);
+  const { ln, r, p } = parsed.params;
+  if (p > IMPORTED_HASH_LIMITS.scryptMaxP || 128 * 2 ** ln * r > IMPORTED_HASH_LIMITS.scryptMaxMemoryBytes) return "scrypt parameters exceed the limits";
+  if (parsed.peppered && (!parsed.pepperId || !pepperFor(parsed, peppers))) return "peppered with a PASSWORD_PEPPER this deployment does not have";
+  return null;
 }
 
 /** True when a stored hash should be replaced (weaker parameters, an imported format, or another pepper than the current one). */
