@@ -88,29 +88,35 @@ export interface RetentionReport {
   rounds: number;
   /** False when a rule still had a full batch when the rounds ran out: the next run goes on. */
   complete: boolean;
+  /** Rules whose batch failed this run (each is its own transaction, so the others went on), with the error. */
+  failed: Record<string, string>;
 }
 
-/** Runs `rules` in batches (one D1 transaction each) until none fills its batch or the rounds run out. */
+/** Runs `rules` in batches (one D1 transaction per rule and round) until none fills its batch or the rounds run out. */
 export async function runRetention(db: D1Database, at = now(), limits: RetentionLimits = SWEEP_LIMITS, rules = RETENTION_RULES): Promise<RetentionReport> {
   const counts: Record<string, number> = Object.fromEntries(rules.map((r) => [r.name, 0]));
+  const failed: Record<string, string> = {};
   let pending = rules;
   let rounds = 0;
   while (pending.length > 0 && rounds < limits.rounds) {
     rounds++;
-    const planned = pending.map((rule) => ({ rule, limit: limits[rule.unit], statements: rule.sweep(db, at, limits[rule.unit]) }));
-    const results = await db.batch(planned.flatMap((p) => p.statements));
-    let offset = 0;
     const stillFull: RetentionRule[] = [];
-    for (const { rule, limit, statements } of planned) {
-      const own = results.slice(offset, offset + statements.length);
-      offset += statements.length;
-      counts[rule.name]! += changes(own[0]);
-      for (const [name, n] of Object.entries(rule.also?.(own) ?? {})) counts[name] = (counts[name] ?? 0) + n;
-      if (rule.full ? rule.full(own, limit) : changes(own[0]) >= limit) stillFull.push(rule);
+    for (const rule of pending) {
+      const limit = limits[rule.unit];
+      let results: D1Result[];
+      try {
+        results = await db.batch(rule.sweep(db, at, limit));
+      } catch (err) {
+        failed[rule.name] = String(err);
+        continue;
+      }
+      counts[rule.name]! += changes(results[0]);
+      for (const [name, n] of Object.entries(rule.also?.(results) ?? {})) counts[name] = (counts[name] ?? 0) + n;
+      if (rule.full ? rule.full(results, limit) : changes(results[0]) >= limit) stillFull.push(rule);
     }
     pending = stillFull;
   }
-  return { counts, rounds, complete: pending.length === 0 };
+  return { counts, rounds, complete: pending.length === 0, failed };
 }
 
 export interface SweepReport {
@@ -138,7 +144,7 @@ export const scheduled: ExportedHandlerScheduledHandler<Bindings> = async (contr
   // One audit row per run, with what each rule removed; Workers Logs (observability) keeps it too.
   await insertAudit(env.DB, {
     type: "system.retention",
-    outcome: "success",
+    outcome: Object.keys(report.failed).length > 0 ? "failure" : "success",
     actorType: "system",
     details: { cron: controller.cron, ...report },
     at: iso(at),

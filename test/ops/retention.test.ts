@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { iso } from "../../src/lib/clock";
-import { runRetention } from "../../src/scheduled";
+import { RETENTION_RULES, type RetentionRule, runRetention } from "../../src/scheduled";
 import { adminClient, ownerToken } from "../helpers/admin";
 import { api } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
@@ -196,5 +196,17 @@ describe("retention (Cron Trigger)", () => {
     const rest = await runRetention(env.DB, Date.now(), { rows: 1, sessions: 1, rounds: 5 });
     expect(rest.counts.emailLinksDeleted).toBe(1);
     expect(rest.complete).toBe(true);
+  });
+
+  it("keeps going when one rule fails (each rule is its own transaction) and reports the failure", async () => {
+    const projectId = await createProject();
+    const { user } = await registerUser(projectId);
+    const old = await seed(projectId, user.id, 8 * DAY);
+    const broken: RetentionRule = { name: "broken", unit: "rows", sweep: (db) => [db.prepare(`DELETE FROM no_such_table`)] };
+    const links = RETENTION_RULES.find((r) => r.name === "emailLinksDeleted")!;
+    const report = await runRetention(env.DB, Date.now(), { rows: 10, sessions: 10, rounds: 2 }, [broken, links]);
+    expect(Object.keys(report.failed)).toEqual(["broken"]);
+    expect(report.counts.emailLinksDeleted).toBe(1);
+    expect(await exists("one_time_tokens", "token_hash", old.link)).toBe(false);
   });
 });
