@@ -650,6 +650,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/projects/{projectId}/users/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import users into a project
+         * @description Up to 1000 users per call, as a JSON array (`application/json`) or one JSON object per line (`application/x-ndjson`). Idempotent by email: a user whose email the project already has is `skipped` (never changed), so a failed or repeated call can simply be sent again. Each row is checked on its own: a row that fails validation is an `error` with its reason and nothing of it is written; the others go on. Body cap for this route only: 8388608 bytes (413 `PAYLOAD_TOO_LARGE` beyond; the rest of the API keeps 64 KiB). Password hashes: bcrypt (`$2a$`, `$2b$`, `$2y$`, cost ≤ 14); scrypt as passlib writes it (`$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>`, base64 salt and hash, 128·N·r ≤ 64 MiB, p ≤ 16); PBKDF2-SHA256 as Django writes it (`pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`) or passlib (`$pbkdf2-sha256$<iterations>$<salt>$<hash>`), iterations ≤ 2,000,000; or this service's own export (`$scrypt$ln=..,r=..,p=..,pep=..$..$..`, peppered only with this deployment's pepper). The password is checked as given (not normalized) and the hash is replaced by this service's own at the user's first successful login. Audited as `admin.users.import` with the counts. 400 `VALIDATION_ERROR` when the body is not an array / not NDJSON or holds more than 1000 rows; 415 for another content type.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        post: operations["importProjectUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/projects/{projectId}/users/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a project's users
+         * @description Streams every user of the project as JSON lines (`application/x-ndjson`, one `ExportedUser` per line, newest first); each line imports elsewhere through `POST …/users/import` as it is. Password hashes only with `includePasswordHashes=true`. Audited as `admin.users.export` (with whether hashes were included).
+         *
+         *     **Requires:** Role `owner` only; others get 403 `FORBIDDEN`.
+         */
+        get: operations["exportProjectUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/projects/{projectId}/users": {
         parameters: {
             query?: never;
@@ -1191,6 +1235,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/maintenance/reseal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-seal stored secrets under the current KEY_ENCRYPTION_SECRET
+         * @description Secret rotation (README, "Rotating KEY_ENCRYPTION_SECRET"): with the old secret in `KEY_ENCRYPTION_SECRET_PREVIOUS` and the new one in `KEY_ENCRYPTION_SECRET`, each call visits up to 100 sealed values (signing keys, provider client secrets, pending sign-in verifiers) in a fixed order, re-seals those that only the previous secret opens, and reports counts per kind. Call again with `nextCursor` until it is null; running it again is harmless. Once a full pass reports no `resealed` and no `unreadable`, `KEY_ENCRYPTION_SECRET_PREVIOUS` can be removed. 400 `VALIDATION_ERROR` for a cursor this API did not return.
+         *
+         *     **Requires:** Role `owner` only; others get 403 `FORBIDDEN`.
+         */
+        post: operations["resealSecrets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "user.created": {
@@ -1550,6 +1616,92 @@ export interface components {
              */
             timestamp: string;
             data: components["schemas"]["WebhookSession"];
+        };
+        /**
+         * @example {
+         *       "email": "ada@example.com",
+         *       "displayName": "Ada",
+         *       "emailVerified": true,
+         *       "passwordHash": "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"
+         *     }
+         */
+        UserImportRow: {
+            /**
+             * Format: email
+             * @example user@example.com
+             */
+            email: string;
+            /** @example John Doe */
+            displayName?: string | null;
+            /** @description Defaults to false. */
+            emailVerified?: boolean;
+            /** @description Defaults to false. */
+            disabled?: boolean;
+            /**
+             * @description The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens. Replaces the whole object; `{}` clears it.
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false. Replaces the whole object; `{}` clears it.
+             * @example {
+             *       "roles": [
+             *         "editor"
+             *       ]
+             *     }
+             */
+            appMetadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description When the account was created at its source; defaults to now.
+             */
+            createdAt?: string;
+            /** @description The user's password hash at its source. Accepted formats: bcrypt (`$2a$`, `$2b$`, `$2y$`, cost ≤ 14); scrypt as passlib writes it (`$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>`, base64 salt and hash, 128·N·r ≤ 64 MiB, p ≤ 16); PBKDF2-SHA256 as Django writes it (`pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`) or passlib (`$pbkdf2-sha256$<iterations>$<salt>$<hash>`), iterations ≤ 2,000,000; or this service's own export (`$scrypt$ln=..,r=..,p=..,pep=..$..$..`, peppered only with this deployment's pepper). The password is checked as given (not normalized) and the hash is replaced by this service's own at the user's first successful login. */
+            passwordHash?: string;
+            /** @description Ignored (ids are never reused across projects); accepted so exported lines import as they are. */
+            id?: string;
+            /** @description Ignored, as `id`. */
+            updatedAt?: string;
+            /** @description Ignored, as `id`. */
+            lastLoginAt?: string | null;
+        };
+        ExportedUser: {
+            id: string;
+            email: string;
+            displayName: string | null;
+            emailVerified: boolean;
+            disabled: boolean;
+            createdAt: string;
+            updatedAt: string;
+            lastLoginAt: string | null;
+            /**
+             * @description The user's own data (preferences, onboarding state): any JSON object up to 4 KiB, written by the user through `PATCH /me`. Not in access tokens.
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The app's data about the user (roles, plan): any JSON object up to 4 KiB, written only through the Admin API, so the user cannot change it. Carried in access tokens as `app_metadata` unless the project's `includeProfileClaims` is false.
+             * @example {
+             *       "roles": [
+             *         "editor"
+             *       ]
+             *     }
+             */
+            appMetadata: {
+                [key: string]: unknown;
+            };
+            /** @description Only with `includePasswordHashes=true`: this service's hash (peppered with this deployment's PASSWORD_PEPPER, if set). */
+            passwordHash?: string | null;
         };
         Error: {
             /** @enum {boolean} */
@@ -2157,6 +2309,24 @@ export interface components {
             /** @enum {boolean} */
             cleared: true;
         };
+        UserImportResult: {
+            created: number;
+            skipped: number;
+            errors: number;
+            results: components["schemas"]["UserImportResultRow"][];
+        };
+        UserImportResultRow: {
+            /** @description Position of the row in the request (0-based; for NDJSON, among non-empty lines). */
+            index: number;
+            /** @description The row's email as given, when it had one. */
+            email: string | null;
+            /** @enum {string} */
+            status: "created" | "skipped" | "error";
+            /** @description The new user's id (`created`) or the existing one's (`skipped`). */
+            userId?: string;
+            /** @description Why the row was skipped or refused. */
+            reason?: string;
+        };
         PageMeta: {
             /** @description Opaque cursor for the next page; null on the last page. */
             nextCursor: string | null;
@@ -2397,6 +2567,11 @@ export interface components {
              * @example 2026-01-02T00:00:00.000Z
              */
             updatedAt: string;
+            /**
+             * @description Audit rows of the project older than this many days are deleted (daily retention job). Default 90.
+             * @example 90
+             */
+            auditRetentionDays: number;
         };
         /** @enum {string} */
         Environment: "development" | "staging" | "production";
@@ -2526,6 +2701,11 @@ export interface components {
             /** @description Replaces the list (at most 50). */
             redirectUrls?: string[];
             rateLimits?: components["schemas"]["RateLimits"];
+            /**
+             * @description Days, 1–3650 (default 90): older audit rows of the project are deleted by the retention job.
+             * @example 90
+             */
+            auditRetentionDays?: number;
         };
         /** @description Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default). */
         RateLimits: {
@@ -2946,6 +3126,44 @@ export interface components {
         RetryDeliveryResult: {
             /** @enum {boolean} */
             queued: true;
+        };
+        /**
+         * @example {
+         *       "kinds": {
+         *         "signingKeys": {
+         *           "resealed": 12,
+         *           "current": 0,
+         *           "unreadable": 0
+         *         },
+         *         "providerClientSecrets": {
+         *           "resealed": 3,
+         *           "current": 0,
+         *           "unreadable": 0
+         *         }
+         *       },
+         *       "nextCursor": null
+         *     }
+         */
+        ResealResult: {
+            /** @description Counts of this call per kind of sealed value: `signingKeys`, `providerClientSecrets`, `oauthStateVerifiers` (and any added later). */
+            kinds: {
+                [key: string]: components["schemas"]["ResealCounts"];
+            };
+            /** @description Pass it back to go on; null when every sealed value has been visited. */
+            nextCursor: string | null;
+        };
+        ResealCounts: {
+            /** @description Opened only with KEY_ENCRYPTION_SECRET_PREVIOUS and now sealed under KEY_ENCRYPTION_SECRET. */
+            resealed: number;
+            /** @description Already sealed under KEY_ENCRYPTION_SECRET. */
+            current: number;
+            /** @description Opens with neither secret (sealed under a secret this deployment no longer has); left as is. */
+            unreadable: number;
+        };
+        /** @example {} */
+        ResealRequest: {
+            /** @description `nextCursor` of the previous call; omit to start from the beginning. */
+            cursor?: string;
         };
     };
     responses: never;
@@ -6810,6 +7028,224 @@ export interface operations {
             };
         };
     };
+    importProjectUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserImportRow"][];
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description What happened to each row. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["UserImportResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportProjectUsers: {
+        parameters: {
+            query?: {
+                /** @description `true` adds each user's password hash (audited as such). */
+                includePasswordHashes?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One ExportedUser JSON object per line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listProjectUsers: {
         parameters: {
             query?: {
@@ -10411,6 +10847,114 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Request body exceeds 65536 bytes",
                      *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resealSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResealRequest"];
+            };
+        };
+        responses: {
+            /** @description What this call did, and where to go on. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ResealResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -13,6 +13,7 @@ import { registerDocs } from "./modules/docs/docs.index";
 import { emailTemplates } from "./modules/email-templates/email-templates.index";
 import { health } from "./modules/health/health.index";
 import { logs } from "./modules/logs/logs.index";
+import { maintenance } from "./modules/maintenance/maintenance.index";
 import { oauthProviders } from "./modules/oauth-providers/oauth-providers.index";
 import { outbox } from "./modules/outbox/outbox.index";
 import { projectUsers } from "./modules/project-users/project-users.index";
@@ -47,6 +48,7 @@ export function createApp() {
   app.route("/", outbox);
   app.route("/", emailTemplates);
   app.route("/", webhooks);
+  app.route("/", maintenance);
   registerOpenApi(app);
   registerDocs(app);
   registerConsole(app);

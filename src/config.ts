@@ -110,6 +110,8 @@ export const WEBHOOKS_PER_PROJECT = 20;
 export const WEBHOOK_SWEEP_LIMIT = 500;
 /** Stored from a failed response, so a chatty receiver cannot fill the table. */
 export const WEBHOOK_ERROR_MAX_CHARS = 300;
+/** Delivered records, and events with nothing pending, are deleted this long after (retention, src/scheduled.ts). */
+export const WEBHOOK_KEEP_MS = 30 * 24 * 3600_000;
 
 // ---- Second factors (TOTP and recovery codes) ----
 
@@ -128,3 +130,26 @@ export const RECOVERY_CODE_COUNT = 10;
 
 /** Days the activity chart covers by default, and at most: 90 UTC days bound one query's index range scan. */
 export const STATS_DAYS = { default: 30, max: 90 };
+
+// ---- Operations: retention, import (issue 14) ----
+
+/** Retention (src/scheduled.ts): ended sessions are kept this long past their end (support, audit context), then deleted with their rows. */
+export const SESSION_KEEP_ENDED_MS = 7 * 24 * 3600_000;
+/** Second-factor and passwordless challenges (WebAuthn, and those added later) are deleted this long after expiry. Email links keep EMAIL_LINK_KEEP_EXPIRED_MS, OAuth states and codes OAUTH_KEEP_SPENT_MS. */
+export const CHALLENGE_KEEP_MS = 24 * 3600_000;
+/** Email outbox: bodies (the dev provider's copies) are blanked after this; metadata rows are deleted after OUTBOX_KEEP_ROWS_MS. */
+export const OUTBOX_KEEP_BODIES_MS = 7 * 24 * 3600_000;
+export const OUTBOX_KEEP_ROWS_MS = 90 * 24 * 3600_000;
+/** A project's audit rows are kept this many days unless its `auditRetentionDays` says otherwise. */
+export const AUDIT_RETENTION_DAYS_DEFAULT = 90;
+export const AUDIT_RETENTION_DAYS_RANGE = { min: 1, max: 3650 } as const;
+/** Audit rows of no project (admin sign-ins, deployment-wide actions, the retention runs themselves) are kept this many days. */
+export const DEPLOYMENT_AUDIT_RETENTION_DAYS = 365;
+
+/** Users per import call (POST …/users/import), and the body cap of that one route (the API's other routes keep MAX_BODY_BYTES). */
+export const IMPORT_MAX_USERS = 1_000;
+export const IMPORT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Work bounds on imported password hashes: each is evaluated once per login until the login upgrades it to ours. */
+export const IMPORTED_HASH_LIMITS = { bcryptMaxCost: 14, scryptMaxMemoryBytes: 64 * 1024 * 1024, scryptMaxP: 16, pbkdf2MaxIterations: 2_000_000 } as const;
+/** Rows per kind and per call of POST /api/admin/maintenance/reseal. */
+export const RESEAL_BATCH = 100;

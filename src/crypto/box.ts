@@ -46,3 +46,33 @@ export async function open(secret: string, purpose: string, box: string): Promis
     return null;
   }
 }
+
+/** KEY_ENCRYPTION_SECRET, and during a rotation the one it replaces (KEY_ENCRYPTION_SECRET_PREVIOUS). */
+export interface SealingSecrets {
+  current: string;
+  previous?: string;
+}
+
+const checked = (name: string, secret: string | undefined): string => {
+  if (!secret || secret.length < 32) throw new Error(`${name} is missing or shorter than 32 characters`);
+  return secret;
+};
+
+/** The secrets every sealed value at rest opens with: seal under `current`, open with either. */
+export function sealingSecrets(env: { KEY_ENCRYPTION_SECRET?: string; KEY_ENCRYPTION_SECRET_PREVIOUS?: string }): SealingSecrets {
+  const current = checked("KEY_ENCRYPTION_SECRET", env.KEY_ENCRYPTION_SECRET);
+  const previous = env.KEY_ENCRYPTION_SECRET_PREVIOUS ? checked("KEY_ENCRYPTION_SECRET_PREVIOUS", env.KEY_ENCRYPTION_SECRET_PREVIOUS) : undefined;
+  return previous && previous !== current ? { current, previous } : { current };
+}
+
+/** The plaintext and whether only the previous secret opened it (the box then needs a re-seal), or null. */
+export async function unseal(secrets: SealingSecrets, purpose: string, box: string): Promise<{ plaintext: string; stale: boolean } | null> {
+  const plaintext = await open(secrets.current, purpose, box);
+  if (plaintext !== null) return { plaintext, stale: false };
+  const old = secrets.previous ? await open(secrets.previous, purpose, box) : null;
+  return old === null ? null : { plaintext: old, stale: true };
+}
+
+/** The one way configuration-sealed values are opened: with the current secret, else the previous one. */
+export const openSealed = async (secrets: SealingSecrets, purpose: string, box: string): Promise<string | null> =>
+  (await unseal(secrets, purpose, box))?.plaintext ?? null;

@@ -1,6 +1,6 @@
 // Per-project ES256 signing keys: generated with the project, private half sealed at rest
 // under KEY_ENCRYPTION_SECRET, imported keys cached per isolate (a kid's key never changes).
-import { open, seal } from "./box";
+import { openSealed, type SealingSecrets, seal } from "./box";
 import { randomId } from "./random";
 
 export const SIGNING_ALG = "ES256";
@@ -23,7 +23,7 @@ export function requireSecret(secret: string | undefined): string {
   return secret;
 }
 
-const purposeOf = (kid: string) => `signing-key:${kid}`;
+export const signingKeyPurpose = (kid: string) => `signing-key:${kid}`;
 
 export async function generateSigningKey(secret: string | undefined): Promise<NewSigningKey> {
   const kid = randomId("key");
@@ -33,23 +33,25 @@ export async function generateSigningKey(secret: string | undefined): Promise<Ne
   return {
     kid,
     publicJwk: { kty, crv, x, y, kid, alg: SIGNING_ALG, use: "sig" },
-    privateBox: await seal(requireSecret(secret), purposeOf(kid), JSON.stringify(privateJwk)),
+    privateBox: await seal(requireSecret(secret), signingKeyPurpose(kid), JSON.stringify(privateJwk)),
   };
 }
 
 const privateKeys = new Map<string, Promise<CryptoKey>>();
 const publicKeys = new Map<string, Promise<CryptoKey>>();
 
-export function importPrivateKey(kid: string, privateBox: string, secret: string | undefined): Promise<CryptoKey> {
-  let key = privateKeys.get(kid);
+// Keyed by the box, not the kid: a re-seal (secret rotation) gives the same key a new box, which is then opened afresh.
+export function importPrivateKey(kid: string, privateBox: string, secrets: SealingSecrets): Promise<CryptoKey> {
+  let key = privateKeys.get(privateBox);
   if (!key) {
     key = (async () => {
-      const jwk = await open(requireSecret(secret), purposeOf(kid), privateBox);
-      if (!jwk) throw new Error(`signing key ${kid} cannot be decrypted with the configured KEY_ENCRYPTION_SECRET`);
+      const jwk = await openSealed(secrets, signingKeyPurpose(kid), privateBox);
+      if (!jwk) throw new Error(`signing key ${kid} cannot be decrypted with KEY_ENCRYPTION_SECRET or KEY_ENCRYPTION_SECRET_PREVIOUS`);
       return crypto.subtle.importKey("jwk", JSON.parse(jwk), EC, false, ["sign"]);
     })();
-    key.catch(() => privateKeys.delete(kid));
-    privateKeys.set(kid, key);
+    key.catch(() => privateKeys.delete(privateBox));
+    if (privateKeys.size >= 1_000) privateKeys.clear(); // bounded: a full cache simply starts over
+    privateKeys.set(privateBox, key);
   }
   return key;
 }

@@ -41,6 +41,9 @@ export function fromBase32(text: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(out);
 }
 
+/** What a user's TOTP secret is sealed for: bound to project and user, so a box copied elsewhere does not open. */
+export const totpSecretPurpose = (projectId: string, userId: string) => `totp-secret:${projectId}:${userId}`;
+
 /** A new secret, base32 (what authenticator apps take). */
 export const newTotpSecret = (): string => base32(randomBytes(20));
 

@@ -30,6 +30,8 @@ export interface ProjectRow {
   rate_limits: string;
   created_at: string;
   updated_at: string;
+  /** Audit rows of the project older than this many days are deleted by the retention job. */
+  audit_retention_days: number;
 }
 
 /** A JSON list column, parsed here and nowhere else; anything but a list of strings reads as empty. */
@@ -216,6 +218,7 @@ export interface ProjectChanges {
   webauthn?: WebAuthnSettings | null;
   passwordless?: boolean;
   allowSignUp?: boolean;
+  auditRetentionDays?: number;
 }
 
 /**
@@ -243,6 +246,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
          webauthn = CASE WHEN ?15 IS NULL THEN webauthn WHEN ?15 = 'null' THEN NULL ELSE ?15 END,
          passwordless = COALESCE(?16, passwordless),
          allow_sign_up = COALESCE(?17, allow_sign_up),
+         audit_retention_days = COALESCE(?18, audit_retention_days),
          updated_at = ?9
        WHERE id = ?10 AND COALESCE(?6, refresh_token_ttl) > COALESCE(?5, access_token_ttl)
        RETURNING *`,
@@ -265,6 +269,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
       changes.webauthn === undefined ? null : JSON.stringify(changes.webauthn),
       flag(changes.passwordless),
       flag(changes.allowSignUp),
+      changes.auditRetentionDays ?? null,
     );
 }
 

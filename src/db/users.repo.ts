@@ -200,3 +200,53 @@ export function deleteUser(db: D1Database, projectId: string, userId: string): D
 
 /** Holds while the user exists. */
 export const userExists = (projectId: string, userId: string): Guard => guard(`SELECT 1 FROM users WHERE project_id = ? AND id = ?`, projectId, userId);
+
+// ---- Import (POST …/users/import) ----
+
+export interface ImportedUser {
+  id: string;
+  projectId: string;
+  email: string;
+  displayName: string | null;
+  passwordHash: string | null;
+  emailVerified: boolean;
+  disabled: boolean;
+  metadata: Record<string, unknown>;
+  appMetadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Inserts the user unless the project already has the email (then nothing, and no row returned): imports are idempotent by email. */
+export function insertImportedUser(db: D1Database, u: ImportedUser): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO users (id, project_id, email, email_normalized, display_name, password_hash, email_verified, disabled, metadata, app_metadata, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (project_id, email_normalized) DO NOTHING RETURNING id`,
+    )
+    .bind(
+      u.id,
+      u.projectId,
+      u.email.trim(),
+      normalizeEmail(u.email),
+      u.displayName,
+      u.passwordHash,
+      u.emailVerified ? 1 : 0,
+      u.disabled ? 1 : 0,
+      JSON.stringify(u.metadata),
+      JSON.stringify(u.appMetadata),
+      u.createdAt,
+      u.updatedAt,
+    );
+}
+
+/** Which of these normalized emails the project already has (at most 90 per call: D1 binds at most 100 values). */
+export async function existingEmails(db: D1Database, projectId: string, normalized: string[]): Promise<Set<string>> {
+  if (normalized.length === 0) return new Set();
+  const { results } = await db
+    .prepare(`SELECT email_normalized FROM users WHERE project_id = ? AND email_normalized IN (${normalized.map(() => "?").join(", ")})`)
+    .bind(projectId, ...normalized)
+    .all<{ email_normalized: string }>();
+  return new Set(results.map((r) => r.email_normalized));
+}

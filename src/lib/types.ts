@@ -12,8 +12,12 @@ export interface Bindings {
   ASSETS?: Fetcher;
   /** 32+ random characters: encrypts private signing keys (and other secrets) at rest. */
   KEY_ENCRYPTION_SECRET?: string;
+  /** During a rotation only: the secret KEY_ENCRYPTION_SECRET replaced; sealed values still open with it until re-sealed. */
+  KEY_ENCRYPTION_SECRET_PREVIOUS?: string;
   /** Optional pepper mixed into every password hash (HMAC) before scrypt. */
   PASSWORD_PEPPER?: string;
+  /** During a rotation only: the pepper PASSWORD_PEPPER replaced; its hashes still verify and are upgraded at the next login. */
+  PASSWORD_PEPPER_PREVIOUS?: string;
   /** Bootstrap owner for an empty admins table. */
   ADMIN_EMAIL?: string;
   ADMIN_PASSWORD?: string;

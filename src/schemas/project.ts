@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { AUDIT_RETENTION_DAYS_RANGE } from "../config";
 import { RULE_NAMES, type RuleName } from "../lib/rate-limit";
 import { PageQuery, searchQuery } from "./envelope";
 
@@ -135,6 +136,10 @@ export const ProjectSchema = z
       .openapi({ description: "Effective rate-limit rules: the project's overrides over the defaults." }),
     createdAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
     updatedAt: z.string().datetime().openapi({ example: "2026-01-02T00:00:00.000Z" }),
+    auditRetentionDays: z
+      .number()
+      .int()
+      .openapi({ description: "Audit rows of the project older than this many days are deleted (daily retention job). Default 90.", example: 90 }),
   })
   .openapi("Project");
 
@@ -202,6 +207,16 @@ export const UpdateProjectRequest = z
     rateLimits: RateLimitsSchema.optional().openapi({
       description: "Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default).",
     }),
+    auditRetentionDays: z
+      .number()
+      .int()
+      .min(AUDIT_RETENTION_DAYS_RANGE.min)
+      .max(AUDIT_RETENTION_DAYS_RANGE.max)
+      .optional()
+      .openapi({
+        description: `Days, ${AUDIT_RETENTION_DAYS_RANGE.min}–${AUDIT_RETENTION_DAYS_RANGE.max} (default 90): older audit rows of the project are deleted by the retention job.`,
+        example: 90,
+      }),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: "Provide at least one field to change" })

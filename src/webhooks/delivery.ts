@@ -10,6 +10,7 @@ import type { AppEnv, Bindings } from "../lib/types";
 import { toProjectUser } from "../modules/project-users/project-users.mappers";
 import { toWebhookSession } from "../modules/webhooks/webhooks.mappers";
 import { WEBHOOK_EVENTS, type WebhookEventType } from "./events";
+import { sealingSecrets } from "../crypto/box";
 import { openWebhookSecret, signatureHeader } from "./signing";
 import { targetProblem } from "./target";
 
@@ -45,9 +46,9 @@ export function payloadOf(d: Pick<ClaimedDelivery, "event_type" | "event_created
 
 async function send(env: Bindings, d: ClaimedDelivery, at: number): Promise<{ status: number | null; error: string | null }> {
   try {
-    const secrets = [await openWebhookSecret(env.KEY_ENCRYPTION_SECRET, d.webhook_id, d.secret_box)];
+    const secrets = [await openWebhookSecret(sealingSecrets(env), d.webhook_id, d.secret_box)];
     if (d.previous_secret_box && d.previous_expires_at && Date.parse(d.previous_expires_at) > at) {
-      secrets.push(await openWebhookSecret(env.KEY_ENCRYPTION_SECRET, d.webhook_id, d.previous_secret_box));
+      secrets.push(await openWebhookSecret(sealingSecrets(env), d.webhook_id, d.previous_secret_box));
     }
     const body = payloadOf(d);
     const response = await fetch(d.url, {

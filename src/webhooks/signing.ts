@@ -1,7 +1,7 @@
 // Webhook secrets (whsec_…, sealed at rest) and Standard Webhooks signatures, made with WebCrypto's
 // HMAC-SHA256 rather than the standardwebhooks package (its pure-JS SHA-256 would take the bundle over
 // budget); the tests verify every signature with that package.
-import { open, seal } from "../crypto/box";
+import { openSealed, type SealingSecrets, seal } from "../crypto/box";
 import { utf8 } from "../crypto/encoding";
 import { requireSecret } from "../crypto/keys";
 import { randomBytes } from "../crypto/random";
@@ -10,13 +10,14 @@ import { randomBytes } from "../crypto/random";
 export const newWebhookSecret = (): string => `whsec_${btoa(String.fromCharCode(...randomBytes(32)))}`;
 
 // Bound to the webhook: a box copied onto another webhook does not open.
-const purposeOf = (webhookId: string) => `webhook-secret:${webhookId}`;
+export const webhookSecretPurpose = (webhookId: string) => `webhook-secret:${webhookId}`;
 
 export const sealWebhookSecret = (keySecret: string | undefined, webhookId: string, secret: string): Promise<string> =>
-  seal(requireSecret(keySecret), purposeOf(webhookId), secret);
+  seal(requireSecret(keySecret), webhookSecretPurpose(webhookId), secret);
 
-export async function openWebhookSecret(keySecret: string | undefined, webhookId: string, box: string): Promise<string> {
-  const secret = await open(requireSecret(keySecret), purposeOf(webhookId), box);
+/** Opens with the current KEY_ENCRYPTION_SECRET, else the previous one (a rotation in progress). */
+export async function openWebhookSecret(secrets: SealingSecrets, webhookId: string, box: string): Promise<string> {
+  const secret = await openSealed(secrets, webhookSecretPurpose(webhookId), box);
   if (!secret) throw new Error(`webhook ${webhookId}: secret cannot be opened with the configured KEY_ENCRYPTION_SECRET`);
   return secret;
 }

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { signAccessToken } from "../../src/crypto/jwt";
+import { sealingSecrets } from "../../src/crypto/box";
 import { importPrivateKey } from "../../src/crypto/keys";
 import { RETIRED_KEY_GRACE_SECONDS } from "../../src/config";
 import { adminClient, adminWithRole, ownerToken } from "../helpers/admin";
@@ -92,7 +93,7 @@ describe("POST /api/admin/projects/:projectId/keys/rotate", () => {
       .bind(projectId)
       .first<{ id: string; private_jwk_box: string }>();
     // What a thief holding the old private key could mint: a token valid for a year.
-    const forged = await signAccessToken(await importPrivateKey(old!.id, old!.private_jwk_box, env.KEY_ENCRYPTION_SECRET), old!.id, {
+    const forged = await signAccessToken(await importPrivateKey(old!.id, old!.private_jwk_box, sealingSecrets(env)), old!.id, {
       issuer: `http://auth.test/api/auth/${projectId}`,
       projectId,
       userId: user.user.id,

@@ -30,7 +30,7 @@ describe("POST /api/auth/:projectId/register", () => {
     expect(data!.data.accessToken.split(".")).toHaveLength(3);
     expect(data!.data.refreshToken).toMatch(/^rt_[\w-]{43}$/);
     const row = await env.DB.prepare(`SELECT password_hash FROM users WHERE id = ?`).bind(data!.data.user.id).first<{ password_hash: string }>();
-    expect(row!.password_hash).toMatch(/^\$scrypt\$ln=14,r=8,p=5,pep=1\$/);
+    expect(row!.password_hash).toMatch(/^\$scrypt\$ln=14,r=8,p=5,pep=1,pid=[0-9a-f]{8}\$/);
   });
 
   it("trims the email and treats it case-insensitively: a second registration is 409 EMAIL_TAKEN", async () => {
@@ -163,7 +163,7 @@ describe("POST /api/auth/:projectId/login", () => {
     const { response } = await api.POST("/api/auth/{projectId}/login", { ...path, body: { email: user.email, password: PASSWORD } });
     expect(response.status).toBe(200);
     const row = await env.DB.prepare(`SELECT password_hash FROM users WHERE id = ?`).bind(user.user.id).first<{ password_hash: string }>();
-    expect(row!.password_hash).toMatch(/^\$scrypt\$ln=14,r=8,p=5,pep=1\$/);
+    expect(row!.password_hash).toMatch(/^\$scrypt\$ln=14,r=8,p=5,pep=1,pid=[0-9a-f]{8}\$/);
   });
 
   it("audits failed logins with the reason and no password", async () => {

@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ADMIN_ABSOLUTE_MS } from "../../config";
-import { hashPassword, needsRehash, passwordProblem, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
+import { hashPassword, peppersOf, needsRehash, passwordProblem, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
 import { insertAudit } from "../../db/audit.repo";
 import { insertAdminSession, revokeAdminSession, revokeAdminSessions } from "../../db/admin-sessions.repo";
@@ -58,7 +58,7 @@ export const adminLoginHandler: RouteHandler<typeof adminLogin, AppEnv> = async 
   const held = await take(c, "admin", loginSubjects(c, "admin_login", normalizeEmail(email)));
   const admin = (await findAdminByEmail(c.env.DB, email)) ?? (await bootstrapOwner(c, email));
   // One scrypt evaluation on every path: responses and timing do not reveal which admins exist.
-  const valid = admin ? await verifyPassword(password, admin.password_hash, pepper) : await verifyAgainstDummy(password, pepper);
+  const valid = admin ? await verifyPassword(password, admin.password_hash, peppersOf(c.env)) : await verifyAgainstDummy(password, peppersOf(c.env));
   if (!admin || !valid || admin.disabled) {
     const reason = !admin || !valid ? "invalid_credentials" : "admin_disabled";
     await insertAudit(
@@ -114,7 +114,7 @@ export const adminChangePasswordHandler: RouteHandler<typeof adminChangePassword
   // The current password is a guessable secret too: counted with admin login's failures.
   const held = await take(c, "admin", loginSubjects(c, "admin_login", normalizeEmail(admin.email)));
   const row = await getAdmin(c.env.DB, admin.id);
-  if (!row || !(await verifyPassword(currentPassword, row.password_hash, pepper))) {
+  if (!row || !(await verifyPassword(currentPassword, row.password_hash, peppersOf(c.env)))) {
     await insertAudit(c.env.DB, auditEntry(c, { ...who, type: "admin.password.change", outcome: "failure" })).run();
     throw new ApiError("INVALID_CREDENTIALS", "Current password is incorrect");
   }

@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
+import { hashPassword, peppersOf, needsRehash, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
 import { randomId, sha256Hex } from "../../crypto/random";
 import { insertAudit } from "../../db/audit.repo";
 import { findRefreshToken, revokeSession } from "../../db/sessions.repo";
@@ -63,7 +63,9 @@ export const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
   const held = await take(c, project.id, loginSubjects(c, "login", normalizeEmail(email)), overridesOf(project.rate_limits));
   const user = await findUserByEmail(c.env.DB, project.id, email);
   // Exactly one scrypt evaluation on every path, so timing does not reveal which emails exist.
-  const valid = user?.password_hash ? await verifyPassword(password, user.password_hash, pepper) : await verifyAgainstDummy(password, pepper);
+  const valid = user?.password_hash
+    ? await verifyPassword(password, user.password_hash, peppersOf(c.env))
+    : await verifyAgainstDummy(password, peppersOf(c.env));
   const who = { projectId: project.id, targetType: "user", targetId: user?.id ?? null } as const;
   if (!user || !valid) {
     await c.env.DB.batch([
@@ -86,7 +88,7 @@ export const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
   }
   const at = iso();
   const before = [touchLogin(c.env.DB, project.id, user.id, at)];
-  // Parameters rose (or a pepper was added) since this hash was made: upgrade it now that we know the password.
+  // Parameters rose, the pepper changed, or the hash was imported from another system: upgrade it now that we know the password.
   if (needsRehash(user.password_hash!, pepper)) before.push(setPasswordHash(c.env.DB, project.id, user.id, await hashPassword(password, pepper), at));
   const audit = insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.login", outcome: "success", actorType: "user", actorId: user.id }));
   const [{ data }] = await Promise.all([completeSignIn(c, user, ["pwd"], { before, after: [audit] }), succeeded(c, held)]);

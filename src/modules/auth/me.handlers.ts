@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { hashPassword, verifyPassword } from "../../crypto/password";
+import { hashPassword, peppersOf, verifyPassword } from "../../crypto/password";
 import { insertAudit, insertAuditIf } from "../../db/audit.repo";
 import { spendUserTokens } from "../../db/one-time-tokens.repo";
 import { listLiveSessions, revokeSession, revokeUserSessions, sessionRevokedAt } from "../../db/sessions.repo";
@@ -45,7 +45,7 @@ export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> 
   const held = await take(c, project.id, loginSubjects(c, "login", normalizeEmail(user.email)), overridesOf(project.rate_limits));
   const row = await getUser(c.env.DB, project.id, user.id);
   const who = { projectId: project.id, actorType: "user", actorId: user.id, targetType: "user", targetId: user.id } as const;
-  if (!row?.password_hash || !(await verifyPassword(currentPassword, row.password_hash, pepper))) {
+  if (!row?.password_hash || !(await verifyPassword(currentPassword, row.password_hash, peppersOf(c.env)))) {
     await c.env.DB.batch([
       insertAudit(c.env.DB, auditEntry(c, { ...who, type: "auth.password.change", outcome: "failure", details: { reason: "wrong_current_password" } })),
     ]);

@@ -5,10 +5,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { MFA_CHALLENGE_MAX_ATTEMPTS, RECOVERY_CODE_COUNT, TOTP_WINDOW_STEPS } from "../../config";
-import { open, seal } from "../../crypto/box";
-import { requireSecret } from "../../crypto/keys";
+import { openSealed, seal, sealingSecrets } from "../../crypto/box";
 import { randomBytes, randomId, sha256Hex } from "../../crypto/random";
-import { base32, matchTotp, newTotpSecret, otpauthUri } from "../../crypto/totp";
+import { base32, matchTotp, newTotpSecret, otpauthUri, totpSecretPurpose } from "../../crypto/totp";
 import { insertAudit, type AuditEntry } from "../../db/audit.repo";
 import { challengeLive, countWrongAttempt, getMfaChallenge, spendMfaChallenge, type MfaChallengeRow } from "../../db/mfa-challenges.repo";
 import { addSessionAmr } from "../../db/sessions.repo";
@@ -37,10 +36,8 @@ import { dispatchDeliveries } from "../../webhooks/delivery";
 import type { confirmTotp, disableTotp, enrollTotp, regenerateRecoveryCodes, verifyMfa } from "./mfa.routes";
 import { startSession } from "./session-tokens";
 
-const secretPurpose = (projectId: string, userId: string) => `totp-secret:${projectId}:${userId}`;
-
 async function openSecret(c: Context<AppEnv>, row: TotpRow): Promise<string> {
-  const secret = await open(requireSecret(c.env.KEY_ENCRYPTION_SECRET), secretPurpose(row.project_id, row.user_id), row.secret_box);
+  const secret = await openSealed(sealingSecrets(c.env), totpSecretPurpose(row.project_id, row.user_id), row.secret_box);
   if (secret === null) throw new Error(`TOTP secret of ${row.user_id} cannot be decrypted with the configured KEY_ENCRYPTION_SECRET`);
   return secret;
 }
@@ -101,7 +98,7 @@ export const enrollTotpHandler: RouteHandler<typeof enrollTotp, AppEnv> = async 
   const project = c.get("project");
   const { user } = c.get("auth");
   const secret = newTotpSecret();
-  const box = await seal(requireSecret(c.env.KEY_ENCRYPTION_SECRET), secretPurpose(project.id, user.id), secret);
+  const box = await seal(sealingSecrets(c.env).current, totpSecretPurpose(project.id, user.id), secret);
   const [upsert] = await c.env.DB.batch([upsertPendingTotp(c.env.DB, project.id, user.id, box, iso())]);
   if (upsert?.meta.changes !== 1) throw new ApiError("CONFLICT", "TOTP is already on; turn it off first to enroll a new authenticator");
   await c.env.DB.batch([insertAudit(c.env.DB, userAudit(c, user.id, "auth.mfa.totp.enroll", "success"))]);

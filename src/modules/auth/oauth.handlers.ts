@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { OAUTH_CODE_TTL_MS, OAUTH_KEEP_SPENT_MS, OAUTH_STATE_TTL_MS } from "../../config";
+import { sealingSecrets } from "../../crypto/box";
 import { randomToken, sha256Hex } from "../../crypto/random";
 import { insertAudit, type AuditEntry } from "../../db/audit.repo";
 import {
@@ -133,13 +134,13 @@ async function finishProviderCallback(
   // RFC 9207: a provider that names itself must be the one we sent the user to (mix-up defence).
   if (query.iss !== undefined && usesIdToken(p.type) && query.iss !== p.issuer)
     throw new OAuthFlowError("invalid_request", "The response came from another issuer", "iss_mismatch");
-  const verifier = await openVerifier(c.env.KEY_ENCRYPTION_SECRET, attempt.verifier_box);
+  const verifier = await openVerifier(sealingSecrets(c.env), attempt.verifier_box);
   if (!verifier) throw new Error("oauth state verifier cannot be decrypted with the configured KEY_ENCRYPTION_SECRET");
   const profile = await fetchProfile(p, {
     code: query.code,
     redirectUri: callbackUrl(issuerOf(c, project.id), p.slug),
     verifier,
-    clientSecret: await openClientSecret(c.env.KEY_ENCRYPTION_SECRET, project.id, p.slug, p.client_secret_box),
+    clientSecret: await openClientSecret(sealingSecrets(c.env), project.id, p.slug, p.client_secret_box),
     nonceHash: attempt.nonce_hash,
   });
   const code = randomToken("oc");

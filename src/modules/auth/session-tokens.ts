@@ -2,7 +2,7 @@
 // mints refresh tokens, for register, login and refresh alike.
 import type { Context } from "hono";
 import { REUSE_GRACE_MS } from "../../config";
-import { open, seal } from "../../crypto/box";
+import { open, seal, sealingSecrets } from "../../crypto/box";
 import { signAccessToken, type ProfileClaims } from "../../crypto/jwt";
 import { importPrivateKey } from "../../crypto/keys";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
@@ -70,7 +70,7 @@ const profileClaims = (project: ProjectRow, user: TokenSubject): ProfileClaims |
 
 async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, user: TokenSubject, sessionId: string, amr: readonly string[]): Promise<string> {
   if (!project.key_id || !project.key_box) throw new Error(`project ${project.id} has no active signing key`);
-  const key = await importPrivateKey(project.key_id, project.key_box, c.env.KEY_ENCRYPTION_SECRET);
+  const key = await importPrivateKey(project.key_id, project.key_box, sealingSecrets(c.env));
   return signAccessToken(key, project.key_id, {
     issuer: issuerOf(c, project.id),
     projectId: project.id,

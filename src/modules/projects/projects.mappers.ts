@@ -28,6 +28,7 @@ export const toProject = (p: ProjectRow) => ({
   >,
   createdAt: p.created_at,
   updatedAt: p.updated_at,
+  auditRetentionDays: p.audit_retention_days,
 });
 
 /** The public JWK fields picked one by one, so nothing else stored with a key can slip out. */
