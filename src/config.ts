@@ -83,6 +83,10 @@ export const DEFAULT_RULES = {
   "admin_login.ip": { kind: "window", limit: 50, windowSeconds: 900 },
   /** Anonymous requests with an unknown token (refresh, email link, sign-in code or state) per IP: each one is audited. */
   "probe.ip": { kind: "window", limit: 30, windowSeconds: 600 },
+  /** Passwordless verify attempts for one address (wrong codes; a success gives its slot back). */
+  "passwordless.account": { kind: "window", limit: 10, windowSeconds: 900 },
+  /** Passwordless verify attempts (codes and links) from one IP, whatever the address. */
+  "passwordless.ip": { kind: "window", limit: 50, windowSeconds: 900 },
 } as const;
 /** Addresses (IP buckets) the account signed in from are exempt from account-wide limits this long, at most this many. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
@@ -92,3 +96,12 @@ export const KNOWN_ADDRESS_MAX = 20;
 
 /** Rows (tokens) or sessions per statement, and rounds per run: bounds one run's time and D1 load; the next run goes on. */
 export const SWEEP_LIMITS = { rows: 500, sessions: 50, rounds: 20 };
+
+// ---- Passwordless (email codes and magic links) ----
+
+/** How long a mailed sign-in code and its link work, and how the email says it. */
+export const PASSWORDLESS_LIFETIME = { ms: 10 * 60_000, words: "10 minutes" } as const;
+/** Codes compared per mailed code; the last wrong one spends it (a 1-in-200,000 chance per code). */
+export const PASSWORDLESS_MAX_ATTEMPTS = 5;
+/** Expired attempts of the project deleted by each start, so the table stays small without a cron. */
+export const PASSWORDLESS_PRUNE_ROWS = 20;

@@ -9,6 +9,8 @@ import * as meHandlers from "./me.handlers";
 import * as meRoutes from "./me.routes";
 import * as oauthHandlers from "./oauth.handlers";
 import * as oauthRoutes from "./oauth.routes";
+import * as passwordless from "./passwordless.handlers";
+import * as passwordlessRoutes from "./passwordless.routes";
 import * as wellKnownHandlers from "./well-known.handlers";
 import * as wellKnownRoutes from "./well-known.routes";
 
@@ -34,4 +36,6 @@ auth
   .openapi(wellKnownRoutes.getOpenIdConfiguration, wellKnownHandlers.openIdConfigurationHandler)
   .openapi(oauthRoutes.oauthAuthorize, oauthHandlers.oauthAuthorizeHandler)
   .openapi(oauthRoutes.oauthCallback, oauthHandlers.oauthCallbackHandler)
-  .openapi(oauthRoutes.oauthToken, oauthHandlers.oauthTokenHandler);
+  .openapi(oauthRoutes.oauthToken, oauthHandlers.oauthTokenHandler)
+  .openapi(passwordlessRoutes.passwordlessStart, passwordless.passwordlessStartHandler)
+  .openapi(passwordlessRoutes.passwordlessVerify, passwordless.passwordlessVerifyHandler);
