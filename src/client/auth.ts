@@ -3,6 +3,7 @@
 // state events, also from other tabs sharing the storage. Every call answers { data, error }.
 import type { Middleware } from "openapi-fetch";
 import { type ApiClient, createApiClient } from "./api";
+import { passwordlessMethods, type PasswordlessMethods } from "./passwordless";
 import { codeChallengeS256, createCodeVerifier } from "./pkce";
 import { type ClientError, type Result, fail, fromFetch, networkError, ok } from "./result";
 import { type AuthStorage, memoryStorage } from "./storage";
@@ -44,7 +45,7 @@ export interface AuthClientOptions {
   fetch?: (request: Request) => Promise<Response>;
 }
 
-export interface AuthClient {
+export interface AuthClient extends PasswordlessMethods {
   signUp(body: SignUpBody): Promise<Result<AuthResult>>;
   /** Tokens are stored when the answer is a session; a user with a second factor gets the challenge instead (`"mfaRequired" in data`). */
   signIn(body: SignInBody): Promise<Result<SignInResult>>;
@@ -318,6 +319,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   const client: AuthClient = {
     api,
+    ...passwordlessMethods({ raw, inProject, run, store }),
     signUp: async (body) => store(await run(() => raw.POST("/api/auth/{projectId}/register", { ...inProject, body }))),
     signIn: async (body) => store(await run(() => raw.POST("/api/auth/{projectId}/login", { ...inProject, body }))),
     async signOut() {

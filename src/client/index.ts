@@ -10,5 +10,6 @@ export {
   type AuthChangeEvent,
   type AuthStateListener,
 } from "./auth";
+export type { PasswordlessMethods, PasswordlessStartBody, PasswordlessVerifyBody } from "./passwordless";
 export { memoryStorage, localStorageAdapter, sessionStorageAdapter, type AuthStorage } from "./storage";
 export { createAdminClient, type AdminClient, type AdminClientOptions, type AdminListItem, type AdminListPath, type PaginateParams } from "./admin";
