@@ -904,7 +904,7 @@ export interface paths {
         };
         /**
          * List a project's email templates
-         * @description The template in effect for each email the project sends (`verify_email`, `reset_password`): the project's own when customised (`customized: true`), else the built-in default. Placeholders:
+         * @description The template in effect for each email the project sends (`verify_email`, `reset_password`, `passwordless`): the project's own when customised (`customized: true`), else the built-in default. Placeholders:
          *
          *     - `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html` (optional in `passwordless`, whose lines holding it are left out when the email has no link); not allowed in `subject`.
          *     - `{{code}}`: `passwordless` only, and required in its `text` and `html`: the 6-digit sign-in code. Not allowed in `subject` or in other templates.
@@ -945,7 +945,7 @@ export interface paths {
          *     - `{{displayName}}`: The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address.
          *     - `{{expiresIn}}`: How long the link (or code) works, e.g. `24 hours`.
          *
-         *     Values are HTML-escaped in `html`. 400 `VALIDATION_ERROR` naming the field when `text` or `html` lacks `{{link}}`, the subject contains it or spans lines, or a placeholder is unknown. 404 `NOT_FOUND` when the project does not exist.
+         *     Values are HTML-escaped in `html`. 400 `VALIDATION_ERROR` naming the field when `text` or `html` lacks `{{link}}` (`{{code}}` for `passwordless`), holds `{{code}}` in another template, the subject contains either or spans lines, or a placeholder is unknown. 404 `NOT_FOUND` when the project does not exist.
          *
          *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
          */
@@ -953,7 +953,7 @@ export interface paths {
         post?: never;
         /**
          * Reset an email template to the default
-         * @description Drops the project's customisation; the built-in default applies again and is returned. Idempotent: resetting a template that is not customised also answers 200. 400 `VALIDATION_ERROR` for a template name other than `verify_email` or `reset_password`; 404 `NOT_FOUND` when the project does not exist. Takes no body (413 if one over the size cap is sent anyway).
+         * @description Drops the project's customisation; the built-in default applies again and is returned. Idempotent: resetting a template that is not customised also answers 200. 400 `VALIDATION_ERROR` for a template name other than `verify_email`, `reset_password` or `passwordless`; 404 `NOT_FOUND` when the project does not exist. Takes no body (413 if one over the size cap is sent anyway).
          *
          *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
          */
@@ -2091,7 +2091,7 @@ export interface components {
             updatedAt: string;
         };
         /**
-         * @description `verify_email`: the email verification link. `reset_password`: the password reset link.
+         * @description `verify_email`: the email verification link. `reset_password`: the password reset link. `passwordless`: the sign-in code (and link).
          * @enum {string}
          */
         EmailTemplateName: "verify_email" | "reset_password" | "passwordless";
@@ -7699,7 +7699,7 @@ export interface operations {
             path: {
                 /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
-                /** @description Which template: `verify_email` or `reset_password`. */
+                /** @description Which template: `verify_email`, `reset_password` or `passwordless`. */
                 template: "verify_email" | "reset_password" | "passwordless";
             };
             cookie?: never;
@@ -7828,7 +7828,7 @@ export interface operations {
             path: {
                 /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
-                /** @description Which template: `verify_email` or `reset_password`. */
+                /** @description Which template: `verify_email`, `reset_password` or `passwordless`. */
                 template: "verify_email" | "reset_password" | "passwordless";
             };
             cookie?: never;
