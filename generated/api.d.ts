@@ -425,7 +425,7 @@ export interface paths {
          *
          *     A wrong, expired, spent or replaced code, or an address with no account where sign-up is closed: 401 `INVALID_CODE`; the fifth wrong code spends it. An unknown, used or expired link: 401 `INVALID_TOKEN`. A disabled user: 403 `USER_DISABLED` (only after a correct code). 403 `METHOD_DISABLED` when the project's `passwordless` setting is off.
          *
-         *     Attempts are counted per address (rule `passwordless.account`, default 10 in 15 minutes) and per client IP (`passwordless.ip`, default 50 in 15 minutes); a success gives its slot back. Over a limit: 429 `RATE_LIMITED` with `Retry-After`.
+         *     Attempts are counted per address (rule `email_code.account`, default 10 in 15 minutes) and per client IP (`email_code.ip`, default 50 in 15 minutes); a success gives its slot back. Over a limit: 429 `RATE_LIMITED` with `Retry-After`.
          */
         post: operations["passwordlessVerify"];
         delete?: never;
@@ -1765,8 +1765,8 @@ export interface components {
                 "admin_login.account": components["schemas"]["RateRule"];
                 "admin_login.ip": components["schemas"]["RateRule"];
                 "probe.ip": components["schemas"]["RateRule"];
-                "passwordless.account": components["schemas"]["RateRule"];
-                "passwordless.ip": components["schemas"]["RateRule"];
+                "email_code.account": components["schemas"]["RateRule"];
+                "email_code.ip": components["schemas"]["RateRule"];
             };
             /**
              * Format: date-time
@@ -1922,8 +1922,8 @@ export interface components {
             "admin_login.account"?: components["schemas"]["RateRule"];
             "admin_login.ip"?: components["schemas"]["RateRule"];
             "probe.ip"?: components["schemas"]["RateRule"];
-            "passwordless.account"?: components["schemas"]["RateRule"];
-            "passwordless.ip"?: components["schemas"]["RateRule"];
+            "email_code.account"?: components["schemas"]["RateRule"];
+            "email_code.ip"?: components["schemas"]["RateRule"];
         };
         DeleteProjectResult: {
             /** @enum {boolean} */

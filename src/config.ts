@@ -84,9 +84,9 @@ export const DEFAULT_RULES = {
   /** Anonymous requests with an unknown token (refresh, email link, sign-in code or state) per IP: each one is audited. */
   "probe.ip": { kind: "window", limit: 30, windowSeconds: 600 },
   /** Passwordless verify attempts for one address (wrong codes; a success gives its slot back). */
-  "passwordless.account": { kind: "window", limit: 10, windowSeconds: 900 },
+  "email_code.account": { kind: "window", limit: 10, windowSeconds: 900 },
   /** Passwordless verify attempts (codes and links) from one IP, whatever the address. */
-  "passwordless.ip": { kind: "window", limit: 50, windowSeconds: 900 },
+  "email_code.ip": { kind: "window", limit: 50, windowSeconds: 900 },
 } as const;
 /** Addresses (IP buckets) the account signed in from are exempt from account-wide limits this long, at most this many. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;

@@ -1,5 +1,5 @@
 // Passwordless throttling: starts per address and IP (email.account / email.ip), verify attempts
-// per address and IP (passwordless.account / passwordless.ip). 429 with Retry-After; time moves by
+// per address and IP (email_code.account / email_code.ip). 429 with Retry-After; time moves by
 // the fake clock.
 import { describe, expect, it } from "vitest";
 import { setRedirectUrls, REDIRECT } from "../email/mailbox";
@@ -40,9 +40,9 @@ describe("passwordless rate limits", () => {
     expect(blocked.response.headers.get("Retry-After")).toBeTruthy();
   });
 
-  it("verify attempts per address (passwordless.account), counted before the code is compared", async () => {
+  it("verify attempts per address (email_code.account), counted before the code is compared", async () => {
     const client = await ready();
-    await project.setLimits({ "passwordless.account": window(3) });
+    await project.setLimits({ "email_code.account": window(3) });
     const email = newEmail();
     const code = await startAndRead(project.id(), email);
     for (let i = 0; i < 3; i++) expect((await client.verifyCode(email, otherCode(code))).response.status).toBe(401);
@@ -53,9 +53,9 @@ describe("passwordless rate limits", () => {
     expect((await client.verifyCode(email, code)).response.status).toBe(200);
   });
 
-  it("verify attempts per IP (passwordless.ip), codes and links alike", async () => {
+  it("verify attempts per IP (email_code.ip), codes and links alike", async () => {
     const client = await ready();
-    await project.setLimits({ "passwordless.ip": window(2) });
+    await project.setLimits({ "email_code.ip": window(2) });
     expect((await client.verifyCode(newEmail(), "000000")).response.status).toBe(401);
     expect((await client.verifyLink("pl_unknown")).response.status).toBe(401);
     const blocked = await client.verifyCode(newEmail(), "000000");

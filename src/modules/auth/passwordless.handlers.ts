@@ -110,7 +110,7 @@ export const passwordlessVerifyHandler: RouteHandler<typeof passwordlessVerify, 
   requireEnabled(c);
   const body = c.req.valid("json");
   const overrides = overridesOf(project.rate_limits);
-  const ip = { rule: "passwordless.ip", key: clientBucket(c) } as const;
+  const ip = { rule: "email_code.ip", key: clientBucket(c) } as const;
 
   if ("token" in body) {
     const held = await take(c, project.id, [ip], overrides);
@@ -126,7 +126,7 @@ export const passwordlessVerifyHandler: RouteHandler<typeof passwordlessVerify, 
   }
 
   const address = normalizeEmail(body.email);
-  const held = await take(c, project.id, [{ rule: "passwordless.account", key: address }, ip], overrides);
+  const held = await take(c, project.id, [{ rule: "email_code.account", key: address }, ip], overrides);
   // The attempt is counted before the comparison, so parallel guesses get no more than the maximum.
   const row = await reserveAttempt(db, project.id, address, iso(), PASSWORDLESS_MAX_ATTEMPTS);
   // One HMAC on every path (a throwaway salt when there is no live code), so timing tells nothing.

@@ -41,7 +41,7 @@ export const passwordlessVerify = createRoute({
     "A wrong, expired, spent or replaced code, or an address with no account where sign-up is closed: 401 `INVALID_CODE`; the fifth wrong code spends it. An unknown, used or expired link: 401 `INVALID_TOKEN`. A disabled user: 403 `USER_DISABLED` (only after a correct code). " +
       DISABLED,
     "",
-    "Attempts are counted per address (rule `passwordless.account`, default 10 in 15 minutes) and per client IP (`passwordless.ip`, default 50 in 15 minutes); a success gives its slot back. Over a limit: 429 `RATE_LIMITED` with `Retry-After`.",
+    "Attempts are counted per address (rule `email_code.account`, default 10 in 15 minutes) and per client IP (`email_code.ip`, default 50 in 15 minutes); a success gives its slot back. Over a limit: 429 `RATE_LIMITED` with `Retry-After`.",
   ].join("\n"),
   request: { params: ProjectIdParam, body: jsonBody(PasswordlessVerifyRequest) },
   responses: {
