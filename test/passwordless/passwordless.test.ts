@@ -132,6 +132,19 @@ describe("passwordless sign-in with an emailed code", () => {
     expect(await env.DB.prepare(`SELECT COUNT(*) AS n FROM users WHERE project_id = ? AND email_normalized = ?`).bind(projectId, email).first("n")).toBe(1);
   });
 
+  it("the same link verified at once signs in exactly once, for an existing user too", async () => {
+    const user = await registerUser(projectId);
+    await flows.start(user.email, REDIRECT);
+    const { token } = await latestLink(projectId, user.email);
+    const { results, maxInFlight } = await raceTimes(4, () => flows.verifyLink(token));
+    expect(maxInFlight).toBe(4);
+    expect(results.map((r) => r.response.status).sort()).toEqual([200, 401, 401, 401]);
+    const sessions = await env.DB.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE project_id = ? AND user_id = ? AND amr = '["email"]'`)
+      .bind(projectId, user.user.id)
+      .first("n");
+    expect(sessions).toBe(1);
+  });
+
   it("a disabled user gets USER_DISABLED only after a correct code", async () => {
     const user = await registerUser(projectId);
     await env.DB.prepare(`UPDATE users SET disabled = 1 WHERE id = ?`).bind(user.user.id).run();
