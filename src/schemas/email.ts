@@ -57,7 +57,10 @@ export const EmailTemplateNameSchema = z.enum(TEMPLATE_NAMES).openapi("EmailTemp
 export const EmailTemplateParam = ProjectIdParam.extend({
   template: z
     .enum(TEMPLATE_NAMES)
-    .openapi({ param: { name: "template", in: "path", description: "Which template: `verify_email`, `reset_password` or `passwordless`." }, example: "verify_email" }),
+    .openapi({
+      param: { name: "template", in: "path", description: "Which template: `verify_email`, `reset_password` or `passwordless`." },
+      example: "verify_email",
+    }),
 });
 
 const placeholderList = Object.entries(PLACEHOLDERS)
