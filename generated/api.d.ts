@@ -31,7 +31,7 @@ export interface paths {
         put?: never;
         /**
          * Register a user
-         * @description Creates a user in the project and starts a session. The email is trimmed and compared case-insensitively. Passwords are 8–128 characters and may not be one of the commonest passwords. Answers 201 with the user and a token pair; 409 `EMAIL_TAKEN` when the email is already registered in this project.
+         * @description Creates a user in the project and starts a session. The email is trimmed and compared case-insensitively. Passwords are 8–128 characters and may not be one of the commonest passwords. Answers 201 with the user and a token pair; 409 `EMAIL_TAKEN` when the email is already registered in this project; 403 `SIGN_UP_DISABLED` when the project's `allowSignUp` setting is off (admins can still create users).
          */
         post: operations["register"];
         delete?: never;
@@ -355,7 +355,7 @@ export interface paths {
          *
          *     Success: 302 to the app's `redirect_uri` with `code` (single use, valid 60 s) and the app's `state`. Tokens never travel in a URL.
          *
-         *     Failure after `state` is known: 302 to the app's `redirect_uri` with `error` (one of `access_denied`, `invalid_request`, `invalid_grant`, `invalid_id_token`, `email_required`, `email_not_verified`, `account_exists_unverified`, `temporarily_unavailable`, `server_error`), `error_description` and `state`. Unknown or missing `state`, or a redirect URI removed from the allow-list meanwhile: 400 `VALIDATION_ERROR` (JSON); these count per client IP (rule `probe.ip`), and over it answer 429 `RATE_LIMITED` with `Retry-After`.
+         *     Failure after `state` is known: 302 to the app's `redirect_uri` with `error` (one of `access_denied`, `invalid_request`, `invalid_grant`, `invalid_id_token`, `email_required`, `email_not_verified`, `account_exists_unverified`, `temporarily_unavailable`, `sign_up_disabled`, `server_error`), `error_description` and `state`. Unknown or missing `state`, or a redirect URI removed from the allow-list meanwhile: 400 `VALIDATION_ERROR` (JSON); these count per client IP (rule `probe.ip`), and over it answer 429 `RATE_LIMITED` with `Retry-After`.
          */
         get: operations["oauthCallback"];
         put?: never;
@@ -480,6 +480,54 @@ export interface paths {
          * @description Answers the challenge a sign-in returned (`mfaRequired`): `mfaToken` with a current TOTP `code` (±30 s; a code already accepted once is refused) or one `recoveryCode` (spent). Starts the session: the user and a token pair, with `amr` the first factor's plus `otp` (or `recovery_code`). The token works once, for 5 minutes, in its own project only: unknown, expired, used or out of attempts (5 wrong codes) it gets 401 `INVALID_TOKEN` (sign in again). A wrong code: 401 `INVALID_CODE`. Wrong codes count per account (rule `mfa.account`, backoff; README, "Rate limits"): over it, 429 `RATE_LIMITED` with `Retry-After`.
          */
         post: operations["verifyMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/{projectId}/passwordless/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a sign-in code (and link)
+         * @description Emails a 6-digit code that signs the address in for 10 minutes (5 tries), plus, when `redirectUrl` is given, a single-use link `<redirectUrl>?token=…&type=passwordless` that does the same. A new start replaces the address's previous code and link.
+         *
+         *     The answer is always 200 `{sent: true}` after the same work, whether the address has an account, it is disabled, or the project does not allow sign-up; nothing is sent only when there is nobody to sign in (no account and `allowSignUp` off). Delivery happens in the background.
+         *
+         *     400 `VALIDATION_ERROR` naming `redirectUrl` when it is not on the project's `redirectUrls`. 403 `METHOD_DISABLED` when the project's `passwordless` setting is off. Rate limited per address (rule `email.account`, default 5 an hour) and per client IP (`email.ip`, default 30 an hour): 429 `RATE_LIMITED` with `Retry-After`.
+         */
+        post: operations["passwordlessStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/{projectId}/passwordless/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with the emailed code or link
+         * @description Send `{email, code}` (the code from the email) or `{token}` (from the link). Signs the user in (`amr: ["email"]`), or answers the second-factor challenge for a user who has one. The address counts as verified: the mail proved it. Identities linked while it was unverified are cut, and a password set while it was unverified is removed and its sessions end (it may be a squatter's). On first use, creates the account when the project allows sign-up.
+         *
+         *     A wrong, expired, spent or replaced code, or an address with no account where sign-up is closed: 401 `INVALID_CODE`; the fifth wrong code spends it. An unknown, used or expired link: 401 `INVALID_TOKEN`. A disabled user: 403 `USER_DISABLED` (only after a correct code). 403 `METHOD_DISABLED` when the project's `passwordless` setting is off.
+         *
+         *     Attempts are counted per address (rule `email_code.account`, default 10 in 15 minutes) and per client IP (`email_code.ip`, default 50 in 15 minutes); a success gives its slot back. Over a limit: 429 `RATE_LIMITED` with `Retry-After`.
+         */
+        post: operations["passwordlessVerify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1050,13 +1098,14 @@ export interface paths {
         };
         /**
          * List a project's email templates
-         * @description The template in effect for each email the project sends (`verify_email`, `reset_password`): the project's own when customised (`customized: true`), else the built-in default. Placeholders:
+         * @description The template in effect for each email the project sends (`verify_email`, `reset_password`, `passwordless`): the project's own when customised (`customized: true`), else the built-in default. Placeholders:
          *
-         *     - `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`.
+         *     - `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html` (optional in `passwordless`, whose lines holding it are left out when the email has no link); not allowed in `subject`.
+         *     - `{{code}}`: `passwordless` only, and required in its `text` and `html`: the 6-digit sign-in code. Not allowed in `subject` or in other templates.
          *     - `{{email}}`: The recipient's email address.
          *     - `{{projectName}}`: The project's name.
          *     - `{{displayName}}`: The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address.
-         *     - `{{expiresIn}}`: How long the link works, e.g. `24 hours`.
+         *     - `{{expiresIn}}`: How long the link (or code) works, e.g. `24 hours`.
          *
          *     400 `VALIDATION_ERROR` for a malformed project id; 404 `NOT_FOUND` when the project does not exist.
          *
@@ -1083,13 +1132,14 @@ export interface paths {
          * Customise an email template
          * @description Replaces the project's `subject`, `text` and `html` for this email; the next email uses it. Placeholders:
          *
-         *     - `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`.
+         *     - `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html` (optional in `passwordless`, whose lines holding it are left out when the email has no link); not allowed in `subject`.
+         *     - `{{code}}`: `passwordless` only, and required in its `text` and `html`: the 6-digit sign-in code. Not allowed in `subject` or in other templates.
          *     - `{{email}}`: The recipient's email address.
          *     - `{{projectName}}`: The project's name.
          *     - `{{displayName}}`: The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address.
-         *     - `{{expiresIn}}`: How long the link works, e.g. `24 hours`.
+         *     - `{{expiresIn}}`: How long the link (or code) works, e.g. `24 hours`.
          *
-         *     Values are HTML-escaped in `html`. 400 `VALIDATION_ERROR` naming the field when `text` or `html` lacks `{{link}}`, the subject contains it or spans lines, or a placeholder is unknown. 404 `NOT_FOUND` when the project does not exist.
+         *     Values are HTML-escaped in `html`. 400 `VALIDATION_ERROR` naming the field when `text` or `html` lacks `{{link}}` (`{{code}}` for `passwordless`), holds `{{code}}` in another template, the subject contains either or spans lines, or a placeholder is unknown. 404 `NOT_FOUND` when the project does not exist.
          *
          *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
          */
@@ -1097,7 +1147,7 @@ export interface paths {
         post?: never;
         /**
          * Reset an email template to the default
-         * @description Drops the project's customisation; the built-in default applies again and is returned. Idempotent: resetting a template that is not customised also answers 200. 400 `VALIDATION_ERROR` for a template name other than `verify_email` or `reset_password`; 404 `NOT_FOUND` when the project does not exist. Takes no body (413 if one over the size cap is sent anyway).
+         * @description Drops the project's customisation; the built-in default applies again and is returned. Idempotent: resetting a template that is not customised also answers 200. 400 `VALIDATION_ERROR` for a template name other than `verify_email`, `reset_password` or `passwordless`; 404 `NOT_FOUND` when the project does not exist. Takes no body (413 if one over the size cap is sent anyway).
          *
          *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
          */
@@ -2209,6 +2259,57 @@ export interface components {
              */
             recoveryCode?: string;
         };
+        PasswordlessStartResult: {
+            /**
+             * @description Always true: the answer does not tell whether the address has an account.
+             * @enum {boolean}
+             */
+            sent: true;
+        };
+        /**
+         * @example {
+         *       "email": "user@example.com",
+         *       "redirectUrl": "https://app.example.com/auth/callback"
+         *     }
+         */
+        PasswordlessStartRequest: {
+            /**
+             * Format: email
+             * @example user@example.com
+             */
+            email: string;
+            /**
+             * @description Where the email's sign-in link leads (`<redirectUrl>?token=…&type=passwordless`). Must equal an entry of the project's `redirectUrls` exactly. Without it the email carries only the code.
+             * @example https://app.example.com/auth/callback
+             */
+            redirectUrl?: string;
+        };
+        /**
+         * @example {
+         *       "email": "user@example.com",
+         *       "code": "042817"
+         *     }
+         */
+        PasswordlessVerifyRequest: components["schemas"]["PasswordlessCodeVerify"] | components["schemas"]["PasswordlessLinkVerify"];
+        PasswordlessCodeVerify: {
+            /**
+             * Format: email
+             * @example user@example.com
+             */
+            email: string;
+            /**
+             * @description The 6-digit code from the email.
+             * @example 042817
+             */
+            code: string;
+        };
+        PasswordlessLinkVerify: {
+            /**
+             * @description The `token` query parameter of the link in the email.
+             * @example pl_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA
+             */
+            token: string;
+        };
         AdminLoginResult: {
             /** @example as_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA */
             sessionToken: string;
@@ -2556,6 +2657,8 @@ export interface components {
                 "admin_login.ip": components["schemas"]["RateRule"];
                 "probe.ip": components["schemas"]["RateRule"];
                 "mfa.account": components["schemas"]["RateRule"];
+                "email_code.account": components["schemas"]["RateRule"];
+                "email_code.ip": components["schemas"]["RateRule"];
             };
             /**
              * Format: date-time
@@ -2722,6 +2825,8 @@ export interface components {
             "admin_login.ip"?: components["schemas"]["RateRule"];
             "probe.ip"?: components["schemas"]["RateRule"];
             "mfa.account"?: components["schemas"]["RateRule"];
+            "email_code.account"?: components["schemas"]["RateRule"];
+            "email_code.ip"?: components["schemas"]["RateRule"];
         };
         DeleteProjectResult: {
             /** @enum {boolean} */
@@ -2934,10 +3039,10 @@ export interface components {
             updatedAt: string;
         };
         /**
-         * @description `verify_email`: the email verification link. `reset_password`: the password reset link.
+         * @description `verify_email`: the email verification link. `reset_password`: the password reset link. `passwordless`: the sign-in code (and link).
          * @enum {string}
          */
-        EmailTemplateName: "verify_email" | "reset_password";
+        EmailTemplateName: "verify_email" | "reset_password" | "passwordless";
         /**
          * @description queued: handed to the provider, no answer yet. sent: accepted by the provider (or kept by the development provider). failed: not delivered; see `lastError`.
          * @enum {string}
@@ -2971,7 +3076,7 @@ export interface components {
             updatedAt: string | null;
         };
         /**
-         * @description Placeholders: `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html`; not allowed in `subject`. `{{email}}`: The recipient's email address. `{{projectName}}`: The project's name. `{{displayName}}`: The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address. `{{expiresIn}}`: How long the link works, e.g. `24 hours`.
+         * @description Placeholders: `{{link}}`: The link to open: your redirect URL with `token` and `type` added. Required in `text` and `html` (optional in `passwordless`, whose lines holding it are left out when the email has no link); not allowed in `subject`. `{{code}}`: `passwordless` only, and required in its `text` and `html`: the 6-digit sign-in code. Not allowed in `subject` or in other templates. `{{email}}`: The recipient's email address. `{{projectName}}`: The project's name. `{{displayName}}`: The user's display name once their address is verified (links, line breaks and invisible characters removed, at most 64 characters); otherwise, or when nothing is left of it, their email address. `{{expiresIn}}`: How long the link (or code) works, e.g. `24 hours`.
          * @example {
          *       "subject": "Welcome to {{projectName}}: confirm your email",
          *       "text": "Hi {{displayName}},\n\nConfirm {{email}} within {{expiresIn}}:\n\n{{link}}",
@@ -5992,6 +6097,280 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         data: components["schemas"]["AuthResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    passwordlessStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordlessStartRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; a code is on its way if there is someone to sign in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["PasswordlessStartResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    passwordlessVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordlessVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in (tokens), or the second-factor challenge for a user who has one (`mfaRequired`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["SignInResult"];
                     };
                 };
             };
@@ -9524,7 +9903,7 @@ export interface operations {
                 /** @description Only messages to this address (case-insensitive). */
                 to?: string;
                 /** @description Only messages of this template. */
-                template?: "verify_email" | "reset_password";
+                template?: "verify_email" | "reset_password" | "passwordless";
                 /** @description Only messages in this state. */
                 status?: "queued" | "sent" | "failed";
             };
@@ -9715,8 +10094,8 @@ export interface operations {
             path: {
                 /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
-                /** @description Which template: `verify_email` or `reset_password`. */
-                template: "verify_email" | "reset_password";
+                /** @description Which template: `verify_email`, `reset_password` or `passwordless`. */
+                template: "verify_email" | "reset_password" | "passwordless";
             };
             cookie?: never;
         };
@@ -9844,8 +10223,8 @@ export interface operations {
             path: {
                 /** @description The project's id (a readable slug, e.g. `mobile_app`). */
                 projectId: string;
-                /** @description Which template: `verify_email` or `reset_password`. */
-                template: "verify_email" | "reset_password";
+                /** @description Which template: `verify_email`, `reset_password` or `passwordless`. */
+                template: "verify_email" | "reset_password" | "passwordless";
             };
             cookie?: never;
         };

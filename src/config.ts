@@ -85,6 +85,10 @@ export const DEFAULT_RULES = {
   "probe.ip": { kind: "window", limit: 30, windowSeconds: 600 },
   /** Wrong second-factor codes (TOTP, recovery) for one account, across challenges and the TOTP routes: backoff. */
   "mfa.account": { kind: "backoff", freeFailures: 5, baseSeconds: 2, maxSeconds: 900 },
+  /** Passwordless verify attempts for one address (wrong codes; a success gives its slot back). */
+  "email_code.account": { kind: "window", limit: 10, windowSeconds: 900 },
+  /** Passwordless verify attempts (codes and links) from one IP, whatever the address. */
+  "email_code.ip": { kind: "window", limit: 50, windowSeconds: 900 },
 } as const;
 /** Addresses (IP buckets) the account signed in from are exempt from account-wide limits this long, at most this many. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
@@ -153,3 +157,12 @@ export const IMPORT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const IMPORTED_HASH_LIMITS = { bcryptMaxCost: 14, scryptMaxMemoryBytes: 64 * 1024 * 1024, scryptMaxP: 16, pbkdf2MaxIterations: 2_000_000 } as const;
 /** Rows per kind and per call of POST /api/admin/maintenance/reseal. */
 export const RESEAL_BATCH = 100;
+
+// ---- Passwordless (email codes and magic links) ----
+
+/** How long a mailed sign-in code and its link work, and how the email says it. */
+export const PASSWORDLESS_LIFETIME = { ms: 10 * 60_000, words: "10 minutes" } as const;
+/** Codes compared per mailed code; the last wrong one spends it (a 1-in-200,000 chance per code). */
+export const PASSWORDLESS_MAX_ATTEMPTS = 5;
+/** Expired attempts of the project deleted by each start, so the table stays small without a cron. */
+export const PASSWORDLESS_PRUNE_ROWS = 20;

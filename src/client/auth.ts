@@ -4,6 +4,7 @@
 import type { Middleware } from "openapi-fetch";
 import { type ApiClient, createApiClient } from "./api";
 import { type MfaMethods, mfaMethods } from "./mfa";
+import { passwordlessMethods, type PasswordlessMethods } from "./passwordless";
 import { codeChallengeS256, createCodeVerifier } from "./pkce";
 import { type ClientError, type Result, fail, fromFetch, networkError, ok } from "./result";
 import { type AuthStorage, memoryStorage } from "./storage";
@@ -45,7 +46,7 @@ export interface AuthClientOptions {
   fetch?: (request: Request) => Promise<Response>;
 }
 
-export interface AuthClient extends MfaMethods {
+export interface AuthClient extends MfaMethods, PasswordlessMethods {
   signUp(body: SignUpBody): Promise<Result<AuthResult>>;
   /** Tokens are stored when the answer is a session; a user with a second factor gets the challenge instead (`"mfaRequired" in data`). */
   signIn(body: SignInBody): Promise<Result<SignInResult>>;
@@ -320,6 +321,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const client: AuthClient = {
     api,
     ...mfaMethods({ api, raw, inProject, run, store, refreshNow: async () => refresh((await read())?.accessToken) }),
+    ...passwordlessMethods({ raw, inProject, run, store }),
     signUp: async (body) => store(await run(() => raw.POST("/api/auth/{projectId}/register", { ...inProject, body }))),
     signIn: async (body) => store(await run(() => raw.POST("/api/auth/{projectId}/login", { ...inProject, body }))),
     async signOut() {

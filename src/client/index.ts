@@ -11,5 +11,6 @@ export {
   type AuthStateListener,
 } from "./auth";
 export type { ConfirmTotpBody, DisableTotpBody, MfaMethods, RegenerateRecoveryCodesBody, VerifyMfaBody } from "./mfa";
+export type { PasswordlessMethods, PasswordlessStartBody, PasswordlessVerifyBody } from "./passwordless";
 export { memoryStorage, localStorageAdapter, sessionStorageAdapter, type AuthStorage } from "./storage";
 export { createAdminClient, type AdminClient, type AdminClientOptions, type AdminListItem, type AdminListPath, type PaginateParams } from "./admin";

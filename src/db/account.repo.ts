@@ -2,7 +2,7 @@
 // token and applies only if that request spent it (the spentBy guard), so a token does its work once.
 import { insertAuditIf, type AuditEntry } from "./audit.repo";
 import { spentBy, type Consumption } from "./one-time-tokens.repo";
-import { andExists, guard } from "./sql";
+import { andExists, guard, type Guard } from "./sql";
 import { setResetPassword } from "./users.repo";
 
 /**
@@ -42,7 +42,17 @@ export async function listUnprovenIdentities(db: D1Database, projectId: string, 
  * `audit` written only if there was something to cut. Applies only if this request spent the token.
  */
 export function cutUnprovenIdentities(db: D1Database, s: Consumption, userId: string, audit: AuditEntry): D1PreparedStatement[] {
-  const spent = spentBy(s);
+  return cutUnprovenIdentitiesIf(db, { projectId: s.projectId, at: s.at }, spentBy(s), userId, audit);
+}
+
+/** As cutUnprovenIdentities, for another proof of the mailbox (a sign-in code): applies only if `spent` holds. */
+export function cutUnprovenIdentitiesIf(
+  db: D1Database,
+  s: { projectId: string; at: string },
+  spent: Guard,
+  userId: string,
+  audit: AuditEntry,
+): D1PreparedStatement[] {
   const unproven = guard(`SELECT 1 ${UNPROVEN}`, s.projectId, userId);
   return [
     db

@@ -1,5 +1,5 @@
 // A project's customised email templates; templates without a row use the built-in defaults.
-export type TemplateName = "verify_email" | "reset_password";
+export type TemplateName = "verify_email" | "reset_password" | "passwordless";
 
 export interface EmailTemplateRow {
   project_id: string;

@@ -66,3 +66,7 @@ export const deleteOldWebhookEvents = (db: D1Database, before: string, limit: nu
     [before],
     limit,
   );
+
+/** Emailed sign-in codes (and their links) that expired before `before`, spent or not (starts also prune a few). */
+export const deleteOldPasswordlessCodes = (db: D1Database, before: string, limit: number) =>
+  deleteSome(db, "passwordless_codes", "rowid", "expires_at < ?", [before], limit);

@@ -48,13 +48,26 @@ export interface NewUser {
   createdAt: string;
 }
 
-export function insertUser(db: D1Database, u: NewUser): D1PreparedStatement {
+/** Inserts the user (only if `when` holds, when given) and returns the row. */
+export function insertUser(db: D1Database, u: NewUser, when?: Guard): D1PreparedStatement {
+  const values = when ? `SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (${when.sql})` : "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   return db
     .prepare(
       `INSERT INTO users (id, project_id, email, email_normalized, display_name, password_hash, email_verified, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+       ${values} RETURNING *`,
     )
-    .bind(u.id, u.projectId, u.email.trim(), normalizeEmail(u.email), u.displayName, u.passwordHash, u.emailVerified ? 1 : 0, u.createdAt, u.createdAt);
+    .bind(
+      u.id,
+      u.projectId,
+      u.email.trim(),
+      normalizeEmail(u.email),
+      u.displayName,
+      u.passwordHash,
+      u.emailVerified ? 1 : 0,
+      u.createdAt,
+      u.createdAt,
+      ...(when?.bindings ?? []),
+    );
 }
 
 /** What a user may change about themselves; a field left undefined keeps its value. */

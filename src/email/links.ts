@@ -18,7 +18,7 @@ export function redirectTarget(project: ProjectRow, requested: string | undefine
 }
 
 /** `<base>?token=<token>&type=<purpose>`, keeping any query the base URL already has. */
-export function emailLink(base: string, token: string, purpose: TokenPurpose): string {
+export function emailLink(base: string, token: string, purpose: TokenPurpose | "passwordless"): string {
   const url = new URL(base);
   url.searchParams.set("token", token);
   url.searchParams.set("type", purpose);

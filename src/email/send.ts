@@ -21,14 +21,18 @@ export async function effectiveTemplate(db: D1Database, projectId: string, templ
 }
 
 export interface Recipient extends Addressee {
-  id: string;
+  /** null for an address with no account yet (a passwordless sign-up). */
+  id: string | null;
 }
 
 export interface EmailJob {
   template: TemplateName;
   content: TemplateContent;
   to: Recipient;
+  /** Empty for a passwordless email without a link: the lines holding {{link}} are left out. */
   link: string;
+  /** The passwordless sign-in code; other templates have none. */
+  code?: string;
   expiresIn: string;
   /** Written in one batch with the outbox row (given its id): the email goes out only once they are stored. */
   statements: (outboxId: string) => D1PreparedStatement[];
@@ -52,6 +56,7 @@ export async function sendEmail(c: Context<AppEnv>, job: EmailJob): Promise<Sent
     projectName: project.name,
     displayName: greetingName(job.to),
     expiresIn: job.expiresIn,
+    code: job.code ?? "",
   };
   const message = renderTemplate(job.content, vars);
   const outboxId = randomId("msg");

@@ -25,7 +25,7 @@ const exists = (reason: string, why: string) =>
  * safe to hand over: its own email verified, or no password and no other linked provider (an
  * invited user). Otherwise whoever pre-registered the address could keep a way into the account.
  */
-export async function accountFor(db: D1Database, projectId: string, provider: string, profile: Profile, at: string): Promise<Account> {
+export async function accountFor(db: D1Database, projectId: string, provider: string, profile: Profile, at: string, allowSignUp = true): Promise<Account> {
   const match = await findUserForIdentity(db, projectId, profile.issuer, profile.subject, profile.email);
   const identity = { projectId, issuer: profile.issuer, subject: profile.subject, provider, at };
   if (match?.linked) {
@@ -48,6 +48,7 @@ export async function accountFor(db: D1Database, projectId: string, provider: st
       ],
     };
   }
+  if (!allowSignUp) throw new OAuthFlowError("sign_up_disabled", "This project does not accept new sign-ups; ask for an account to be created for you");
   if (!profile.emailVerified) {
     throw new OAuthFlowError(
       "email_not_verified",

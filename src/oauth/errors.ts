@@ -11,6 +11,7 @@ export const SIGN_IN_ERRORS = [
   "email_not_verified",
   "account_exists_unverified",
   "temporarily_unavailable",
+  "sign_up_disabled",
   "server_error",
 ] as const;
 

@@ -51,13 +51,14 @@ export const ResetPasswordResult = z
 // ---- Admin API ----
 
 export const EmailTemplateNameSchema = z.enum(TEMPLATE_NAMES).openapi("EmailTemplateName", {
-  description: "`verify_email`: the email verification link. `reset_password`: the password reset link.",
+  description: "`verify_email`: the email verification link. `reset_password`: the password reset link. `passwordless`: the sign-in code (and link).",
 });
 
 export const EmailTemplateParam = ProjectIdParam.extend({
-  template: z
-    .enum(TEMPLATE_NAMES)
-    .openapi({ param: { name: "template", in: "path", description: "Which template: `verify_email` or `reset_password`." }, example: "verify_email" }),
+  template: z.enum(TEMPLATE_NAMES).openapi({
+    param: { name: "template", in: "path", description: "Which template: `verify_email`, `reset_password` or `passwordless`." },
+    example: "verify_email",
+  }),
 });
 
 const placeholderList = Object.entries(PLACEHOLDERS)

@@ -28,13 +28,14 @@ const CUSTOM = {
 };
 
 describe("GET /api/admin/projects/:projectId/email-templates", () => {
-  it("lists the defaults of both templates, not customised", async () => {
+  it("lists the defaults of every template, not customised", async () => {
     const project = await emailProject();
     const { data, response } = await listTemplates(owner, project);
     expect(response.status).toBe(200);
     expect(data!.data).toEqual([
       { template: "verify_email", ...DEFAULT_TEMPLATES.verify_email, customized: false, updatedAt: null },
       { template: "reset_password", ...DEFAULT_TEMPLATES.reset_password, customized: false, updatedAt: null },
+      { template: "passwordless", ...DEFAULT_TEMPLATES.passwordless, customized: false, updatedAt: null },
     ]);
   });
 
@@ -52,6 +53,7 @@ describe("PUT and DELETE /api/admin/projects/:projectId/email-templates/:templat
     expect(listed.data!.data.map((t) => [t.template, t.customized])).toEqual([
       ["verify_email", false],
       ["reset_password", true],
+      ["passwordless", false],
     ]);
 
     const user = await registerUser(projectId);

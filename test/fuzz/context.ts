@@ -84,6 +84,8 @@ function tokenVariants(token: string): Record<string, string> {
 async function fuzzProject(): Promise<string> {
   const projectId = await createProject();
   await setRedirectUrls(projectId, [APP_REDIRECT]);
+  // Passwordless sign-in is off by default; on here so its routes are reached past METHOD_DISABLED.
+  await env.DB.prepare(`UPDATE projects SET passwordless = 1 WHERE id = ?`).bind(projectId).run();
   return projectId;
 }
 

@@ -47,6 +47,14 @@ async function mailedToken(projectId: string, to: string, shared: SharedFixtures
   return decodeURIComponent(token);
 }
 
+/** The 6-digit code in the newest passwordless email to `to`. */
+async function mailedCode(projectId: string, to: string, shared: SharedFixtures): Promise<string> {
+  const { data } = await (await ownerClient(shared)).GET("/api/admin/projects/{projectId}/outbox", { params: { path: { projectId }, query: { to } } });
+  const code = /^(\d{6})$/m.exec(data?.data[0]?.text ?? "")?.[1];
+  if (!code) throw new Error(`fixture: no mailed code to ${to} in ${projectId}`);
+  return code;
+}
+
 const oauthPath = (projectId: string, slug: string, step: string, query: Record<string, string>) =>
   `${BASE_URL}/api/auth/${projectId}/oauth/${slug}/${step}?${new URLSearchParams(query)}`;
 
@@ -100,6 +108,11 @@ const PLANS: Record<string, Planner> = {
     const user = await registerUser(project(f));
     await client().POST("/api/auth/{projectId}/password/forgot", { params: { path: { projectId: project(f) } }, body: { email: user.email } });
     return { body: { token: await mailedToken(project(f), user.email, shared), password: NEW_PASSWORD } };
+  },
+  passwordlessVerify: async (f, shared) => {
+    const email = freshEmail();
+    await client().POST("/api/auth/{projectId}/passwordless/start", { params: { path: { projectId: project(f) } }, body: { email } });
+    return { body: { email, code: await mailedCode(project(f), email, shared) } };
   },
   oauthAuthorize: async () => ({
     query: { redirect_uri: APP_REDIRECT, code_challenge: await s256(newVerifier()), code_challenge_method: "S256", state: "app-state" },

@@ -15,4 +15,6 @@ export const README_RULES = {
   "admin_login.account": { kind: "window", limit: 20, windowSeconds: 900 },
   "admin_login.ip": { kind: "window", limit: 50, windowSeconds: 900 },
   "mfa.account": { kind: "backoff", freeFailures: 5, baseSeconds: 2, maxSeconds: 900 },
+  "email_code.account": { kind: "window", limit: 10, windowSeconds: 900 },
+  "email_code.ip": { kind: "window", limit: 50, windowSeconds: 900 },
 } as const;

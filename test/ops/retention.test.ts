@@ -41,6 +41,7 @@ async function seed(projectId: string, userId: string, age: number) {
     event: uniqueId("msg"),
     delivered: uniqueId("whd"),
     failed: uniqueId("whd"),
+    address: `${uniqueId("pl")}@example.com`,
   };
   await env.DB.batch([
     env.DB.prepare(`INSERT INTO sessions (id, project_id, user_id, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`).bind(
@@ -76,6 +77,9 @@ async function seed(projectId: string, userId: string, age: number) {
       at,
       at,
     ),
+    env.DB.prepare(
+      `INSERT INTO passwordless_codes (project_id, email, salt, code_hash, link_hash, created_at, expires_at) VALUES (?, ?, 's', 'c', ?, ?, ?)`,
+    ).bind(projectId, ids.address, uniqueId("link"), at, at),
     env.DB.prepare(
       `INSERT INTO webhooks (id, project_id, url, events, secret_box, created_at, updated_at) VALUES (?, ?, 'https://hooks.example.com/x', '["user.created"]', 'v1.x.y', ?, ?)`,
     ).bind(ids.webhook, projectId, at, at),
@@ -135,6 +139,8 @@ describe("retention (Cron Trigger)", () => {
     // Second-factor challenges go a day after expiry, like the other challenges.
     expect(await exists("mfa_challenges", "token_hash", old.mfa)).toBe(false);
     expect(await exists("mfa_challenges", "token_hash", fresh.mfa)).toBe(true);
+    expect(await exists("passwordless_codes", "email", old.address)).toBe(false);
+    expect(await exists("passwordless_codes", "email", fresh.address)).toBe(true);
     // Webhook records are kept 30 days: a delivered one then goes, and its event with the failed one once nothing is pending.
     for (const ids of [old, fresh]) {
       expect(await exists("webhook_deliveries", "id", ids.delivered)).toBe(true);
@@ -160,6 +166,7 @@ describe("retention (Cron Trigger)", () => {
       oauthCodesDeleted: 2,
       webauthnChallengesDeleted: 2,
       mfaChallengesDeleted: 2,
+      passwordlessCodesDeleted: 2,
       webhookDeliveriesDeleted: 1,
       webhookEventsDeleted: 2, // the event and its failed delivery: D1 counts rows a cascade deleted
       outboxRowsDeleted: 1,

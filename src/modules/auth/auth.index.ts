@@ -11,6 +11,8 @@ import * as meHandlers from "./me.handlers";
 import * as meRoutes from "./me.routes";
 import * as oauthHandlers from "./oauth.handlers";
 import * as oauthRoutes from "./oauth.routes";
+import * as passwordless from "./passwordless.handlers";
+import * as passwordlessRoutes from "./passwordless.routes";
 import * as wellKnownHandlers from "./well-known.handlers";
 import * as wellKnownRoutes from "./well-known.routes";
 
@@ -41,4 +43,6 @@ auth
   .openapi(mfaRoutes.confirmTotp, mfaHandlers.confirmTotpHandler)
   .openapi(mfaRoutes.disableTotp, mfaHandlers.disableTotpHandler)
   .openapi(mfaRoutes.regenerateRecoveryCodes, mfaHandlers.regenerateRecoveryCodesHandler)
-  .openapi(mfaRoutes.verifyMfa, mfaHandlers.verifyMfaHandler);
+  .openapi(mfaRoutes.verifyMfa, mfaHandlers.verifyMfaHandler)
+  .openapi(passwordlessRoutes.passwordlessStart, passwordless.passwordlessStartHandler)
+  .openapi(passwordlessRoutes.passwordlessVerify, passwordless.passwordlessVerifyHandler);

@@ -20,6 +20,15 @@ import { completeSignIn } from "./sign-in";
 export const registerHandler: RouteHandler<typeof register, AppEnv> = async (c) => {
   const project = c.get("project");
   const { email, password, displayName } = c.req.valid("json");
+  if (!project.allow_sign_up) {
+    await c.env.DB.batch([
+      insertAudit(
+        c.env.DB,
+        auditEntry(c, { type: "auth.register", outcome: "failure", actorType: "anonymous", projectId: project.id, details: { reason: "sign_up_disabled" } }),
+      ),
+    ]);
+    throw new ApiError("SIGN_UP_DISABLED", "This project does not accept new sign-ups");
+  }
   await limit(c, project.id, [{ rule: "register.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
   const id = randomId("usr");
   const at = iso();

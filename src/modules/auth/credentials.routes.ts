@@ -23,7 +23,7 @@ export const register = createRoute({
   security,
   summary: "Register a user",
   description:
-    "Creates a user in the project and starts a session. The email is trimmed and compared case-insensitively. Passwords are 8–128 characters and may not be one of the commonest passwords. Answers 201 with the user and a token pair; 409 `EMAIL_TAKEN` when the email is already registered in this project.",
+    "Creates a user in the project and starts a session. The email is trimmed and compared case-insensitively. Passwords are 8–128 characters and may not be one of the commonest passwords. Answers 201 with the user and a token pair; 409 `EMAIL_TAKEN` when the email is already registered in this project; 403 `SIGN_UP_DISABLED` when the project's `allowSignUp` setting is off (admins can still create users).",
   request: {
     params: ProjectIdParam,
     body: jsonBody(

@@ -43,7 +43,7 @@ const emailSubjects = (c: Context<AppEnv>, email: string): Subject[] => [
 ];
 
 /** A new token for `user` and the statements that store it. Only its hash is stored. */
-async function issueToken(c: Context<AppEnv>, user: Recipient, purpose: TokenPurpose) {
+async function issueToken(c: Context<AppEnv>, user: Recipient & { id: string }, purpose: TokenPurpose) {
   const db = c.env.DB;
   const projectId = c.get("project").id;
   const token = randomToken(TOKEN_PREFIX[purpose]);

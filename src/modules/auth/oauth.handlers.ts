@@ -146,7 +146,7 @@ async function finishProviderCallback(
   const code = randomToken("oc");
   const at = now();
   const write = async () => {
-    const account = await accountFor(c.env.DB, project.id, p.slug, profile, iso(at));
+    const account = await accountFor(c.env.DB, project.id, p.slug, profile, iso(at), project.allow_sign_up === 1);
     const success = {
       type: "auth.oauth.callback",
       outcome: "success",

@@ -8,7 +8,8 @@ import {
   type EmailTemplateRow,
   type TemplateName,
 } from "../../db/email-templates.repo";
-import { TEMPLATE_NAMES } from "../../email/templates";
+import { missingPlaceholders, TEMPLATE_NAMES } from "../../email/templates";
+import { ApiError } from "../../errors";
 import { iso } from "../../lib/clock";
 import { adminAction } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
@@ -32,6 +33,8 @@ export const listEmailTemplatesHandler: RouteHandler<typeof listEmailTemplates, 
 
 export const putEmailTemplateHandler: RouteHandler<typeof putEmailTemplate, AppEnv> = async (c) => {
   const { projectId, template } = c.req.valid("param");
+  const issues = missingPlaceholders(template, c.req.valid("json"));
+  if (issues.length) throw new ApiError("VALIDATION_ERROR", issues.map((i) => `${i.path}: ${i.message}`).join("; "), { details: issues });
   const at = iso();
   const [saved] = await c.env.DB.batch([
     upsertEmailTemplate(c.env.DB, projectId, template, c.req.valid("json"), at),
