@@ -83,6 +83,8 @@ export const DEFAULT_RULES = {
   "admin_login.ip": { kind: "window", limit: 50, windowSeconds: 900 },
   /** Anonymous requests with an unknown token (refresh, email link, sign-in code or state) per IP: each one is audited. */
   "probe.ip": { kind: "window", limit: 30, windowSeconds: 600 },
+  /** Second-factor codes of one admin (login's second step, confirming or turning off TOTP): failures only, a right code gives its slot back. */
+  "admin_mfa.account": { kind: "window", limit: 10, windowSeconds: 900 },
 } as const;
 /** Addresses (IP buckets) the account signed in from are exempt from account-wide limits this long, at most this many. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
@@ -92,3 +94,14 @@ export const KNOWN_ADDRESS_MAX = 20;
 
 /** Rows (tokens) or sessions per statement, and rounds per run: bounds one run's time and D1 load; the next run goes on. */
 export const SWEEP_LIMITS = { rows: 500, sessions: 50, rounds: 20 };
+
+// ---- Admin second factor ----
+
+/** An admin's password login with TOTP on answers a challenge that must be completed within this. */
+export const ADMIN_MFA_CHALLENGE_TTL_MS = 5 * 60_000;
+/** Codes tried against one challenge; after that it is void and the admin logs in again. */
+export const ADMIN_MFA_MAX_ATTEMPTS = 5;
+/** Recovery codes handed out at each TOTP confirmation. */
+export const ADMIN_RECOVERY_CODE_COUNT = 10;
+/** Issuer shown in authenticator apps for Admin API accounts. */
+export const ADMIN_TOTP_ISSUER = "edge-auth admin";

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:test";
 import { createClient } from "../../generated/client.js";
 import { setRedirectUrls } from "../email/mailbox";
-import { ADMIN_PASSWORD } from "../helpers/admin";
+import { ADMIN_PASSWORD, adminSessionOf } from "../helpers/admin";
 import { BASE_URL } from "../helpers/client";
 import { PASSWORD, createProject, uniqueId, tokensOf } from "../helpers/fixtures";
 import { APP_REDIRECT, CLIENT_ID, CLIENT_SECRET, StubProvider } from "../oauth/stub-provider";
@@ -34,7 +34,7 @@ async function login(projectId: string, email: string) {
 async function adminLogin(email: string, password: string): Promise<string> {
   const { data } = await client().POST("/api/admin/login", { body: { email, password } });
   if (!data) throw new Error(`fixture: admin login of ${email} failed`);
-  return data.data.sessionToken;
+  return adminSessionOf(data.data).sessionToken;
 }
 
 export const ownerLogin = () => adminLogin(env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
