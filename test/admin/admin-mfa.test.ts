@@ -130,7 +130,7 @@ describe("POST /api/admin/login with TOTP on, then POST /api/admin/login/mfa", (
   it("answers wrong codes 401 INVALID_CODE, voids a challenge after 5, then 429 with Retry-After per admin", async () => {
     const admin = await adminWithTotp();
     let failures = 0;
-    for (let round = 0; failures < ATTEMPTS_PER_ADMIN; round++) {
+    while (failures < ATTEMPTS_PER_ADMIN) {
       const mfaToken = await challenge(admin.email);
       for (let i = 0; i < ATTEMPTS_PER_CHALLENGE; i++, failures++) {
         const wrong = await verify({ mfaToken, code: wrongCode(admin.totp) });
