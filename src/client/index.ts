@@ -11,4 +11,12 @@ export {
   type AuthStateListener,
 } from "./auth";
 export { memoryStorage, localStorageAdapter, sessionStorageAdapter, type AuthStorage } from "./storage";
-export { createAdminClient, type AdminClient, type AdminClientOptions, type AdminListItem, type AdminListPath, type PaginateParams } from "./admin";
+export {
+  createAdminClient,
+  type AdminClient,
+  type AdminClientOptions,
+  type AdminListItem,
+  type AdminListPath,
+  type AdminMfaProof,
+  type PaginateParams,
+} from "./admin";
