@@ -546,6 +546,8 @@ export interface paths {
         /**
          * Log in as an admin
          * @description Returns an opaque session token: send it as `X-Admin-Session` on every other Admin API request. Sessions end after 30 minutes without a request or 12 hours after login. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS`. Attempts are counted before the password is checked (rules `admin_login.*`): over a limit, 429 `RATE_LIMITED` with `Retry-After`. An address the admin signed in from in the last 30 days is exempt from the per-account limit; an owner can clear an admin's lock (`DELETE /api/admin/admins/{adminId}/lockout`). On a database without admins, the first owner is created from the `ADMIN_EMAIL` / `ADMIN_PASSWORD` secrets at the first login.
+         *
+         *     An admin with TOTP on gets no session here but a challenge, `{ mfaRequired: true, mfaToken, methods, expiresIn }`: complete it with `POST /api/admin/login/mfa`. Tell the two answers apart by `mfaRequired`.
          */
         post: operations["adminLogin"];
         delete?: never;
@@ -585,7 +587,7 @@ export interface paths {
         };
         /**
          * Get the current admin
-         * @description The admin the session belongs to, with their role.
+         * @description The admin the session belongs to, with their role and whether TOTP guards their login (`mfa.totp`).
          *
          *     **Requires:** Any admin role (viewer, admin, owner).
          */
@@ -615,6 +617,92 @@ export interface paths {
          */
         post: operations["changeAdminPassword"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete an admin login with a second factor
+         * @description The second step of `POST /api/admin/login` for an admin with TOTP on: send the `mfaToken` from its challenge with the authenticator app's current `code` (±30 s) or one unused `recoveryCode`, and get the session the login would have given. The `mfaToken` works once and for 5 minutes; a code's time step works once (a replay is 401 `INVALID_CODE`). A wrong code is 401 `INVALID_CODE`; an unknown, spent or expired token, or one after 5 wrong codes, is 401 `INVALID_TOKEN` (log in again). Wrong codes count per admin (rule `admin_mfa.account`): over it, 429 `RATE_LIMITED` with `Retry-After`.
+         */
+        post: operations["adminLoginMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/me/mfa/totp/enroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start turning on TOTP for the current admin
+         * @description Returns a new TOTP secret (base32) and its `otpauth://` URL (show it as a QR code) for an authenticator app. Nothing changes at login until `POST /api/admin/me/mfa/totp/confirm` proves the app has it; enrolling again before that replaces the pending secret. 409 `CONFLICT` when TOTP is already on (turn it off first).
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        post: operations["enrollAdminTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/me/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn on TOTP with a first code
+         * @description Confirms the pending secret with a current code from the app; from now on `POST /api/admin/login` answers a challenge. Returns 10 single-use recovery codes, shown only here: keep them offline. 401 `INVALID_CODE` for a wrong code (counted by rule `admin_mfa.account`, then 429 `RATE_LIMITED` with `Retry-After`); 409 `CONFLICT` when nothing is pending.
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        post: operations["confirmAdminTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/me/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Turn off TOTP for the current admin
+         * @description Needs a current `code` or an unused `recoveryCode` (401 `INVALID_CODE` when wrong, counted by rule `admin_mfa.account`, then 429 `RATE_LIMITED` with `Retry-After`). Removes the secret and the recovery codes; the login asks for the password only again. 409 `CONFLICT` when TOTP is not on.
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        delete: operations["disableAdminTotp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -693,6 +781,28 @@ export interface paths {
          *     **Requires:** Role `owner` only; others get 403 `FORBIDDEN`.
          */
         delete: operations["clearAdminLockout"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/admins/{adminId}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Reset an admin's second factor
+         * @description For an admin who lost their authenticator app and recovery codes: removes their TOTP secret, recovery codes and open login challenges, clears their failed-code count (rule `admin_mfa.account`) and ends their sessions (yours are kept when you reset yourself). They sign in with their password alone, then can enroll again. Audited as `admin.mfa.reset`.
+         *
+         *     **Requires:** Role `owner` only; others get 403 `FORBIDDEN`.
+         */
+        delete: operations["resetAdminMfa"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2310,6 +2420,7 @@ export interface components {
              */
             token: string;
         };
+        AdminSignInResult: components["schemas"]["AdminLoginResult"] | components["schemas"]["AdminMfaChallenge"];
         AdminLoginResult: {
             /** @example as_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA */
             sessionToken: string;
@@ -2339,6 +2450,29 @@ export interface components {
          * @enum {string}
          */
         AdminRole: "owner" | "admin" | "viewer";
+        /** @description The password was right; the admin has TOTP on, so no session yet. */
+        AdminMfaChallenge: {
+            /** @enum {boolean} */
+            mfaRequired: true;
+            /**
+             * @description Single use, bound to this admin, valid for `expiresIn` seconds: send it to `POST /api/admin/login/mfa` with a code.
+             * @example amfa_Q2hhbGxlbmdlVG9rZW5FeGFtcGxlT25seQ
+             */
+            mfaToken: string;
+            /**
+             * @description What completes the login: a code from the authenticator app, or one of the recovery codes.
+             * @example [
+             *       "totp",
+             *       "recovery_code"
+             *     ]
+             */
+            methods: ("totp" | "recovery_code")[];
+            /**
+             * @description Seconds until `mfaToken` expires.
+             * @example 300
+             */
+            expiresIn: number;
+        };
         /**
          * @example {
          *       "email": "admin@example.com",
@@ -2357,6 +2491,24 @@ export interface components {
             /** @enum {boolean} */
             loggedOut: true;
         };
+        AdminMe: {
+            /** @example adm_2vQ8kLm0Pq1Rs7Tu9Wx3Yz */
+            id: string;
+            /** @example admin@example.com */
+            email: string;
+            /** @example Ada Admin */
+            displayName: string | null;
+            role: components["schemas"]["AdminRole"];
+            disabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastLoginAt: string | null;
+            mfa: {
+                /** @description Whether a confirmed TOTP factor guards this admin's login. */
+                totp: boolean;
+            };
+        };
         AdminChangePasswordResult: {
             otherSessionsEnded: number;
         };
@@ -2367,6 +2519,82 @@ export interface components {
              * @example strongpassword123
              */
             newPassword: string;
+        };
+        /**
+         * @example {
+         *       "mfaToken": "amfa_Q2hhbGxlbmdlVG9rZW5FeGFtcGxlT25seQ",
+         *       "code": "123456"
+         *     }
+         */
+        AdminLoginMfaRequest: {
+            /** @example amfa_Q2hhbGxlbmdlVG9rZW5FeGFtcGxlT25seQ */
+            mfaToken: string;
+            /**
+             * @description The 6-digit code the authenticator app shows now.
+             * @example 123456
+             */
+            code: string;
+        } | {
+            /** @example amfa_Q2hhbGxlbmdlVG9rZW5FeGFtcGxlT25seQ */
+            mfaToken: string;
+            /**
+             * @description One of the recovery codes shown at confirmation; each works once. Case, spaces and dashes do not matter.
+             * @example 7KQ2M-XW9PD
+             */
+            recoveryCode: string;
+        };
+        AdminTotpEnrollment: {
+            /**
+             * @description Base32, for typing into the app by hand. Shown only here.
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+            /** @example otpauth://totp/edge-auth%20admin:admin%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=edge-auth+admin&algorithm=SHA1&digits=6&period=30 */
+            otpauthUrl: string;
+        };
+        AdminTotpConfirmation: {
+            /**
+             * @description Each completes one login instead of a code. Shown only here.
+             * @example [
+             *       "7KQ2M-XW9PD",
+             *       "R3TZA-6NB4C"
+             *     ]
+             */
+            recoveryCodes: string[];
+        };
+        /**
+         * @example {
+         *       "code": "123456"
+         *     }
+         */
+        ConfirmAdminTotpRequest: {
+            /**
+             * @description The 6-digit code the authenticator app shows now.
+             * @example 123456
+             */
+            code: string;
+        };
+        DisableAdminTotpResult: {
+            /** @enum {boolean} */
+            disabled: true;
+        };
+        /**
+         * @example {
+         *       "code": "123456"
+         *     }
+         */
+        AdminSecondFactorProof: {
+            /**
+             * @description The 6-digit code the authenticator app shows now.
+             * @example 123456
+             */
+            code: string;
+        } | {
+            /**
+             * @description One of the recovery codes shown at confirmation; each works once. Case, spaces and dashes do not matter.
+             * @example 7KQ2M-XW9PD
+             */
+            recoveryCode: string;
         };
         /**
          * @example {
@@ -2409,6 +2637,11 @@ export interface components {
         ClearAdminLockoutResult: {
             /** @enum {boolean} */
             cleared: true;
+        };
+        ResetAdminMfaResult: {
+            /** @description Whether a TOTP factor (confirmed or pending) was removed. */
+            hadTotp: boolean;
+            sessionsEnded: number;
         };
         UserImportResult: {
             created: number;
@@ -2659,6 +2892,7 @@ export interface components {
                 "mfa.account": components["schemas"]["RateRule"];
                 "email_code.account": components["schemas"]["RateRule"];
                 "email_code.ip": components["schemas"]["RateRule"];
+                "admin_mfa.account": components["schemas"]["RateRule"];
             };
             /**
              * Format: date-time
@@ -2827,6 +3061,7 @@ export interface components {
             "mfa.account"?: components["schemas"]["RateRule"];
             "email_code.account"?: components["schemas"]["RateRule"];
             "email_code.ip"?: components["schemas"]["RateRule"];
+            "admin_mfa.account"?: components["schemas"]["RateRule"];
         };
         DeleteProjectResult: {
             /** @enum {boolean} */
@@ -6503,7 +6738,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Logged in. */
+            /** @description Logged in (`AdminLoginResult`), or TOTP is on and the login goes on with `POST /api/admin/login/mfa` (`AdminMfaChallenge`). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6512,7 +6747,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {boolean} */
                         success: true;
-                        data: components["schemas"]["AdminLoginResult"];
+                        data: components["schemas"]["AdminSignInResult"];
                     };
                 };
             };
@@ -6690,7 +6925,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {boolean} */
                         success: true;
-                        data: components["schemas"]["Admin"];
+                        data: components["schemas"]["AdminMe"];
                     };
                 };
             };
@@ -6797,6 +7032,488 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Not allowed",
                      *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminLoginMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminLoginMfaRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["AdminLoginResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enrollAdminTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A pending secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["AdminTotpEnrollment"];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a taken email or id). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Already exists",
+                     *       "code": "CONFLICT"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmAdminTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmAdminTotpRequest"];
+            };
+        };
+        responses: {
+            /** @description TOTP is on. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["AdminTotpConfirmation"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a taken email or id). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Already exists",
+                     *       "code": "CONFLICT"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    disableAdminTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminSecondFactorProof"];
+            };
+        };
+        responses: {
+            /** @description TOTP is off. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["DisableAdminTotpResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a taken email or id). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Already exists",
+                     *       "code": "CONFLICT"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -7322,6 +8039,113 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         data: components["schemas"]["ClearAdminLockoutResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resetAdminMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The admin's id. */
+                adminId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The second factor is reset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ResetAdminMfaResult"];
                     };
                 };
             };

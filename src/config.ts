@@ -89,6 +89,8 @@ export const DEFAULT_RULES = {
   "email_code.account": { kind: "window", limit: 10, windowSeconds: 900 },
   /** Passwordless verify attempts (codes and links) from one IP, whatever the address. */
   "email_code.ip": { kind: "window", limit: 50, windowSeconds: 900 },
+  /** Second-factor codes of one admin (login's second step, confirming or turning off TOTP): failures only, a right code gives its slot back. */
+  "admin_mfa.account": { kind: "window", limit: 10, windowSeconds: 900 },
 } as const;
 /** Addresses (IP buckets) the account signed in from are exempt from account-wide limits this long, at most this many. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
@@ -166,3 +168,14 @@ export const PASSWORDLESS_LIFETIME = { ms: 10 * 60_000, words: "10 minutes" } as
 export const PASSWORDLESS_MAX_ATTEMPTS = 5;
 /** Expired attempts of the project deleted by each start, so the table stays small without a cron. */
 export const PASSWORDLESS_PRUNE_ROWS = 20;
+
+// ---- Admin second factor ----
+
+/** An admin's password login with TOTP on answers a challenge that must be completed within this. */
+export const ADMIN_MFA_CHALLENGE_TTL_MS = 5 * 60_000;
+/** Codes tried against one challenge; after that it is void and the admin logs in again. */
+export const ADMIN_MFA_MAX_ATTEMPTS = 5;
+/** Recovery codes handed out at each TOTP confirmation. */
+export const ADMIN_RECOVERY_CODE_COUNT = 10;
+/** Issuer shown in authenticator apps for Admin API accounts. */
+export const ADMIN_TOTP_ISSUER = "edge-auth admin";

@@ -23,6 +23,7 @@ import {
   deleteOldOAuthCodes,
   deleteOldOAuthStates,
   deleteOldOutboxRows,
+  deleteOldAdminMfaChallenges,
   deleteOldMfaChallenges,
   deleteOldPasswordlessCodes,
   deleteOldWebauthnChallenges,
@@ -81,6 +82,11 @@ export const RETENTION_RULES: RetentionRule[] = [
   { name: "oauthCodesDeleted", unit: "rows", sweep: (db, at, limit) => [deleteOldOAuthCodes(db, before(at, OAUTH_KEEP_SPENT_MS), limit)] },
   { name: "webauthnChallengesDeleted", unit: "rows", sweep: (db, at, limit) => [deleteOldWebauthnChallenges(db, before(at, CHALLENGE_KEEP_MS), limit)] },
   { name: "mfaChallengesDeleted", unit: "rows", sweep: (db, at, limit) => [deleteOldMfaChallenges(db, before(at, CHALLENGE_KEEP_MS), limit)] },
+  {
+    name: "adminMfaChallengesDeleted",
+    unit: "rows",
+    sweep: (db, at, limit) => [deleteOldAdminMfaChallenges(db, before(at, CHALLENGE_KEEP_MS), limit)],
+  },
   {
     name: "passwordlessCodesDeleted",
     unit: "rows",

@@ -1,5 +1,5 @@
-// The Admin API client: login keeps the session token, middleware sends it as X-Admin-Session on every call,
-// and paginate() walks a list endpoint page by page over meta.nextCursor.
+// The Admin API client: login keeps the session token (or, for an admin with TOTP, the challenge verifyMfa completes),
+// middleware sends it as X-Admin-Session on every call, and paginate() walks a list endpoint page by page over meta.nextCursor.
 import type { Middleware } from "openapi-fetch";
 import { type ApiClient, type ApiClientOptions, createApiClient } from "./api";
 import { type Result, fromFetch, networkError } from "./result";
@@ -40,11 +40,19 @@ export type PaginateParams<P extends AdminListPath> = ([PathParamsOf<P>] extends
   query?: Omit<QueryOf<P>, "cursor">;
 };
 
+/** A second-factor answer: the authenticator app's current code, or one unused recovery code. */
+export type AdminMfaProof = { code: string } | { recoveryCode: string };
+
 export interface AdminClient {
   /** The typed client for every route; X-Admin-Session is added while logged in. */
   api: ApiClient;
-  /** Logs in and keeps the session token for the calls that follow. */
-  login(email: string, password: string): Promise<Result<Schemas["AdminLoginResult"]>>;
+  /**
+   * Logs in and keeps the session token for the calls that follow. For an admin with TOTP on the answer is the
+   * challenge branch (`"mfaRequired" in data`): no session yet; complete it with verifyMfa().
+   */
+  login(email: string, password: string): Promise<Result<Schemas["AdminSignInResult"]>>;
+  /** Completes the pending challenge of the last login with the app's current code or a recovery code, and keeps the session. */
+  verifyMfa(proof: AdminMfaProof): Promise<Result<Schemas["AdminLoginResult"]>>;
   /** Ends the session on the server and forgets the token (also when the server no longer knew it). */
   logout(): Promise<Result<Schemas["AdminLogoutResult"]>>;
   /** The current session token, e.g. to keep in sessionStorage; null when logged out. */
@@ -61,6 +69,7 @@ export interface AdminClient {
 
 export function createAdminClient(options: AdminClientOptions): AdminClient {
   let sessionToken = options.sessionToken ?? null;
+  let mfaToken: string | null = null;
   const api = createApiClient({ baseUrl: options.baseUrl, fetch: options.fetch });
   const adminSession: Middleware = {
     onRequest({ request }) {
@@ -87,9 +96,23 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     login: (email, password) =>
       attempt(async () => {
         const result = fromFetch(await api.POST("/api/admin/login", { body: { email, password } }));
-        if (result.data) sessionToken = result.data.sessionToken;
+        mfaToken = result.data && "mfaRequired" in result.data ? result.data.mfaToken : null;
+        if (result.data && "sessionToken" in result.data) sessionToken = result.data.sessionToken;
         return result;
       }),
+    verifyMfa: (proof) => {
+      // A programmer error, not an API one: there is no challenge to answer.
+      if (!mfaToken) throw new Error("verifyMfa() needs a login() that answered mfaRequired first");
+      const token = mfaToken;
+      return attempt(async () => {
+        const result = fromFetch(await api.POST("/api/admin/login/mfa", { body: { mfaToken: token, ...proof } }));
+        if (result.data) {
+          sessionToken = result.data.sessionToken;
+          mfaToken = null;
+        }
+        return result;
+      });
+    },
     logout: () =>
       attempt(async () => {
         if (!sessionToken) return { data: { loggedOut: true }, error: null };

@@ -13,4 +13,12 @@ export {
 export type { ConfirmTotpBody, DisableTotpBody, MfaMethods, RegenerateRecoveryCodesBody, VerifyMfaBody } from "./mfa";
 export type { PasswordlessMethods, PasswordlessStartBody, PasswordlessVerifyBody } from "./passwordless";
 export { memoryStorage, localStorageAdapter, sessionStorageAdapter, type AuthStorage } from "./storage";
-export { createAdminClient, type AdminClient, type AdminClientOptions, type AdminListItem, type AdminListPath, type PaginateParams } from "./admin";
+export {
+  createAdminClient,
+  type AdminClient,
+  type AdminClientOptions,
+  type AdminListItem,
+  type AdminListPath,
+  type AdminMfaProof,
+  type PaginateParams,
+} from "./admin";

@@ -44,6 +44,9 @@ export function fromBase32(text: string): Uint8Array<ArrayBuffer> {
 /** What a user's TOTP secret is sealed for: bound to project and user, so a box copied elsewhere does not open. */
 export const totpSecretPurpose = (projectId: string, userId: string) => `totp-secret:${projectId}:${userId}`;
 
+/** What an admin's TOTP secret is sealed for: a box copied to another admin's row does not open. */
+export const adminTotpSecretPurpose = (adminId: string) => `admin-totp:${adminId}`;
+
 /** A new secret, base32 (what authenticator apps take). */
 export const newTotpSecret = (): string => base32(randomBytes(20));
 

@@ -26,19 +26,22 @@ export interface AdminSessionState {
   expires_at: string;
   revoked_at: string | null;
   admin: AdminRow;
+  /** Whether a confirmed TOTP factor guards the admin's login (read in the same query: GET /me stays one D1 call). */
+  totp: boolean;
 }
 
 export async function findAdminSession(db: D1Database, tokenHash: string): Promise<AdminSessionState | null> {
   const row = await db
     .prepare(
-      `SELECT s.id AS session_id, s.last_used_at, s.expires_at, s.revoked_at, a.*
+      `SELECT s.id AS session_id, s.last_used_at, s.expires_at, s.revoked_at,
+         EXISTS (SELECT 1 FROM admin_totp t WHERE t.admin_id = a.id AND t.confirmed_at IS NOT NULL) AS totp, a.*
        FROM admin_sessions s JOIN admins a ON a.id = s.admin_id WHERE s.token_hash = ?`,
     )
     .bind(tokenHash)
-    .first<AdminRow & { session_id: string; last_used_at: string; expires_at: string; revoked_at: string | null }>();
+    .first<AdminRow & { session_id: string; last_used_at: string; expires_at: string; revoked_at: string | null; totp: number }>();
   if (!row) return null;
-  const { session_id, last_used_at, expires_at, revoked_at, ...admin } = row;
-  return { session_id, last_used_at, expires_at, revoked_at, admin };
+  const { session_id, last_used_at, expires_at, revoked_at, totp, ...admin } = row;
+  return { session_id, last_used_at, expires_at, revoked_at, admin, totp: totp === 1 };
 }
 
 export function touchAdminSession(db: D1Database, sessionId: string, at: string): D1PreparedStatement {

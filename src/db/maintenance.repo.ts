@@ -2,7 +2,7 @@
 // so a run can stop anywhere and resume, and rewritten only if nobody changed the box meanwhile.
 import { clientSecretPurpose, VERIFIER_PURPOSE } from "../oauth/client-secret";
 import { signingKeyPurpose } from "../crypto/keys";
-import { totpSecretPurpose } from "../crypto/totp";
+import { adminTotpSecretPurpose, totpSecretPurpose } from "../crypto/totp";
 import { webhookSecretPurpose } from "../webhooks/signing";
 
 export interface SealedRow {
@@ -103,5 +103,16 @@ export const SEALED_KINDS: SealedKind[] = [
           .all<{ key: string; box: string }>()
       ).results.map((r) => ({ ...r, purpose: webhookSecretPurpose(r.key) })),
     replace: (db, row, next) => db.prepare(`UPDATE webhooks SET previous_secret_box = ? WHERE id = ? AND previous_secret_box = ?`).bind(next, row.key, row.box),
+  },
+  {
+    name: "adminTotpSecrets",
+    list: async (db, after, limit) =>
+      (
+        await db
+          .prepare(`SELECT admin_id AS key, secret_box AS box FROM admin_totp WHERE admin_id > ? ORDER BY admin_id LIMIT ?`)
+          .bind(after, limit)
+          .all<{ key: string; box: string }>()
+      ).results.map((r) => ({ ...r, purpose: adminTotpSecretPurpose(r.key) })),
+    replace: (db, row, next) => db.prepare(`UPDATE admin_totp SET secret_box = ? WHERE admin_id = ? AND secret_box = ?`).bind(next, row.key, row.box),
   },
 ];

@@ -70,3 +70,7 @@ export const deleteOldWebhookEvents = (db: D1Database, before: string, limit: nu
 /** Emailed sign-in codes (and their links) that expired before `before`, spent or not (starts also prune a few). */
 export const deleteOldPasswordlessCodes = (db: D1Database, before: string, limit: number) =>
   deleteSome(db, "passwordless_codes", "rowid", "expires_at < ?", [before], limit);
+
+/** Admins' second-factor challenges that expired before `before`. */
+export const deleteOldAdminMfaChallenges = (db: D1Database, before: string, limit: number) =>
+  deleteSome(db, "admin_mfa_challenges", "id", "expires_at < ?", [before], limit);

@@ -44,7 +44,7 @@ export interface Variables {
   auth: UserAuth;
   /** Set by resolveProject on user routes: the token's claims and user (null: no live session), or why it was refused. */
   bearer: { claims: AccessClaims; user: SessionUser | null } | { error: ApiError };
-  admin: AdminRow & { sessionId: string };
+  admin: AdminRow & { sessionId: string; totp: boolean };
   /** Set on Admin API routes under /projects/{projectId}: the project, known to exist. */
   adminProject: ProjectRow;
 }

@@ -25,6 +25,6 @@ export const adminSession = (minRole: Role) =>
       throw new ApiError("FORBIDDEN", `This action needs the ${minRole} role; you are ${state.admin.role}`);
     }
     if (t - Date.parse(state.last_used_at) >= ADMIN_TOUCH_EVERY_MS) await touchAdminSession(c.env.DB, state.session_id, iso(t)).run();
-    c.set("admin", { ...state.admin, sessionId: state.session_id });
+    c.set("admin", { ...state.admin, sessionId: state.session_id, totp: state.totp });
     await next();
   });

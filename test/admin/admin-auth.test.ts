@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { hashStats } from "../../src/crypto/password";
 import { sha256Hex } from "../../src/crypto/random";
-import { ADMIN_PASSWORD, adminClient, adminWithRole, ownerToken } from "../helpers/admin";
+import { ADMIN_PASSWORD, adminClient, adminSessionOf, adminWithRole, ownerToken } from "../helpers/admin";
 import { api } from "../helpers/client";
 import { uniqueId } from "../helpers/fixtures";
 
@@ -18,8 +18,8 @@ describe("POST /api/admin/login", () => {
   it("bootstraps the configured owner and returns the guide's shape", async () => {
     const { data, response } = await api.POST("/api/admin/login", { body: { email: env.ADMIN_EMAIL!, password: env.ADMIN_PASSWORD! } });
     expect(response.status).toBe(200);
-    expect(data!.data.sessionToken).toMatch(/^as_/);
-    expect(data!.data.admin).toMatchObject({ email: env.ADMIN_EMAIL, role: "owner" });
+    expect(adminSessionOf(data!.data).sessionToken).toMatch(/^as_/);
+    expect(adminSessionOf(data!.data).admin).toMatchObject({ email: env.ADMIN_EMAIL, role: "owner" });
     const owners = await env.DB.prepare(`SELECT COUNT(*) AS n FROM admins WHERE role = 'owner'`).first("n");
     expect(owners).toBeGreaterThanOrEqual(1);
   });
@@ -92,7 +92,7 @@ describe("admin sessions", () => {
 describe("POST /api/admin/me/password", () => {
   it("changes the admin's own password with the current one, ending their other sessions", async () => {
     const viewer = await adminWithRole("viewer");
-    const other = (await api.POST("/api/admin/login", { body: { email: viewer.email, password: ADMIN_PASSWORD } })).data!.data.sessionToken;
+    const other = adminSessionOf((await api.POST("/api/admin/login", { body: { email: viewer.email, password: ADMIN_PASSWORD } })).data!.data).sessionToken;
     const client = adminClient(viewer.token);
     const wrong = await client.POST("/api/admin/me/password", { body: { currentPassword: "nope-nope-nope", newPassword: "a different passphrase" } });
     expect(wrong.error!.code).toBe("INVALID_CREDENTIALS");

@@ -3,6 +3,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createAdminClient } from "../../src/client";
+import { Secret, TOTP } from "otpauth";
+import { ADMIN_PASSWORD, adminSessionOf, adminWithRole } from "../helpers/admin";
 import { BASE_URL, call } from "../helpers/client";
 import { uniqueId } from "../helpers/fixtures";
 
@@ -21,8 +23,9 @@ describe("createAdminClient", () => {
 
     const result = await client.login(env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
     expect(result.error).toBeNull();
-    expect(result.data?.admin.email).toBe(env.ADMIN_EMAIL);
-    expect(client.sessionToken).toBe(result.data?.sessionToken);
+    const session = adminSessionOf(result.data!);
+    expect(session.admin.email).toBe(env.ADMIN_EMAIL);
+    expect(client.sessionToken).toBe(session.sessionToken);
 
     const projects = await client.api.GET("/api/admin/projects");
     expect(projects.response.status).toBe(200);
@@ -100,5 +103,28 @@ describe("createAdminClient", () => {
     const client = createAdminClient({ baseUrl: BASE_URL, fetch: async () => Promise.reject(new TypeError("connection refused")) });
     const result = await client.login("a@example.com", "x");
     expect(result.error).toMatchObject({ status: 0, code: "NETWORK_ERROR", message: "connection refused" });
+  });
+
+  it("login answers the challenge branch for an admin with TOTP; verifyMfa completes it and keeps the session", async () => {
+    const { email, token } = await adminWithRole("viewer");
+    const setup = admin(token);
+    const { secret } = (await setup.api.POST("/api/admin/me/mfa/totp/enroll")).data!.data;
+    const code = new TOTP({ secret: Secret.fromBase32(secret) }).generate();
+    const { recoveryCodes } = (await setup.api.POST("/api/admin/me/mfa/totp/confirm", { body: { code } })).data!.data;
+
+    const client = admin();
+    expect(() => client.verifyMfa({ code })).toThrow(/login/);
+    const first = await client.login(email, ADMIN_PASSWORD);
+    expect(first.data).toMatchObject({ mfaRequired: true, methods: ["totp", "recovery_code"] });
+    expect(client.sessionToken).toBeNull();
+
+    const wrong = await client.verifyMfa({ recoveryCode: "AAAAA-AAAAA" });
+    expect(wrong).toMatchObject({ data: null, error: { status: 401, code: "INVALID_CODE" } });
+    expect(client.sessionToken).toBeNull();
+
+    const done = await client.verifyMfa({ recoveryCode: recoveryCodes[0]! });
+    expect(done.error).toBeNull();
+    expect(client.sessionToken).toBe(done.data!.sessionToken);
+    expect((await client.api.GET("/api/admin/me")).data!.data).toMatchObject({ email, mfa: { totp: true } });
   });
 });

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:test";
 import { createClient } from "../../generated/client.js";
 import { setRedirectUrls } from "../email/mailbox";
-import { ADMIN_PASSWORD } from "../helpers/admin";
+import { ADMIN_PASSWORD, adminSessionOf } from "../helpers/admin";
 import { BASE_URL } from "../helpers/client";
 import { PASSWORD, createProject, uniqueId, tokensOf } from "../helpers/fixtures";
 import { APP_REDIRECT, CLIENT_ID, CLIENT_SECRET, StubProvider } from "../oauth/stub-provider";
@@ -34,10 +34,17 @@ async function login(projectId: string, email: string) {
 async function adminLogin(email: string, password: string): Promise<string> {
   const { data } = await client().POST("/api/admin/login", { body: { email, password } });
   if (!data) throw new Error(`fixture: admin login of ${email} failed`);
-  return data.data.sessionToken;
+  return adminSessionOf(data.data).sessionToken;
 }
 
 export const ownerLogin = () => adminLogin(env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
+
+/** A new viewer admin, created by the owner, and a session of theirs. */
+export async function throwawayAdmin(ownerSession: string): Promise<{ email: string; session: string }> {
+  const email = `${uniqueId("fuzz")}@example.com`;
+  await client({ "X-Admin-Session": ownerSession }).POST("/api/admin/admins", { body: { email, password: ADMIN_PASSWORD, role: "viewer" } });
+  return { email, session: await adminLogin(email, ADMIN_PASSWORD) };
+}
 
 export interface SharedFixtures {
   /** A live access token of a user of another project. */
@@ -156,6 +163,8 @@ export async function contextFor(op: FuzzOperation, shared: SharedFixtures): Pro
   Object.assign(values, tokenVariants(values.userToken!));
 
   values.ownerSession = admin ? await liveOwnerSession(shared) : shared.ownerSession;
+  // The caller's own TOTP routes act on a throwaway admin, so the bootstrap owner never gets a second factor.
+  if (op.template.startsWith("/api/admin/me/mfa")) values.ownerSession = (await throwawayAdmin(values.ownerSession)).session;
   values.ownerSessionUpper = values.ownerSession.toUpperCase();
   if (names.has("adminId") && admin) {
     const created = await client({ "X-Admin-Session": values.ownerSession }).POST("/api/admin/admins", {

@@ -7,13 +7,14 @@
 // anyway) or, where the fuzz cases still need it, one of their own (the project, the provider,
 // the owner's session).
 import { env } from "cloudflare:test";
+import { Secret, TOTP } from "otpauth";
 import { ADMIN_PASSWORD } from "../helpers/admin";
 import { BASE_URL } from "../helpers/client";
 import { PASSWORD, createProject, uniqueId } from "../helpers/fixtures";
 import { codeAt } from "../mfa/helpers";
 import { APP_REDIRECT, type StubProvider, newVerifier, s256 } from "../oauth/stub-provider";
 import { type FuzzCase, validCredential } from "./cases";
-import { type OperationFixtures, type SharedFixtures, client, configureProvider, liveOwnerSession, ownerLogin, registerUser } from "./context";
+import { type OperationFixtures, type SharedFixtures, client, configureProvider, liveOwnerSession, ownerLogin, registerUser, throwawayAdmin } from "./context";
 import { fromPlain } from "./json";
 import type { FuzzContext } from "./request";
 import { send } from "./send";
@@ -90,6 +91,17 @@ async function totpFor(projectId: string, token: string, confirm: boolean) {
   return { secret, recoveryCodes: confirmed.data.data.recoveryCodes };
 }
 
+/** A throwaway admin with TOTP enrolled (and confirmed unless `pending`), the code computed with otpauth. */
+async function adminWithTotp(shared: SharedFixtures, pending = false) {
+  const admin = await throwawayAdmin(await liveOwnerSession(shared));
+  const me = client({ "X-Admin-Session": admin.session });
+  const { data } = await me.POST("/api/admin/me/mfa/totp/enroll");
+  const code = new TOTP({ secret: Secret.fromBase32(data!.data.secret) }).generate();
+  if (pending) return { ...admin, code, recoveryCodes: [] };
+  const confirmed = await me.POST("/api/admin/me/mfa/totp/confirm", { body: { code } });
+  return { ...admin, code, recoveryCodes: confirmed.data!.data.recoveryCodes };
+}
+
 /** Per operationId (each must name an operation of the spec), what differs from "the fixture's credentials and ids, the schema's example body". */
 const PLANS: Record<string, Planner> = {
   login: async (f) => ({ body: { email: f.values.email, password: PASSWORD } }),
@@ -140,6 +152,22 @@ const PLANS: Record<string, Planner> = {
     values: { ownerSession: shared.viewerSession },
     body: { currentPassword: ADMIN_PASSWORD, newPassword: NEW_PASSWORD },
   }),
+  // Recovery codes: the confirming code's time step is already used.
+  adminLoginMfa: async (_, shared) => {
+    const admin = await adminWithTotp(shared);
+    const { data } = await client().POST("/api/admin/login", { body: { email: admin.email, password: ADMIN_PASSWORD } });
+    const challenge = data!.data;
+    if (!("mfaRequired" in challenge)) throw new Error("fixture: admin login with TOTP gave no challenge");
+    return { body: { mfaToken: challenge.mfaToken, recoveryCode: admin.recoveryCodes[0] } };
+  },
+  confirmAdminTotp: async (_, shared) => {
+    const admin = await adminWithTotp(shared, true);
+    return { values: { ownerSession: admin.session }, body: { code: admin.code } };
+  },
+  disableAdminTotp: async (_, shared) => {
+    const admin = await adminWithTotp(shared);
+    return { values: { ownerSession: admin.session }, body: { recoveryCode: admin.recoveryCodes[0] } };
+  },
   createProject: async () => ({ body: { name: "Valid Project", environment: "development", id: uniqueId("valid").toLowerCase() } }),
   deleteProject: async () => ({ params: { projectId: await createProject() } }),
   putOAuthProvider: async (f) => ({ body: { type: "oidc", clientId: "edge-auth-client", clientSecret: "client-secret", issuer: f.stub!.issuer } }),

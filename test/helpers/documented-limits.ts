@@ -17,4 +17,5 @@ export const README_RULES = {
   "mfa.account": { kind: "backoff", freeFailures: 5, baseSeconds: 2, maxSeconds: 900 },
   "email_code.account": { kind: "window", limit: 10, windowSeconds: 900 },
   "email_code.ip": { kind: "window", limit: 50, windowSeconds: 900 },
+  "admin_mfa.account": { kind: "window", limit: 10, windowSeconds: 900 },
 } as const;

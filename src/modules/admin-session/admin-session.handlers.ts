@@ -1,18 +1,20 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ADMIN_ABSOLUTE_MS } from "../../config";
-import { hashPassword, peppersOf, needsRehash, passwordProblem, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
+import { hashPassword, needsRehash, passwordProblem, peppersOf, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
+import { hasConfirmedTotp } from "../../db/admin-mfa.repo";
 import { insertAudit } from "../../db/audit.repo";
-import { insertAdminSession, revokeAdminSession, revokeAdminSessions } from "../../db/admin-sessions.repo";
-import { findAdminByEmail, getAdmin, hasAdmins, insertFirstOwner, touchAdminLogin, updateAdmin, type AdminRow } from "../../db/admins.repo";
+import { revokeAdminSession, revokeAdminSessions } from "../../db/admin-sessions.repo";
+import { findAdminByEmail, getAdmin, hasAdmins, insertFirstOwner, updateAdmin, type AdminRow } from "../../db/admins.repo";
 import { normalizeEmail } from "../../db/users.repo";
 import { ApiError } from "../../errors";
-import { iso, now } from "../../lib/clock";
+import { iso } from "../../lib/clock";
 import { loginSubjects, succeeded, take } from "../../lib/rate-limit";
-import { auditEntry, clientIp, userAgent } from "../../lib/request-meta";
+import { auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { toAdmin } from "../admins/admins.mappers";
+import { startAdminMfaChallenge, startAdminSession } from "./admin-session.start";
 import type { adminChangePassword, adminLogin, adminLogout, adminMe } from "./admin-session.routes";
 
 /** On an empty admins table, the configured ADMIN_EMAIL becomes the first owner. */
@@ -67,29 +69,15 @@ export const adminLoginHandler: RouteHandler<typeof adminLogin, AppEnv> = async 
     ).run();
     throw new ApiError("INVALID_CREDENTIALS", "Email or password is incorrect");
   }
-  const token = randomToken("as");
-  const t = now();
-  const expiresAt = iso(t + ADMIN_ABSOLUTE_MS);
-  const statements = [
-    insertAdminSession(c.env.DB, {
-      id: randomId("ads"),
-      tokenHash: await sha256Hex(token),
-      adminId: admin.id,
-      ip: clientIp(c),
-      userAgent: userAgent(c),
-      createdAt: iso(t),
-      expiresAt,
-    }),
-    touchAdminLogin(c.env.DB, admin.id, iso(t)),
-    insertAudit(
-      c.env.DB,
-      auditEntry(c, { type: "admin.login", outcome: "success", actorType: "admin", actorId: admin.id, targetType: "admin", targetId: admin.id }),
-    ),
-  ];
-  if (needsRehash(admin.password_hash, pepper))
-    statements.push(updateAdmin(c.env.DB, admin.id, { passwordHash: await hashPassword(password, pepper) }, iso(t)));
-  await Promise.all([c.env.DB.batch(statements), succeeded(c, held)]);
-  return c.json({ success: true as const, data: { sessionToken: token, expiresAt, admin: toAdmin({ ...admin, last_login_at: iso(t) }) } }, 200);
+  const rehash = needsRehash(admin.password_hash, pepper)
+    ? [updateAdmin(c.env.DB, admin.id, { passwordHash: await hashPassword(password, pepper) }, iso())]
+    : [];
+  if (await hasConfirmedTotp(c.env.DB, admin.id)) {
+    const [challenge] = await Promise.all([startAdminMfaChallenge(c, admin, rehash), succeeded(c, held)]);
+    return c.json({ success: true as const, data: challenge }, 200);
+  }
+  const [data] = await Promise.all([startAdminSession(c, admin, rehash), succeeded(c, held)]);
+  return c.json({ success: true as const, data }, 200);
 };
 
 export const adminLogoutHandler: RouteHandler<typeof adminLogout, AppEnv> = async (c) => {
@@ -104,7 +92,10 @@ export const adminLogoutHandler: RouteHandler<typeof adminLogout, AppEnv> = asyn
   return c.json({ success: true as const, data: { loggedOut: true as const } }, 200);
 };
 
-export const adminMeHandler: RouteHandler<typeof adminMe, AppEnv> = (c) => c.json({ success: true as const, data: toAdmin(c.get("admin")) }, 200);
+export const adminMeHandler: RouteHandler<typeof adminMe, AppEnv> = (c) => {
+  const admin = c.get("admin");
+  return c.json({ success: true as const, data: { ...toAdmin(admin), mfa: { totp: admin.totp } } }, 200);
+};
 
 export const adminChangePasswordHandler: RouteHandler<typeof adminChangePassword, AppEnv> = async (c) => {
   const admin = c.get("admin");

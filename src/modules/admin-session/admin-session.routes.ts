@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { adminRoute } from "../../lib/admin-route";
-import { AdminSchema } from "../../schemas/admin";
+import { AdminMeSchema, AdminSignInResultSchema } from "../../schemas/admin";
 import { EmailSchema, NewPasswordSchema } from "../../schemas/auth";
 import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
 
@@ -12,7 +12,7 @@ export const adminLogin = createRoute({
   security: [],
   summary: "Log in as an admin",
   description:
-    "Returns an opaque session token: send it as `X-Admin-Session` on every other Admin API request. Sessions end after 30 minutes without a request or 12 hours after login. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS`. Attempts are counted before the password is checked (rules `admin_login.*`): over a limit, 429 `RATE_LIMITED` with `Retry-After`. An address the admin signed in from in the last 30 days is exempt from the per-account limit; an owner can clear an admin's lock (`DELETE /api/admin/admins/{adminId}/lockout`). On a database without admins, the first owner is created from the `ADMIN_EMAIL` / `ADMIN_PASSWORD` secrets at the first login.",
+    "Returns an opaque session token: send it as `X-Admin-Session` on every other Admin API request. Sessions end after 30 minutes without a request or 12 hours after login. A wrong password and an unknown email give the same 401 `INVALID_CREDENTIALS`. Attempts are counted before the password is checked (rules `admin_login.*`): over a limit, 429 `RATE_LIMITED` with `Retry-After`. An address the admin signed in from in the last 30 days is exempt from the per-account limit; an owner can clear an admin's lock (`DELETE /api/admin/admins/{adminId}/lockout`). On a database without admins, the first owner is created from the `ADMIN_EMAIL` / `ADMIN_PASSWORD` secrets at the first login.\n\nAn admin with TOTP on gets no session here but a challenge, `{ mfaRequired: true, mfaToken, methods, expiresIn }`: complete it with `POST /api/admin/login/mfa`. Tell the two answers apart by `mfaRequired`.",
   request: {
     body: jsonBody(
       z
@@ -22,14 +22,8 @@ export const adminLogin = createRoute({
   },
   responses: {
     200: ok(
-      z
-        .object({
-          sessionToken: z.string().openapi({ example: "as_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA" }),
-          expiresAt: z.string().datetime().openapi({ description: "Absolute expiry; idle expiry comes sooner without use." }),
-          admin: AdminSchema,
-        })
-        .openapi("AdminLoginResult"),
-      "Logged in.",
+      AdminSignInResultSchema,
+      "Logged in (`AdminLoginResult`), or TOTP is on and the login goes on with `POST /api/admin/login/mfa` (`AdminMfaChallenge`).",
     ),
     ...errorResponses(...BODY_ERRORS, 401, 429),
   },
@@ -49,8 +43,8 @@ export const adminMe = adminRoute("viewer", {
   path: "/api/admin/me",
   operationId: "getAdminMe",
   summary: "Get the current admin",
-  description: "The admin the session belongs to, with their role.",
-  responses: { 200: ok(AdminSchema, "The current admin.") },
+  description: "The admin the session belongs to, with their role and whether TOTP guards their login (`mfa.totp`).",
+  responses: { 200: ok(AdminMeSchema, "The current admin.") },
 });
 
 export const adminChangePassword = adminRoute("viewer", {

@@ -2,7 +2,8 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { hashPassword } from "../../crypto/password";
 import { randomId } from "../../crypto/random";
 import { insertAudit } from "../../db/audit.repo";
-import { revokeSessionsIfDisabled } from "../../db/admin-sessions.repo";
+import { deleteAdminTotp } from "../../db/admin-mfa.repo";
+import { revokeAdminSessions, revokeSessionsIfDisabled } from "../../db/admin-sessions.repo";
 import { deleteAdmin, getAdmin, insertAdmin, listAdmins, updateAdmin, type AdminRow } from "../../db/admins.repo";
 import { isUniqueViolation } from "../../db/sql";
 import { normalizeEmail } from "../../db/users.repo";
@@ -79,4 +80,19 @@ export const clearAdminLockoutHandler: RouteHandler<typeof routes.clearAdminLock
   await forget(c, "admin", [{ rule: "admin_login.account", key: normalizeEmail(target.email) }]);
   await insertAudit(c.env.DB, adminAction(c, { type: "admin.lockout.clear", targetType: "admin", targetId: adminId })).run();
   return c.json({ success: true as const, data: { cleared: true as const } }, 200);
+};
+
+export const resetAdminMfaHandler: RouteHandler<typeof routes.resetAdminMfa, AppEnv> = async (c) => {
+  const { adminId } = c.req.valid("param");
+  const caller = c.get("admin");
+  if (!(await getAdmin(c.env.DB, adminId))) throw new ApiError("NOT_FOUND", "No admin with this id");
+  const at = iso();
+  const [removed, , , ended] = await c.env.DB.batch([
+    ...deleteAdminTotp(c.env.DB, adminId),
+    revokeAdminSessions(c.env.DB, adminId, at, adminId === caller.id ? caller.sessionId : ""),
+    insertAudit(c.env.DB, adminAction(c, { type: "admin.mfa.reset", targetType: "admin", targetId: adminId, at })),
+  ]);
+  await forget(c, "admin", [{ rule: "admin_mfa.account", key: adminId }]);
+  const hadTotp = removed!.results.length === 1;
+  return c.json({ success: true as const, data: { hadTotp, sessionsEnded: ended?.meta.changes ?? 0 } }, 200);
 };

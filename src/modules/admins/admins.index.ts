@@ -7,4 +7,5 @@ export const admins = createRouter()
   .openapi(routes.createAdmin, handlers.createAdminHandler)
   .openapi(routes.updateAdmin, handlers.updateAdminHandler)
   .openapi(routes.deleteAdmin, handlers.deleteAdminHandler)
-  .openapi(routes.clearAdminLockout, handlers.clearAdminLockoutHandler);
+  .openapi(routes.clearAdminLockout, handlers.clearAdminLockoutHandler)
+  .openapi(routes.resetAdminMfa, handlers.resetAdminMfaHandler);

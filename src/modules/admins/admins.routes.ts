@@ -67,3 +67,25 @@ export const clearAdminLockout = adminRoute("owner", {
   request: { params: AdminIdParam },
   responses: { 200: ok(z.object({ cleared: z.literal(true) }).openapi("ClearAdminLockoutResult"), "The lock is cleared."), ...errorResponses(404) },
 });
+
+export const resetAdminMfa = adminRoute("owner", {
+  method: "delete",
+  path: "/api/admin/admins/{adminId}/mfa",
+  operationId: "resetAdminMfa",
+  summary: "Reset an admin's second factor",
+  description:
+    "For an admin who lost their authenticator app and recovery codes: removes their TOTP secret, recovery codes and open login challenges, clears their failed-code count (rule `admin_mfa.account`) and ends their sessions (yours are kept when you reset yourself). They sign in with their password alone, then can enroll again. Audited as `admin.mfa.reset`.",
+  request: { params: AdminIdParam },
+  responses: {
+    200: ok(
+      z
+        .object({
+          hadTotp: z.boolean().openapi({ description: "Whether a TOTP factor (confirmed or pending) was removed." }),
+          sessionsEnded: z.number().int(),
+        })
+        .openapi("ResetAdminMfaResult"),
+      "The second factor is reset.",
+    ),
+    ...errorResponses(404),
+  },
+});

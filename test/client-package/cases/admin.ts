@@ -6,6 +6,15 @@ const admin: AdminClient = createAdminClient({ baseUrl: "https://auth.example.co
 export async function adminCalls(): Promise<string[]> {
   const login = await admin.login("owner@example.com", "passphrase");
   if (login.error) return [login.error.code];
+  // An admin with TOTP on gets the challenge branch, completed with a code or a recovery code.
+  if ("mfaRequired" in login.data) {
+    const verified = await admin.verifyMfa({ code: "123456" });
+    if (verified.error) return [verified.error.code];
+    const session: string = verified.data.sessionToken;
+    if (!session) await admin.verifyMfa({ recoveryCode: "7KQ2M-XW9PD" });
+  }
+  // @ts-expect-error a proof is a code or a recovery code
+  admin.verifyMfa({ password: "passphrase" });
   const names: string[] = [];
   for await (const page of admin.paginate("/api/admin/projects", { query: { limit: 50, environment: "production" } })) {
     for (const project of page.data ?? []) names.push(project.name);
