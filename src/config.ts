@@ -83,6 +83,10 @@ export const DEFAULT_RULES = {
   "admin_login.ip": { kind: "window", limit: 50, windowSeconds: 900 },
   /** Anonymous requests with an unknown token (refresh, email link, sign-in code or state) per IP: each one is audited. */
   "probe.ip": { kind: "window", limit: 30, windowSeconds: 600 },
+  /** Passkey sign-in options per IP: each one stores a challenge row. */
+  "passkey_options.ip": { kind: "window", limit: 60, windowSeconds: 600 },
+  /** Failed passkey sign-ins per IP (unknown credential, bad signature, spent challenge). */
+  "passkey_login.ip": { kind: "window", limit: 30, windowSeconds: 900 },
 } as const;
 /** Addresses (IP buckets) the account signed in from are exempt from account-wide limits this long, at most this many. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
@@ -92,3 +96,12 @@ export const KNOWN_ADDRESS_MAX = 20;
 
 /** Rows (tokens) or sessions per statement, and rounds per run: bounds one run's time and D1 load; the next run goes on. */
 export const SWEEP_LIMITS = { rows: 500, sessions: 50, rounds: 20 };
+
+// ---- Passkeys ----
+
+/** A WebAuthn ceremony (options → verify) must finish within this; also the `timeout` hint sent to the browser. */
+export const WEBAUTHN_CHALLENGE_TTL_MS = 5 * 60_000;
+/** Expired challenges a new ceremony deletes in passing (bounded work per request). */
+export const WEBAUTHN_SWEEP_ROWS = 50;
+/** How many passkeys one user may hold (each is a row the sign-in lookup and the register options carry). */
+export const PASSKEYS_PER_USER_MAX = 25;

@@ -14,4 +14,6 @@ export const README_RULES = {
   "admin_login.account_ip": { kind: "backoff", freeFailures: 3, baseSeconds: 2, maxSeconds: 900 },
   "admin_login.account": { kind: "window", limit: 20, windowSeconds: 900 },
   "admin_login.ip": { kind: "window", limit: 50, windowSeconds: 900 },
+  "passkey_options.ip": { kind: "window", limit: 60, windowSeconds: 600 },
+  "passkey_login.ip": { kind: "window", limit: 30, windowSeconds: 900 },
 } as const;

@@ -9,6 +9,8 @@ import * as meHandlers from "./me.handlers";
 import * as meRoutes from "./me.routes";
 import * as oauthHandlers from "./oauth.handlers";
 import * as oauthRoutes from "./oauth.routes";
+import * as passkeyHandlers from "./passkeys.handlers";
+import * as passkeyRoutes from "./passkeys.routes";
 import * as wellKnownHandlers from "./well-known.handlers";
 import * as wellKnownRoutes from "./well-known.routes";
 
@@ -35,3 +37,12 @@ auth
   .openapi(oauthRoutes.oauthAuthorize, oauthHandlers.oauthAuthorizeHandler)
   .openapi(oauthRoutes.oauthCallback, oauthHandlers.oauthCallbackHandler)
   .openapi(oauthRoutes.oauthToken, oauthHandlers.oauthTokenHandler);
+
+auth
+  .openapi(passkeyRoutes.passkeyRegisterOptions, passkeyHandlers.passkeyRegisterOptionsHandler)
+  .openapi(passkeyRoutes.passkeyRegisterVerify, passkeyHandlers.passkeyRegisterVerifyHandler)
+  .openapi(passkeyRoutes.passkeyLoginOptions, passkeyHandlers.passkeyLoginOptionsHandler)
+  .openapi(passkeyRoutes.passkeyLoginVerify, passkeyHandlers.passkeyLoginVerifyHandler)
+  .openapi(passkeyRoutes.listPasskeys, passkeyHandlers.listPasskeysHandler)
+  .openapi(passkeyRoutes.renamePasskey, passkeyHandlers.renamePasskeyHandler)
+  .openapi(passkeyRoutes.deletePasskey, passkeyHandlers.deletePasskeyHandler);
