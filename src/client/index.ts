@@ -10,5 +10,15 @@ export {
   type AuthChangeEvent,
   type AuthStateListener,
 } from "./auth";
+export {
+  browserPasskeys,
+  type Passkey,
+  type PasskeyCredentials,
+  type PasskeyMethods,
+  type PasskeyCreationOptions,
+  type PasskeyRequestOptions,
+  type PasskeyRegistrationResponse,
+  type PasskeyAuthenticationResponse,
+} from "./passkeys";
 export { memoryStorage, localStorageAdapter, sessionStorageAdapter, type AuthStorage } from "./storage";
 export { createAdminClient, type AdminClient, type AdminClientOptions, type AdminListItem, type AdminListPath, type PaginateParams } from "./admin";
