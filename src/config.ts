@@ -91,6 +91,10 @@ export const DEFAULT_RULES = {
   "email_code.ip": { kind: "window", limit: 50, windowSeconds: 900 },
   /** Second-factor codes of one admin (login's second step, confirming or turning off TOTP): failures only, a right code gives its slot back. */
   "admin_mfa.account": { kind: "window", limit: 10, windowSeconds: 900 },
+  /** Passkey sign-in options per IP: each one stores a challenge row. */
+  "passkey_options.ip": { kind: "window", limit: 60, windowSeconds: 600 },
+  /** Failed passkey sign-ins per IP (unknown credential, bad signature, spent challenge). */
+  "passkey_login.ip": { kind: "window", limit: 30, windowSeconds: 900 },
 } as const;
 /** Addresses (IP buckets) the account signed in from are exempt from account-wide limits this long, at most this many. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
@@ -179,3 +183,12 @@ export const ADMIN_MFA_MAX_ATTEMPTS = 5;
 export const ADMIN_RECOVERY_CODE_COUNT = 10;
 /** Issuer shown in authenticator apps for Admin API accounts. */
 export const ADMIN_TOTP_ISSUER = "edge-auth admin";
+
+// ---- Passkeys ----
+
+/** A WebAuthn ceremony (options → verify) must finish within this; also the `timeout` hint sent to the browser. */
+export const WEBAUTHN_CHALLENGE_TTL_MS = 5 * 60_000;
+/** Expired challenges a new ceremony deletes in passing (bounded work per request). */
+export const WEBAUTHN_SWEEP_ROWS = 50;
+/** How many passkeys one user may hold (each is a row the sign-in lookup and the register options carry). */
+export const PASSKEYS_PER_USER_MAX = 25;

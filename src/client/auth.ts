@@ -5,10 +5,11 @@ import type { Middleware } from "openapi-fetch";
 import { type ApiClient, createApiClient } from "./api";
 import { type MfaMethods, mfaMethods } from "./mfa";
 import { passwordlessMethods, type PasswordlessMethods } from "./passwordless";
+import { type PasskeyCredentials, type PasskeyMethods, passkeyMethods } from "./passkeys";
 import { codeChallengeS256, createCodeVerifier } from "./pkce";
 import { type ClientError, type Result, fail, fromFetch, networkError, ok } from "./result";
 import { type AuthStorage, memoryStorage } from "./storage";
-import type { AuthResult, ErrorCode, Profile, Schemas, Session, SignInResult, User, paths } from "./types";
+import type { AuthResult, Profile, Schemas, Session, SignInResult, User, paths } from "./types";
 
 type JsonBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody: { content: { "application/json": infer B } } } ? B : never;
 
@@ -44,9 +45,11 @@ export interface AuthClientOptions {
   storage?: AuthStorage;
   /** A fetch to use instead of the global one (tests, service bindings). Always called with a Request. */
   fetch?: (request: Request) => Promise<Response>;
+  /** What performs passkey ceremonies; navigator.credentials by default (where the runtime has WebAuthn). */
+  passkeys?: PasskeyCredentials;
 }
 
-export interface AuthClient extends MfaMethods, PasswordlessMethods {
+export interface AuthClient extends MfaMethods, PasswordlessMethods, PasskeyMethods {
   signUp(body: SignUpBody): Promise<Result<AuthResult>>;
   /** Tokens are stored when the answer is a session; a user with a second factor gets the challenge instead (`"mfaRequired" in data`). */
   signIn(body: SignInBody): Promise<Result<SignInResult>>;
@@ -77,7 +80,7 @@ export interface AuthClient extends MfaMethods, PasswordlessMethods {
 
 const MAX_REFRESH_MARGIN_MS = 30_000;
 // What /refresh answers when the session is over for good: forget it and say SIGNED_OUT.
-const SESSION_OVER: ReadonlySet<ErrorCode | "NETWORK_ERROR"> = new Set(["REFRESH_TOKEN_REUSED", "INVALID_TOKEN", "TOKEN_EXPIRED", "USER_DISABLED"]);
+const SESSION_OVER: ReadonlySet<ClientError["code"]> = new Set(["REFRESH_TOKEN_REUSED", "INVALID_TOKEN", "TOKEN_EXPIRED", "USER_DISABLED"]);
 // Auth routes that take no bearer: no refresh is started for them.
 const PUBLIC_ROUTES = new Set(
   ["register", "login", "refresh", "logout", "oauth/token", "password/forgot", "password/reset", "verify-email/confirm", "mfa/verify"].map(
@@ -322,6 +325,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     api,
     ...mfaMethods({ api, raw, inProject, run, store, refreshNow: async () => refresh((await read())?.accessToken) }),
     ...passwordlessMethods({ raw, inProject, run, store }),
+    ...passkeyMethods({ projectId, api, raw, run, store, credentials: options.passkeys }),
     signUp: async (body) => store(await run(() => raw.POST("/api/auth/{projectId}/register", { ...inProject, body }))),
     signIn: async (body) => store(await run(() => raw.POST("/api/auth/{projectId}/login", { ...inProject, body }))),
     async signOut() {

@@ -12,6 +12,16 @@ export {
 } from "./auth";
 export type { ConfirmTotpBody, DisableTotpBody, MfaMethods, RegenerateRecoveryCodesBody, VerifyMfaBody } from "./mfa";
 export type { PasswordlessMethods, PasswordlessStartBody, PasswordlessVerifyBody } from "./passwordless";
+export {
+  browserPasskeys,
+  type Passkey,
+  type PasskeyCredentials,
+  type PasskeyMethods,
+  type PasskeyCreationOptions,
+  type PasskeyRequestOptions,
+  type PasskeyRegistrationResponse,
+  type PasskeyAuthenticationResponse,
+} from "./passkeys";
 export { memoryStorage, localStorageAdapter, sessionStorageAdapter, type AuthStorage } from "./storage";
 export {
   createAdminClient,

@@ -5,8 +5,8 @@ import type { ErrorCode } from "./types";
 export interface ClientError {
   /** HTTP status; 0 when the request never got an answer (network failure). */
   status: number;
-  /** The envelope's machine-readable code; `NETWORK_ERROR` when there was no answer. */
-  code: ErrorCode | "NETWORK_ERROR";
+  /** The envelope's machine-readable code; `NETWORK_ERROR` when there was no answer; `WEBAUTHN_ERROR` when the passkey authenticator failed or is missing. */
+  code: ErrorCode | "NETWORK_ERROR" | "WEBAUTHN_ERROR";
   message: string;
   /** The `X-Request-Id` of the answer, to quote in a bug report. */
   requestId: string | null;

@@ -9,6 +9,7 @@ import { setRedirectUrls } from "../email/mailbox";
 import { ADMIN_PASSWORD, adminSessionOf } from "../helpers/admin";
 import { BASE_URL } from "../helpers/client";
 import { PASSWORD, createProject, uniqueId, tokensOf } from "../helpers/fixtures";
+import { SoftAuthenticator } from "../helpers/webauthn";
 import { APP_REDIRECT, CLIENT_ID, CLIENT_SECRET, StubProvider } from "../oauth/stub-provider";
 import { base64url } from "./cases";
 import type { FuzzContext } from "./request";
@@ -87,13 +88,32 @@ function tokenVariants(token: string): Record<string, string> {
   };
 }
 
-/** A new project whose redirect allow-list holds APP_REDIRECT, as email and OAuth flows need. */
+/** The passkey settings of every fuzz project (passkey routes answer METHOD_DISABLED without them). */
+export const FUZZ_WEBAUTHN = { rpId: "example.com", rpName: "Fuzz", origins: ["https://app.example.com"] };
+
+/** A new project whose redirect allow-list holds APP_REDIRECT, as email and OAuth flows need, with passkeys on. */
 async function fuzzProject(): Promise<string> {
   const projectId = await createProject();
   await setRedirectUrls(projectId, [APP_REDIRECT]);
   // Passwordless sign-in is off by default; on here so its routes are reached past METHOD_DISABLED.
   await env.DB.prepare(`UPDATE projects SET passwordless = 1 WHERE id = ?`).bind(projectId).run();
+  await env.DB.prepare(`UPDATE projects SET webauthn = ? WHERE id = ?`).bind(JSON.stringify(FUZZ_WEBAUTHN), projectId).run();
   return projectId;
+}
+
+/** Registers a passkey (a software authenticator) for the user of `accessToken`, through the API. */
+export async function registerPasskey(projectId: string, accessToken: string) {
+  const user = client({ Authorization: `Bearer ${accessToken}` });
+  const path = { params: { path: { projectId } } };
+  const authenticator = new SoftAuthenticator(FUZZ_WEBAUTHN.origins[0]!);
+  const options = await user.POST("/api/auth/{projectId}/passkeys/register/options", path);
+  if (!options.data) throw new Error(`fixture: passkey options in ${projectId} failed: ${options.response.status}`);
+  const created = await user.POST("/api/auth/{projectId}/passkeys/register/verify", {
+    ...path,
+    body: { response: await authenticator.create(options.data.data), name: "Fuzz key" },
+  });
+  if (!created.data) throw new Error(`fixture: passkey registration in ${projectId} failed: ${created.response.status}`);
+  return { authenticator, passkeyId: created.data.data.id };
 }
 
 /** Configures a scripted OpenID provider (test/oauth/stub-provider.ts) as `slug` of the project. */
@@ -159,6 +179,7 @@ export async function contextFor(op: FuzzOperation, shared: SharedFixtures): Pro
     Object.assign(values, { userToken: user.accessToken, email: user.email });
     params.userId = user.userId;
     if (names.has("sessionId")) params.sessionId = claims((await login(params.projectId, user.email)).accessToken).sid;
+    if (names.has("passkeyId")) params.passkeyId = (await registerPasskey(params.projectId, user.accessToken)).passkeyId;
   }
   Object.assign(values, tokenVariants(values.userToken!));
 

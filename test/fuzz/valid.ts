@@ -14,7 +14,19 @@ import { PASSWORD, createProject, uniqueId } from "../helpers/fixtures";
 import { codeAt } from "../mfa/helpers";
 import { APP_REDIRECT, type StubProvider, newVerifier, s256 } from "../oauth/stub-provider";
 import { type FuzzCase, validCredential } from "./cases";
-import { type OperationFixtures, type SharedFixtures, client, configureProvider, liveOwnerSession, ownerLogin, registerUser, throwawayAdmin } from "./context";
+import {
+  type OperationFixtures,
+  type SharedFixtures,
+  client,
+  configureProvider,
+  FUZZ_WEBAUTHN,
+  liveOwnerSession,
+  ownerLogin,
+  registerPasskey,
+  registerUser,
+  throwawayAdmin,
+} from "./context";
+import { SoftAuthenticator } from "../helpers/webauthn";
 import { fromPlain } from "./json";
 import type { FuzzContext } from "./request";
 import { send } from "./send";
@@ -172,6 +184,16 @@ const PLANS: Record<string, Planner> = {
   deleteProject: async () => ({ params: { projectId: await createProject() } }),
   putOAuthProvider: async (f) => ({ body: { type: "oidc", clientId: "edge-auth-client", clientSecret: "client-secret", issuer: f.stub!.issuer } }),
   // Its own provider, so the fuzz cases after it still find "corp" configured.
+  passkeyRegisterVerify: async (f) => {
+    const path = { params: { path: { projectId: project(f) } } };
+    const options = await client({ Authorization: `Bearer ${f.values.userToken}` }).POST("/api/auth/{projectId}/passkeys/register/options", path);
+    return { body: { response: await new SoftAuthenticator(FUZZ_WEBAUTHN.origins[0]!).create(options.data!.data), name: "Valid key" } };
+  },
+  passkeyLoginVerify: async (f) => {
+    const { authenticator } = await registerPasskey(project(f), (await registerUser(project(f))).accessToken);
+    const options = await client().POST("/api/auth/{projectId}/passkeys/login/options", { params: { path: { projectId: project(f) } } });
+    return { body: { challengeId: options.data!.data.challengeId, response: await authenticator.get(options.data!.data.options) } };
+  },
   deleteOAuthProvider: async (f, shared) => {
     await configureProvider(project(f), await liveOwnerSession(shared), "doomed");
     return { params: { provider: "doomed" } };

@@ -18,4 +18,6 @@ export const README_RULES = {
   "email_code.account": { kind: "window", limit: 10, windowSeconds: 900 },
   "email_code.ip": { kind: "window", limit: 50, windowSeconds: 900 },
   "admin_mfa.account": { kind: "window", limit: 10, windowSeconds: 900 },
+  "passkey_options.ip": { kind: "window", limit: 60, windowSeconds: 600 },
+  "passkey_login.ip": { kind: "window", limit: 30, windowSeconds: 900 },
 } as const;

@@ -13,6 +13,8 @@ import * as oauthHandlers from "./oauth.handlers";
 import * as oauthRoutes from "./oauth.routes";
 import * as passwordless from "./passwordless.handlers";
 import * as passwordlessRoutes from "./passwordless.routes";
+import * as passkeyHandlers from "./passkeys.handlers";
+import * as passkeyRoutes from "./passkeys.routes";
 import * as wellKnownHandlers from "./well-known.handlers";
 import * as wellKnownRoutes from "./well-known.routes";
 
@@ -45,4 +47,11 @@ auth
   .openapi(mfaRoutes.regenerateRecoveryCodes, mfaHandlers.regenerateRecoveryCodesHandler)
   .openapi(mfaRoutes.verifyMfa, mfaHandlers.verifyMfaHandler)
   .openapi(passwordlessRoutes.passwordlessStart, passwordless.passwordlessStartHandler)
-  .openapi(passwordlessRoutes.passwordlessVerify, passwordless.passwordlessVerifyHandler);
+  .openapi(passwordlessRoutes.passwordlessVerify, passwordless.passwordlessVerifyHandler)
+  .openapi(passkeyRoutes.passkeyRegisterOptions, passkeyHandlers.passkeyRegisterOptionsHandler)
+  .openapi(passkeyRoutes.passkeyRegisterVerify, passkeyHandlers.passkeyRegisterVerifyHandler)
+  .openapi(passkeyRoutes.passkeyLoginOptions, passkeyHandlers.passkeyLoginOptionsHandler)
+  .openapi(passkeyRoutes.passkeyLoginVerify, passkeyHandlers.passkeyLoginVerifyHandler)
+  .openapi(passkeyRoutes.listPasskeys, passkeyHandlers.listPasskeysHandler)
+  .openapi(passkeyRoutes.renamePasskey, passkeyHandlers.renamePasskeyHandler)
+  .openapi(passkeyRoutes.deletePasskey, passkeyHandlers.deletePasskeyHandler);

@@ -146,7 +146,7 @@ export const listProjectUserFactorsHandler: RouteHandler<typeof listProjectUserF
   const { projectId, userId } = c.req.valid("param");
   await requireUser(c, projectId, userId);
   const [factors, passkeys] = await Promise.all([getFactorSummary(c.env.DB, projectId, userId), listUserPasskeys(c.env.DB, projectId, userId)]);
-  return c.json({ success: true as const, data: toUserFactors(factors, passkeys) }, 200);
+  return c.json({ success: true as const, data: toUserFactors(factors, passkeys.results) }, 200);
 };
 
 export const resetProjectUserFactorsHandler: RouteHandler<typeof resetProjectUserFactors, AppEnv> = async (c) => {
