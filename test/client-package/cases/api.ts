@@ -14,6 +14,10 @@ export async function apiCalls(): Promise<string | ClientError | null> {
     const code: ErrorCode = login.error.code;
     return code;
   }
+  // @ts-expect-error a sign-in answer may be a challenge, which has no accessToken
+  void login.data.data.accessToken;
+  // A user with a second factor gets the challenge instead of tokens: the union must be narrowed.
+  if ("mfaRequired" in login.data.data) return login.data.data.mfaToken;
   const me = await api.GET("/api/auth/{projectId}/me", {
     params: { path: { projectId } },
     headers: { Authorization: `Bearer ${login.data.data.accessToken}` },
