@@ -17,6 +17,16 @@ export interface PasskeyRow {
   last_used_at: string | null;
 }
 
+/** The transports column (a JSON list), parsed here and nowhere else; anything unreadable reads as none. */
+export function transportsOf(json: string): string[] {
+  try {
+    const value = JSON.parse(json) as unknown;
+    return Array.isArray(value) ? value.filter((t): t is string => typeof t === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
 /** How many passkeys the user has (a passkey is a second factor). */
 export async function countUserPasskeys(db: D1Database, projectId: string, userId: string): Promise<number> {
   const row = await db.prepare(`SELECT COUNT(*) AS n FROM passkeys WHERE project_id = ? AND user_id = ?`).bind(projectId, userId).first<{ n: number }>();

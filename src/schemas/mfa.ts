@@ -72,22 +72,31 @@ export const MfaSummarySchema = z
   })
   .openapi("MfaSummary", { description: "The user's second factors." });
 
-export const PasskeySummarySchema = z
+// A passkey as its owner and admins see it (here, beside the other factors, so schemas/passkeys.ts and auth.ts can both use it).
+export const TransportsSchema = z
+  .array(z.string().min(1).max(32))
+  .max(10)
+  .openapi({ example: ["internal", "hybrid"] });
+
+export const PasskeySchema = z
   .object({
-    id: z.string().openapi({ example: "pk_3nT8wq1ZyX4rV6sB2mK9cD" }),
+    id: z.string().openapi({ example: "pk_3k9xQ2mW7bYt1xZ3mW9aAa" }),
     name: z.string().openapi({ example: "MacBook Touch ID" }),
-    createdAt: z.string().datetime(),
-    lastUsedAt: z.string().datetime().nullable(),
-    deviceType: z.enum(["singleDevice", "multiDevice"]),
-    backedUp: z.boolean(),
+    createdAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
+    lastUsedAt: z.string().datetime().nullable().openapi({ example: "2026-01-02T00:00:00.000Z" }),
+    deviceType: z
+      .enum(["singleDevice", "multiDevice"])
+      .openapi({ description: "`multiDevice`: a synced passkey (password manager, platform keychain); `singleDevice`: bound to one authenticator." }),
+    backedUp: z.boolean().openapi({ description: "Whether the authenticator reported the passkey backed up (synced), as of its last use." }),
+    transports: TransportsSchema,
   })
-  .openapi("PasskeySummary");
+  .openapi("Passkey");
 
 export const UserFactorsSchema = z
   .object({
     totp: z.object({ enabled: z.boolean(), confirmedAt: z.string().datetime().nullable() }),
     recoveryCodesLeft: z.number().int().openapi({ description: "Unused recovery codes.", example: 10 }),
-    passkeys: z.array(PasskeySummarySchema),
+    passkeys: z.array(PasskeySchema),
   })
   .openapi("UserFactors");
 

@@ -3,6 +3,9 @@
 // credential.toJSON() we accept back.
 import { z } from "@hono/zod-openapi";
 import { ProjectIdParam } from "./auth";
+import { PasskeySchema, TransportsSchema } from "./mfa";
+
+export { PasskeySchema };
 
 const b64url = (max: number, example: string) =>
   z
@@ -11,25 +14,6 @@ const b64url = (max: number, example: string) =>
     .max(max)
     .regex(/^[A-Za-z0-9_-]+$/, "must be base64url without padding")
     .openapi({ example });
-
-const TransportsSchema = z
-  .array(z.string().min(1).max(32))
-  .max(10)
-  .openapi({ example: ["internal", "hybrid"] });
-
-export const PasskeySchema = z
-  .object({
-    id: z.string().openapi({ example: "pk_3k9xQ2mW7bYt1xZ3mW9aAa" }),
-    name: z.string().openapi({ example: "MacBook Touch ID" }),
-    createdAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
-    lastUsedAt: z.string().datetime().nullable().openapi({ example: "2026-01-02T00:00:00.000Z" }),
-    deviceType: z
-      .enum(["singleDevice", "multiDevice"])
-      .openapi({ description: "`multiDevice`: a synced passkey (password manager, platform keychain); `singleDevice`: bound to one authenticator." }),
-    backedUp: z.boolean().openapi({ description: "Whether the authenticator reported the passkey backed up (synced), as of its last use." }),
-    transports: TransportsSchema,
-  })
-  .openapi("Passkey");
 
 export const PasskeyNameSchema = z.string().trim().min(1).max(100).openapi({ example: "MacBook Touch ID" });
 

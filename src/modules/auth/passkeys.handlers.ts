@@ -33,6 +33,7 @@ import type {
   passkeyRegisterVerify,
   renamePasskey,
 } from "./passkeys.routes";
+import { toPasskey } from "./passkeys.mappers";
 import { completeSignIn } from "./sign-in";
 
 /** The project's passkey settings, or 403 METHOD_DISABLED while it has none. */
@@ -48,25 +49,6 @@ function settingsOf(c: Context<AppEnv>): WebAuthnSettings {
  */
 async function userHandle(projectId: string, userId: string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(`edge-auth webauthn user handle|${projectId}|${userId}`)));
-}
-
-const toPasskey = (p: passkeys.PasskeyRow) => ({
-  id: p.id,
-  name: p.name,
-  createdAt: p.created_at,
-  lastUsedAt: p.last_used_at,
-  deviceType: p.device_type,
-  backedUp: p.backed_up === 1,
-  transports: transportsOf(p.transports),
-});
-
-function transportsOf(json: string): string[] {
-  try {
-    const value = JSON.parse(json) as unknown;
-    return Array.isArray(value) ? value.filter((t): t is string => typeof t === "string") : [];
-  } catch {
-    return [];
-  }
 }
 
 /** The challenge a client response was made for (clientDataJSON.challenge), or null when unreadable. */
@@ -114,7 +96,7 @@ export const passkeyRegisterOptionsHandler: RouteHandler<typeof passkeyRegisterO
     challenge: bytes,
     timeout: WEBAUTHN_CHALLENGE_TTL_MS,
     attestationType: "none",
-    excludeCredentials: existing.map((p) => ({ id: p.credential_id, transports: transportsOf(p.transports) })),
+    excludeCredentials: existing.map((p) => ({ id: p.credential_id, transports: passkeys.transportsOf(p.transports) })),
     // A passkey signs in on its own and counts as a second factor: it must be discoverable and verify the user.
     authenticatorSelection: { residentKey: "required", requireResidentKey: true, userVerification: "required" },
   });

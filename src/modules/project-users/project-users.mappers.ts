@@ -1,3 +1,4 @@
+import { toPasskey } from "../auth/passkeys.mappers";
 import type { PasskeyRow } from "../../db/passkeys.repo";
 import type { FactorSummary } from "../../db/totp.repo";
 import type { z } from "@hono/zod-openapi";
@@ -46,12 +47,5 @@ export const endsSessions = (body: UserUpdate) => body.disabled === true || body
 export const toUserFactors = (f: FactorSummary, passkeys: PasskeyRow[]) => ({
   totp: { enabled: f.totp_confirmed_at !== null, confirmedAt: f.totp_confirmed_at },
   recoveryCodesLeft: f.totp_confirmed_at ? f.recovery_codes_left : 0,
-  passkeys: passkeys.map((p) => ({
-    id: p.id,
-    name: p.name,
-    createdAt: p.created_at,
-    lastUsedAt: p.last_used_at,
-    deviceType: p.device_type,
-    backedUp: p.backed_up === 1,
-  })),
+  passkeys: passkeys.map(toPasskey),
 });
