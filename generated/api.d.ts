@@ -3068,20 +3068,7 @@ export interface components {
              * @example 10
              */
             recoveryCodesLeft: number;
-            passkeys: components["schemas"]["PasskeySummary"][];
-        };
-        PasskeySummary: {
-            /** @example pk_3nT8wq1ZyX4rV6sB2mK9cD */
-            id: string;
-            /** @example MacBook Touch ID */
-            name: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            lastUsedAt: string | null;
-            /** @enum {string} */
-            deviceType: "singleDevice" | "multiDevice";
-            backedUp: boolean;
+            passkeys: components["schemas"]["Passkey"][];
         };
         ResetFactorsResult: {
             /** @enum {boolean} */

@@ -1,8 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { ADMIN_ABSOLUTE_MS } from "../../config";
 import { hashPassword, needsRehash, passwordProblem, peppersOf, verifyAgainstDummy, verifyPassword } from "../../crypto/password";
-import { randomId, randomToken, sha256Hex } from "../../crypto/random";
+import { randomId } from "../../crypto/random";
 import { hasConfirmedTotp } from "../../db/admin-mfa.repo";
 import { insertAudit } from "../../db/audit.repo";
 import { revokeAdminSession, revokeAdminSessions } from "../../db/admin-sessions.repo";
