@@ -114,7 +114,11 @@ export const exportUsers = adminRoute("owner", {
     "Streams every user of the project as JSON lines (`application/x-ndjson`, one `ExportedUser` per line, newest first); each line imports elsewhere through `POST …/users/import` as it is. Password hashes only with `includePasswordHashes=true`. Audited as `admin.users.export` (with whether hashes were included).",
   request: { params: ProjectIdParam, query: ExportQuery },
   responses: {
-    200: { description: "One ExportedUser JSON object per line.", content: { "application/x-ndjson": { schema: { type: "string" } } } },
+    200: {
+      description: "One ExportedUser JSON object per line.",
+      // OpenAPI 3.1 has no item schema for a stream (3.2's itemSchema): the extension names it for readers and tools.
+      content: { "application/x-ndjson": { schema: { type: "string" }, "x-item-schema": { $ref: "#/components/schemas/ExportedUser" } } },
+    },
     ...errorResponses(400, 404),
   },
 });
