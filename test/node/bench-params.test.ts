@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RULES } from "../../src/config";
-import { CURRENT_PARAMS, needsRehash, verifyPassword } from "../../src/crypto/password";
+import { CURRENT_PARAMS, needsRehash, pepperId, verifyPassword } from "../../src/crypto/password";
 import { hashPassword } from "../../scripts/bench/password-hash.mjs";
 import { USES_PER_SESSION } from "../../scripts/bench/refresh-pool.mjs";
 import { hashWorkerConfig } from "../../scripts/bench/servers.mjs";
@@ -25,7 +25,8 @@ describe("npm run bench parameters", () => {
   it("seeds password hashes with src/crypto/password.ts's parameters, key length and pepper handling", async () => {
     for (const pepper of [undefined, "bench-pepper"]) {
       const hash: string = await hashPassword(PASSWORD, pepper);
-      expect(hash.startsWith(`$scrypt$ln=${CURRENT_PARAMS.ln},r=${CURRENT_PARAMS.r},p=${CURRENT_PARAMS.p},pep=${pepper ? 1 : 0}$`), hash).toBe(true);
+      const prefix = `$scrypt$ln=${CURRENT_PARAMS.ln},r=${CURRENT_PARAMS.r},p=${CURRENT_PARAMS.p},pep=${pepper ? `1,pid=${pepperId(pepper)}` : 0}$`;
+      expect(hash.startsWith(prefix), hash).toBe(true);
       expect(needsRehash(hash, pepper)).toBe(false);
       expect(await verifyPassword(PASSWORD, hash, pepper)).toBe(true);
     }
