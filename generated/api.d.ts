@@ -3433,7 +3433,7 @@ export interface components {
              */
             signUps: number;
             /**
-             * @description Successful sign-ins: password logins (`auth.login`) and social sign-ins (`auth.oauth.callback`).
+             * @description Successful sign-ins: password logins (`auth.login`), social sign-ins (`auth.oauth.token`), passkeys (`auth.passkey.login`), emailed codes and links (`auth.passwordless.verify`) and second-factor answers (`auth.mfa.verify`); a sign-in that owes a second factor counts when it is answered (an emailed code followed by a second factor counts at both steps).
              * @example 42
              */
             signInsOk: number;

@@ -1,7 +1,11 @@
 // Per-day activity counts of one project, from the audit log (served by the audit_project_stats covering index).
 
-/** Events that count as a sign-in attempt: password logins and social sign-in callbacks. */
-export const SIGN_IN_TYPES = ["auth.login", "auth.oauth.callback"] as const;
+/**
+ * Events that count as a sign-in attempt, one per completed sign-in: a password login, a social
+ * sign-in's code exchange, a passkey, an emailed code or link, and a second factor's answer (the
+ * first step of a sign-in that owes one writes a challenge, not a success).
+ */
+export const SIGN_IN_TYPES = ["auth.login", "auth.oauth.token", "auth.passkey.login", "auth.passwordless.verify", "auth.mfa.verify"] as const;
 /** Events that count as a sign-up. */
 export const SIGN_UP_TYPE = "auth.register";
 

@@ -20,7 +20,10 @@ export const DayStatsSchema = z
   .object({
     date: z.string().openapi({ description: "The UTC day, YYYY-MM-DD.", example: "2026-01-01" }),
     signUps: count("Successful registrations (`auth.register`).", 3),
-    signInsOk: count("Successful sign-ins: password logins (`auth.login`) and social sign-ins (`auth.oauth.callback`).", 42),
+    signInsOk: count(
+      "Successful sign-ins: password logins (`auth.login`), social sign-ins (`auth.oauth.token`), passkeys (`auth.passkey.login`), emailed codes and links (`auth.passwordless.verify`) and second-factor answers (`auth.mfa.verify`); a sign-in that owes a second factor counts when it is answered (an emailed code followed by a second factor counts at both steps).",
+      42,
+    ),
     signInsFailed: count("Refused or blocked sign-in attempts of the same kinds.", 5),
     activeUsers: count("Distinct users with at least one successful event that day (sign-in, refresh, ...).", 17),
   })

@@ -3,6 +3,7 @@ import { adminClient, adminWithRole } from "../helpers/admin";
 import { api } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
 import { PASSWORD, createProject, registerUser } from "../helpers/fixtures";
+import { codeAt, loginChallenge, userWithTotp, verify } from "../mfa/helpers";
 
 const DAY = 86_400_000;
 const login = (projectId: string, email: string, password = PASSWORD) =>
@@ -29,6 +30,12 @@ describe("GET /api/admin/projects/{projectId}/stats", () => {
     await login(projectId, bob.email);
     clock.tick();
     await login(projectId, bob.email);
+    // A sign-in that owes a second factor counts once, when the factor is answered.
+    clock.tick();
+    const carol = await userWithTotp(projectId);
+    clock.tick(31_000);
+    const challenge = await loginChallenge(projectId, carol.email);
+    expect((await verify(projectId, { mfaToken: challenge.mfaToken, code: codeAt(carol.secret) })).response.status).toBe(200);
     await registerUser(other);
 
     const viewer = adminClient((await adminWithRole("viewer")).token);
@@ -41,7 +48,7 @@ describe("GET /api/admin/projects/{projectId}/stats", () => {
       series: [
         { date: "2031-03-08", signUps: 1, signInsOk: 1, signInsFailed: 1, activeUsers: 1 },
         { date: "2031-03-09", signUps: 0, signInsOk: 0, signInsFailed: 0, activeUsers: 0 },
-        { date: "2031-03-10", signUps: 1, signInsOk: 2, signInsFailed: 0, activeUsers: 1 },
+        { date: "2031-03-10", signUps: 2, signInsOk: 3, signInsFailed: 0, activeUsers: 2 },
       ],
     });
 
