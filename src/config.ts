@@ -133,7 +133,7 @@ export const MFA_CHALLENGE_MAX_ATTEMPTS = 5;
 export const TOTP_WINDOW_STEPS = 1;
 /** A user's expired challenges are deleted at their next sign-in once this old (until then a late replay still reads as expired, not unknown). */
 export const MFA_CHALLENGE_KEEP_MS = 24 * 3600_000;
-/** Recovery codes issued at once; each works once. */
+/** Recovery codes issued at once (users and admins); each works once. */
 export const RECOVERY_CODE_COUNT = 10;
 
 // ---- Project stats (GET /api/admin/projects/{projectId}/stats) ----
@@ -179,8 +179,6 @@ export const PASSWORDLESS_PRUNE_ROWS = 20;
 export const ADMIN_MFA_CHALLENGE_TTL_MS = 5 * 60_000;
 /** Codes tried against one challenge; after that it is void and the admin logs in again. */
 export const ADMIN_MFA_MAX_ATTEMPTS = 5;
-/** Recovery codes handed out at each TOTP confirmation. */
-export const ADMIN_RECOVERY_CODE_COUNT = 10;
 /** Issuer shown in authenticator apps for Admin API accounts. */
 export const ADMIN_TOTP_ISSUER = "edge-auth admin";
 

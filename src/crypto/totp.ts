@@ -1,7 +1,7 @@
 // TOTP (RFC 6238 over RFC 4226's HOTP): HMAC-SHA-1, 6 digits, 30-second steps, as every
 // authenticator app implements by default. Secrets are 160 random bits, shown once as base32.
 import { utf8 } from "./encoding";
-import { randomBytes, timingSafeEqual } from "./random";
+import { randomBytes, sha256Hex, timingSafeEqual } from "./random";
 
 export const TOTP_PERIOD_S = 30;
 export const TOTP_DIGITS = 6;
@@ -85,4 +85,19 @@ export function otpauthUri(secret: string, issuer: string, account: string): str
   const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
   const params = new URLSearchParams({ secret, issuer, algorithm: "SHA1", digits: String(TOTP_DIGITS), period: String(TOTP_PERIOD_S) });
   return `otpauth://totp/${label}?${params.toString()}`;
+}
+
+/**
+ * Recovery codes (users' and admins' alike) read `xxxxx-xxxxx`: 50 random bits in base32, so no
+ * 0/1/8/9 to misread. Stored as the SHA-256 of their normalized form; typed in any case, with or without the dash.
+ */
+export const recoveryCodeHash = (code: string) => sha256Hex(`recovery:${code.toLowerCase().replace(/[\s-]/g, "")}`);
+
+/** `count` new recovery codes, to show once, and the hashes to store. */
+export async function newRecoveryCodes(count: number): Promise<{ codes: string[]; hashes: string[] }> {
+  const codes = Array.from({ length: count }, () => {
+    const text = base32(randomBytes(7)).slice(0, 10).toLowerCase();
+    return `${text.slice(0, 5)}-${text.slice(5)}`;
+  });
+  return { codes, hashes: await Promise.all(codes.map(recoveryCodeHash)) };
 }

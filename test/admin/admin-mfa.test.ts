@@ -4,7 +4,7 @@
 import { env } from "cloudflare:test";
 import { Secret, TOTP } from "otpauth";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { sha256Hex } from "../../src/crypto/random";
+import { recoveryCodeHash } from "../../src/crypto/totp";
 import { ADMIN_PASSWORD, adminClient, adminSessionOf, adminWithRole, ownerToken, type Role } from "../helpers/admin";
 import { api } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
@@ -81,7 +81,7 @@ describe("enrolling TOTP (POST /api/admin/me/mfa/totp/enroll, /confirm)", () => 
     ]);
     expect(stored).not.toContain(admin.secret);
     for (const code of admin.recoveryCodes) expect(stored).not.toContain(code);
-    expect(stored).toContain(await sha256Hex(admin.recoveryCodes[0]!.replace("-", "")));
+    expect(stored).toContain(await recoveryCodeHash(admin.recoveryCodes[0]!));
     expect(await auditOf(admin.id)).toEqual(["admin.mfa.enrolled:success"]);
   });
 

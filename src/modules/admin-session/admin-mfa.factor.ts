@@ -1,9 +1,7 @@
 // An admin's TOTP factor behind small functions: sealing the secret, making and checking recovery
 // codes, and spending a proof (a code's time step, or a recovery code) exactly once.
-import { ADMIN_RECOVERY_CODE_COUNT } from "../../config";
 import { openSealed, type SealingSecrets, seal } from "../../crypto/box";
-import { randomBytes, sha256Hex } from "../../crypto/random";
-import { adminTotpSecretPurpose, base32, matchTotp } from "../../crypto/totp";
+import { adminTotpSecretPurpose, matchTotp, recoveryCodeHash } from "../../crypto/totp";
 import { type AdminTotpRow, spendRecoveryCode, spendTotpStep } from "../../db/admin-mfa.repo";
 import { iso } from "../../lib/clock";
 
@@ -15,17 +13,6 @@ export async function openTotpSecret(secrets: SealingSecrets, row: AdminTotpRow)
   if (secret === null) throw new Error(`TOTP secret of admin ${row.admin_id} cannot be decrypted with the configured KEY_ENCRYPTION_SECRET`);
   return secret;
 }
-
-/** Ten codes of 50 random bits each, as XXXXX-XXXXX (base32, no 0/1/8/9 to misread). */
-export function newRecoveryCodes(): string[] {
-  return Array.from({ length: ADMIN_RECOVERY_CODE_COUNT }, () => {
-    const text = base32(randomBytes(7)).slice(0, 10);
-    return `${text.slice(0, 5)}-${text.slice(5)}`;
-  });
-}
-
-/** What is stored for a recovery code: SHA-256 of its canonical form (upper case, no separators). */
-export const recoveryCodeHash = (code: string) => sha256Hex(code.toUpperCase().replace(/[\s-]/g, ""));
 
 export type Proof = { code: string } | { recoveryCode: string };
 export const methodOf = (proof: Proof) => ("code" in proof ? "totp" : "recovery_code");

@@ -1,8 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { ADMIN_MFA_MAX_ATTEMPTS, ADMIN_TOTP_ISSUER } from "../../config";
+import { ADMIN_MFA_MAX_ATTEMPTS, ADMIN_TOTP_ISSUER, RECOVERY_CODE_COUNT } from "../../config";
 import { sha256Hex } from "../../crypto/random";
-import { matchTotp, newTotpSecret, otpauthUri } from "../../crypto/totp";
+import { matchTotp, newRecoveryCodes, newTotpSecret, otpauthUri } from "../../crypto/totp";
 import {
   attemptAdminMfaChallenge,
   confirmTotp,
@@ -20,7 +20,7 @@ import { type Held, succeeded, take } from "../../lib/rate-limit";
 import { adminAction, auditEntry } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { sealingSecrets } from "../../crypto/box";
-import { methodOf, newRecoveryCodes, openTotpSecret, type Proof, recoveryCodeHash, sealTotpSecret, spendProof } from "./admin-mfa.factor";
+import { methodOf, openTotpSecret, type Proof, sealTotpSecret, spendProof } from "./admin-mfa.factor";
 import type * as routes from "./admin-mfa.routes";
 import { startAdminSession } from "./admin-session.start";
 
@@ -84,8 +84,7 @@ export const confirmAdminTotpHandler: RouteHandler<typeof routes.confirmAdminTot
   // Conditional on the very secret checked: a concurrent re-enroll or confirm makes this one lose.
   if (!(await confirmTotp(c.env.DB, admin.id, factor.secret_box, step, iso(t)).first()))
     throw new ApiError("CONFLICT", "The pending enrollment changed; enroll again");
-  const recoveryCodes = newRecoveryCodes();
-  const hashes = await Promise.all(recoveryCodes.map(recoveryCodeHash));
+  const { codes: recoveryCodes, hashes } = await newRecoveryCodes(RECOVERY_CODE_COUNT);
   await Promise.all([
     c.env.DB.batch([
       ...replaceRecoveryCodes(c.env.DB, admin.id, hashes, iso(t)),

@@ -6,8 +6,8 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { MFA_CHALLENGE_MAX_ATTEMPTS, RECOVERY_CODE_COUNT, TOTP_WINDOW_STEPS } from "../../config";
 import { openSealed, seal, sealingSecrets } from "../../crypto/box";
-import { randomBytes, randomId, sha256Hex } from "../../crypto/random";
-import { base32, matchTotp, newTotpSecret, otpauthUri, totpSecretPurpose } from "../../crypto/totp";
+import { randomId, sha256Hex } from "../../crypto/random";
+import { matchTotp, newRecoveryCodes, newTotpSecret, otpauthUri, recoveryCodeHash, totpSecretPurpose } from "../../crypto/totp";
 import { insertAudit, type AuditEntry } from "../../db/audit.repo";
 import { challengeLive, countWrongAttempt, getMfaChallenge, spendMfaChallenge, type MfaChallengeRow } from "../../db/mfa-challenges.repo";
 import { addSessionAmr } from "../../db/sessions.repo";
@@ -42,18 +42,6 @@ async function openSecret(c: Context<AppEnv>, row: TotpRow): Promise<string> {
   return secret;
 }
 
-/** Recovery codes read `xxxxx-xxxxx` (50 random bits); compared by the hash of their normalized form. */
-const normalizeRecoveryCode = (code: string) => code.toLowerCase().replace(/[\s-]/g, "");
-const hashRecoveryCode = (code: string) => sha256Hex(`recovery:${normalizeRecoveryCode(code)}`);
-function newRecoveryCode(): string {
-  const text = base32(randomBytes(7)).slice(0, 10).toLowerCase();
-  return `${text.slice(0, 5)}-${text.slice(5)}`;
-}
-async function newRecoveryCodes(): Promise<{ codes: string[]; hashes: string[] }> {
-  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-  return { codes, hashes: await Promise.all(codes.map(hashRecoveryCode)) };
-}
-
 const invalidCode = () => new ApiError("INVALID_CODE", "The code is wrong or was already used");
 const totpOff = () => new ApiError("CONFLICT", "TOTP is not on for this account");
 
@@ -82,7 +70,7 @@ async function acceptance(
   const totp = await getTotp(c.env.DB, projectId, userId);
   if (!totp?.confirmed_at) return null;
   if (body.recoveryCode !== undefined) {
-    const codeHash = await hashRecoveryCode(body.recoveryCode);
+    const codeHash = await recoveryCodeHash(body.recoveryCode);
     return {
       statement: spendRecoveryCode(c.env.DB, { projectId, userId, codeHash, use, at: iso() }, onlyIf),
       accepted: recoveryCodeSpentBy(projectId, userId, use),
@@ -114,7 +102,7 @@ export const confirmTotpHandler: RouteHandler<typeof confirmTotp, AppEnv> = asyn
   const step = await matchTotp(await openSecret(c, pending), c.req.valid("json").code, now(), TOTP_WINDOW_STEPS);
   const at = iso();
   const use = randomId("use");
-  const { codes, hashes } = await newRecoveryCodes();
+  const { codes, hashes } = await newRecoveryCodes(RECOVERY_CODE_COUNT);
   const accepted = totpAcceptedBy(project.id, user.id, use);
   const results =
     step === null
@@ -163,7 +151,7 @@ export const regenerateRecoveryCodesHandler: RouteHandler<typeof regenerateRecov
   if (!totp?.confirmed_at) throw totpOff();
   const held = await holdAttempt(c, user.id);
   const accept = await acceptance(c, user.id, { code: c.req.valid("json").code });
-  const { codes, hashes } = await newRecoveryCodes();
+  const { codes, hashes } = await newRecoveryCodes(RECOVERY_CODE_COUNT);
   const results = accept
     ? await c.env.DB.batch([accept.statement, ...replaceRecoveryCodes(c.env.DB, project.id, user.id, hashes, iso(), accept.accepted)])
     : null;
