@@ -24,6 +24,12 @@ export function fakeQueue() {
   return { sent, restore: () => Object.assign(env, { WEBHOOKS: saved }), take: () => sent.splice(0) };
 }
 
+/** The one message enqueued (fails otherwise). */
+export function only(messages: Enqueued[]): Enqueued {
+  if (messages.length !== 1) throw new Error(`expected one enqueued message, got ${messages.length}`);
+  return messages[0]!;
+}
+
 /** Runs the exported queue handler on these message bodies; returns which it acked and which it retried (with the delay). */
 export async function consume(bodies: readonly unknown[]) {
   const acked: unknown[] = [];

@@ -8,7 +8,7 @@ import { EMAIL_RETRY_DELAYS_S } from "../../src/config";
 import { fakeClock } from "../helpers/clock";
 import { registerUser, uniqueId } from "../helpers/fixtures";
 import { auditRows, emailFlows, emailProject, inbox } from "./mailbox";
-import { consume, cron, fakeQueue, queuedFlows } from "./queue";
+import { consume, cron, fakeQueue, only, queuedFlows } from "./queue";
 
 const API_KEY = "re_test_0123456789abcdefghijklmnop";
 const saved = { EMAIL_PROVIDER: env.EMAIL_PROVIDER, RESEND_API_KEY: env.RESEND_API_KEY };
@@ -221,7 +221,7 @@ describe("EMAIL_PROVIDER=resend", () => {
     const user = await registerUser(projectId);
     const calls = stubResend(json(503, {}), json(503, {}), json(200, { id: "third-time" }));
     await queued.forgot(user.email);
-    const [{ body: message }] = queue.take() as [{ body: unknown }];
+    const { body: message } = only(queue.take());
     for (const delay of [EMAIL_RETRY_DELAYS_S[0]!, EMAIL_RETRY_DELAYS_S[1]!]) {
       expect((await consume([message])).retried).toEqual([{ body: message, delaySeconds: delay }]);
       clock.tick(delay * 1000);
@@ -240,7 +240,7 @@ describe("EMAIL_PROVIDER=resend", () => {
     const user = await registerUser(projectId);
     const calls = stubResend(json(400, { name: "validation_error", message: "Invalid `to` field." }));
     await queued.forgot(user.email);
-    const [{ body: message }] = queue.take() as [{ body: unknown }];
+    const { body: message } = only(queue.take());
     expect(await consume([message])).toEqual({ acked: [message], retried: [] });
     expect(calls).toHaveLength(1);
     const [row] = await inbox(projectId, user.email);
@@ -253,7 +253,7 @@ describe("EMAIL_PROVIDER=resend", () => {
     const user = await registerUser(projectId);
     const calls = stubResend(json(200, { id: "after-cron" }));
     await queued.forgot(user.email);
-    const [{ body: lost }] = queue.take() as [{ body: { id: string } }];
+    const lost = only(queue.take()).body as { id: string };
     clock.tick(1000);
     await cron();
     const again = queue.take().filter((m) => (m.body as { id?: string }).id === lost.id);

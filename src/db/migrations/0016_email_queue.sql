@@ -6,3 +6,6 @@
 ALTER TABLE email_outbox ADD COLUMN next_attempt_at TEXT;
 ALTER TABLE email_outbox ADD COLUMN sealed_body TEXT;
 CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE status = 'queued';
+-- Retention blanks bodies after 7 days (src/scheduled.ts): the sealed copy of an email stuck without a queue too.
+DROP INDEX IF EXISTS email_outbox_bodies;
+CREATE INDEX email_outbox_bodies ON email_outbox (created_at) WHERE text_body IS NOT NULL OR html_body IS NOT NULL OR sealed_body IS NOT NULL;
