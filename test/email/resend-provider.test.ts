@@ -259,7 +259,9 @@ describe("EMAIL_PROVIDER=resend", () => {
     const again = queue.take().filter((m) => (m.body as { id?: string }).id === lost.id);
     expect(again).toEqual([{ body: { kind: "email", id: lost.id }, delaySeconds: undefined }]);
     // A Worker that claimed the row and died holds it only for the lease: not due again before then.
-    await env.DB.prepare(`UPDATE email_outbox SET next_attempt_at = ? WHERE id = ?`).bind(new Date(Date.now() + 60_000).toISOString(), lost.id).run();
+    await env.DB.prepare(`UPDATE email_outbox SET next_attempt_at = ? WHERE id = ?`)
+      .bind(new Date(Date.now() + 60_000).toISOString(), lost.id)
+      .run();
     await cron();
     expect(queue.take().filter((m) => (m.body as { id?: string }).id === lost.id)).toEqual([]);
     clock.tick(61_000);
