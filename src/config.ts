@@ -44,11 +44,22 @@ export const EMAIL_LINK_KEEP_EXPIRED_MS = 7 * 24 * 3600_000;
 
 // ---- Email delivery (Resend) ----
 
-export const EMAIL_SEND_MAX_ATTEMPTS = 3;
+/** One call to the provider. */
 export const EMAIL_SEND_TIMEOUT_MS = 10_000;
-/** Waits before retries 2 and 3: this, then twice this (or the server's Retry-After, up to EMAIL_SEND_MAX_WAIT_MS). */
-export const EMAIL_SEND_BACKOFF_MS = 250;
-export const EMAIL_SEND_MAX_WAIT_MS = 5_000;
+/**
+ * Through the queue (src/email/queue.ts): waits before attempts 2..6 of a retryable failure (5xx, 429,
+ * network), ~1 h in all, then `failed`. A longer Retry-After is honoured, up to EMAIL_RETRY_MAX_WAIT_S.
+ */
+export const EMAIL_RETRY_DELAYS_S = [30, 120, 300, 900, 2400];
+export const EMAIL_RETRY_MAX_WAIT_S = 3600;
+/** An attempt holds its outbox row this long; a Worker gone mid-send frees it for the Cron's re-enqueue. */
+export const EMAIL_LEASE_MS = 60_000;
+/** Overdue emails re-enqueued per Cron run. */
+export const EMAIL_SWEEP_LIMIT = 500;
+/** Without a queue binding only (the fallback): attempts within the request's waitUntil, and the waits between them. */
+export const EMAIL_INLINE_MAX_ATTEMPTS = 3;
+export const EMAIL_INLINE_BACKOFF_MS = 250;
+export const EMAIL_INLINE_MAX_WAIT_MS = 5_000;
 
 // ---- Social sign-in ----
 

@@ -1,7 +1,7 @@
 import { createApp } from "./app";
 import type { Bindings } from "./lib/types";
 import { scheduled } from "./scheduled";
-import { queue } from "./webhooks/delivery";
+import { queue } from "./queue";
 
 export { RateLimiter } from "./durable-objects/rate-limiter";
 

@@ -34,6 +34,7 @@ import { sweepExpiredRefreshTokens, sweepRevokedSessions, sweepSuccessorBoxes } 
 import { iso, now } from "./lib/clock";
 import type { Bindings } from "./lib/types";
 import { requeueOverdue } from "./webhooks/delivery";
+import { requeueOverdueEmails } from "./email/queue";
 
 export interface RetentionLimits {
   /** Rows per statement (tokens, audit rows, …). */
@@ -171,4 +172,5 @@ export const scheduled: ExportedHandlerScheduledHandler<Bindings> = async (contr
   }).run();
   console.log(JSON.stringify({ job: "retention", cron: controller.cron, ...report }));
   console.log(JSON.stringify({ job: "webhook-requeue", cron: controller.cron, requeued: await requeueOverdue(env) }));
+  console.log(JSON.stringify({ job: "email-requeue", cron: controller.cron, requeued: await requeueOverdueEmails(env) }));
 };

@@ -21,12 +21,15 @@ export const deleteOldOAuthCodes = (db: D1Database, before: string, limit: numbe
 export const deleteOldWebauthnChallenges = (db: D1Database, before: string, limit: number) =>
   deleteSome(db, "webauthn_challenges", "id", "expires_at < ?", [before], limit);
 
-/** Blanks the message bodies (the dev provider's copies, which may hold live links) of outbox rows created before `before`; the metadata stays. */
+/**
+ * Blanks the message bodies (the dev provider's copies, which may hold live links, and a sealed copy
+ * still waiting for a queue that is gone) of outbox rows created before `before`; the metadata stays.
+ */
 export const blankOldOutboxBodies = (db: D1Database, before: string, limit: number) =>
   db
     .prepare(
-      `UPDATE email_outbox SET subject = NULL, text_body = NULL, html_body = NULL
-       WHERE id IN (SELECT id FROM email_outbox WHERE created_at < ? AND (text_body IS NOT NULL OR html_body IS NOT NULL) LIMIT ?)`,
+      `UPDATE email_outbox SET subject = NULL, text_body = NULL, html_body = NULL, sealed_body = NULL
+       WHERE id IN (SELECT id FROM email_outbox WHERE created_at < ? AND (text_body IS NOT NULL OR html_body IS NOT NULL OR sealed_body IS NOT NULL) LIMIT ?)`,
     )
     .bind(before, limit);
 

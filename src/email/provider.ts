@@ -34,3 +34,14 @@ export function emailProvider(env: Bindings, production: boolean): EmailProvider
   if (name === "resend") return resendProvider({ apiKey: env.RESEND_API_KEY, from: env.EMAIL_FROM });
   return misconfigured(name);
 }
+
+/**
+ * The provider a queued email was recorded with, for the queue's consumer (which has no request to
+ * judge production by): a queued "dev" row can only be the refused one, since the development
+ * provider records its messages at once and never queues them.
+ */
+export function queuedProvider(env: Bindings, name: string): EmailProvider {
+  if (name === "dev") return devRefused;
+  if (name === "resend") return resendProvider({ apiKey: env.RESEND_API_KEY, from: env.EMAIL_FROM });
+  return misconfigured(name);
+}

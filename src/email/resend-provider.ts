@@ -1,5 +1,5 @@
 // Delivery through Resend's HTTP API (https://resend.com/docs/api-reference/emails/send-email).
-import { EMAIL_SEND_BACKOFF_MS, EMAIL_SEND_MAX_ATTEMPTS, EMAIL_SEND_MAX_WAIT_MS, EMAIL_SEND_TIMEOUT_MS } from "../config";
+import { EMAIL_SEND_TIMEOUT_MS } from "../config";
 import type { Delivery, EmailProvider, OutgoingEmail } from "./types";
 
 export const RESEND_URL = "https://api.resend.com/emails";
@@ -12,12 +12,10 @@ export interface ResendOptions {
 
 const retryable = (status: number) => status === 429 || status >= 500;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function waitBefore(attempt: number, retryAfter: string | null): number {
-  const backoff = EMAIL_SEND_BACKOFF_MS * 2 ** (attempt - 1);
-  const asked = Number(retryAfter) * 1000;
-  return Math.min(EMAIL_SEND_MAX_WAIT_MS, Number.isFinite(asked) && asked > backoff ? asked : backoff);
+/** Retry-After in seconds (the delta form), or undefined. */
+function retryAfter(value: string | null): number | undefined {
+  const seconds = Number(value);
+  return value && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
 }
 
 // What the outbox and audit log keep of a failure: the status and Resend's error name and
@@ -51,25 +49,20 @@ export function resendProvider(options: ResendOptions): EmailProvider {
         headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json", "Idempotency-Key": email.idempotencyKey },
         body: JSON.stringify({ from, to: [email.to], subject: email.subject, text: email.text, html: email.html }),
       };
-      let error = "";
-      for (let attempt = 1; attempt <= EMAIL_SEND_MAX_ATTEMPTS; attempt++) {
-        let response: Response | null = null;
-        try {
-          response = await fetch(RESEND_URL, { ...request, signal: AbortSignal.timeout(EMAIL_SEND_TIMEOUT_MS) });
-        } catch (err) {
-          error = (err as Error)?.name === "TimeoutError" ? "Resend did not answer in time" : "Resend could not be reached";
-        }
-        if (response?.ok) {
-          const body = (await response.json().catch(() => null)) as { id?: unknown } | null;
-          return { ok: true, attempts: attempt, messageId: typeof body?.id === "string" ? body.id.slice(0, 128) : null };
-        }
-        if (response) {
-          error = await describe(response, apiKey);
-          if (!retryable(response.status)) return { ok: false, attempts: attempt, error };
-        }
-        if (attempt < EMAIL_SEND_MAX_ATTEMPTS) await sleep(waitBefore(attempt, response?.headers.get("Retry-After") ?? null));
+      let response: Response;
+      try {
+        response = await fetch(RESEND_URL, { ...request, signal: AbortSignal.timeout(EMAIL_SEND_TIMEOUT_MS) });
+      } catch (err) {
+        const error = (err as Error)?.name === "TimeoutError" ? "Resend did not answer in time" : "Resend could not be reached";
+        return { ok: false, attempts: 1, error, retryable: true };
       }
-      return { ok: false, attempts: EMAIL_SEND_MAX_ATTEMPTS, error };
+      if (response.ok) {
+        const body = (await response.json().catch(() => null)) as { id?: unknown } | null;
+        return { ok: true, attempts: 1, messageId: typeof body?.id === "string" ? body.id.slice(0, 128) : null };
+      }
+      const error = await describe(response, apiKey);
+      if (!retryable(response.status)) return { ok: false, attempts: 1, error };
+      return { ok: false, attempts: 1, error, retryable: true, retryAfterS: retryAfter(response.headers.get("Retry-After")) };
     },
   };
 }

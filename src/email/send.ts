@@ -1,18 +1,20 @@
 // Sending one email: render the project's template, record it in the outbox in the same batch
-// as the caller's writes (the token, the audit entry), hand it to the provider, record the outcome.
+// as the caller's writes (the token, the audit entry), then hand it to the queue (src/email/queue.ts),
+// or without a queue binding deliver it from this request; the outcome lands in the outbox.
 import type { Context } from "hono";
 import { randomId } from "../crypto/random";
-import { insertAudit } from "../db/audit.repo";
+import { EMAIL_INLINE_BACKOFF_MS, EMAIL_INLINE_MAX_ATTEMPTS, EMAIL_INLINE_MAX_WAIT_MS } from "../config";
 import { getEmailTemplate, type TemplateContent, type TemplateName } from "../db/email-templates.repo";
-import { insertOutbox, recordDelivery } from "../db/outbox.repo";
+import { insertOutbox } from "../db/outbox.repo";
 import { iso } from "../lib/clock";
 import { inProduction } from "../lib/deployment";
-import { auditEntry } from "../lib/request-meta";
+import { clientIp, userAgent } from "../lib/request-meta";
 import type { AppEnv } from "../lib/types";
 import { greetingName, type Addressee } from "./display-name";
 import { emailProvider } from "./provider";
 import { DEFAULT_TEMPLATES, renderTemplate, type TemplateVars } from "./templates";
-import type { Delivery, EmailProvider } from "./types";
+import { attemptEmail, type OutboxTarget, recordOutcome, sealEmail } from "./queue";
+import type { Delivery, EmailProvider, OutgoingEmail } from "./types";
 
 /** The project's template, or the built-in default. */
 export async function effectiveTemplate(db: D1Database, projectId: string, template: TemplateName): Promise<TemplateContent> {
@@ -70,48 +72,57 @@ export async function sendEmail(c: Context<AppEnv>, job: EmailJob): Promise<Sent
     return { outboxId, delivery };
   }
 
-  await db.batch([...job.statements(outboxId), insertOutbox(db, { ...row, status: "queued", attempts: 0, lastError: null, body: null, at: iso() })]);
-  const delivering = deliver(c, provider, email, row);
+  const queue = c.env.WEBHOOKS;
+  const at = iso();
+  // With a queue the message waits sealed in its row, so a retry (or the Cron) can send it long after this request.
+  const queued = queue ? { nextAttemptAt: at, sealedBody: await sealEmail(c.env, outboxId, message) } : undefined;
+  await db.batch([...job.statements(outboxId), insertOutbox(db, { ...row, status: "queued", attempts: 0, lastError: null, body: null, queued, at })]);
+  const logged = (what: string) => (err: unknown) =>
+    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: `email ${what}: ${String(err)}` }));
+
+  if (queue) {
+    if (job.background) {
+      // Enqueued after the response, so its timing reveals nothing; a lost send is picked up by the Cron.
+      c.executionCtx.waitUntil(queue.send({ kind: "email", id: outboxId }).catch(logged("enqueue")));
+      return { outboxId, delivery: null };
+    }
+    // The caller waits for the first attempt (its answer depends on it); retries go through the queue.
+    const meta = { ip: clientIp(c), userAgent: userAgent(c), requestId: c.get("requestId") };
+    const attempt = await attemptEmail(c.env, outboxId, { body: message, meta });
+    if (attempt?.delay != null) {
+      c.executionCtx.waitUntil(queue.send({ kind: "email", id: outboxId }, { delaySeconds: attempt.delay }).catch(logged("enqueue")));
+      return { outboxId, delivery: null };
+    }
+    return { outboxId, delivery: attempt?.delivery ?? null };
+  }
+
+  // No queue binding (a deployment without Queues): delivery and its retries within this request, as before.
+  const delivering = deliverInline(c, provider, email, row);
   if (!job.background) return { outboxId, delivery: await delivering };
-  c.executionCtx.waitUntil(
-    delivering.catch((err) => console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: `email delivery: ${String(err)}` }))),
-  );
+  c.executionCtx.waitUntil(delivering.catch(logged("delivery")));
   return { outboxId, delivery: null };
 }
 
-async function deliver(
-  c: Context<AppEnv>,
-  provider: EmailProvider,
-  email: Parameters<EmailProvider["send"]>[0],
-  row: { id: string; projectId: string; template: TemplateName },
-): Promise<Delivery> {
-  const db = c.env.DB;
-  const delivery = await provider.send(email);
-  const at = iso();
-  const outcome = delivery.ok
-    ? { status: "sent" as const, attempts: delivery.attempts, lastError: null, messageId: delivery.messageId, at }
-    : { status: "failed" as const, attempts: delivery.attempts, lastError: delivery.error, messageId: null, at };
-  const statements = [recordDelivery(db, row.projectId, row.id, outcome)];
-  if (!delivery.ok) {
-    const details = { template: row.template, provider: provider.name, attempts: delivery.attempts, error: delivery.error };
-    statements.push(
-      insertAudit(
-        db,
-        auditEntry(c, {
-          type: "email.delivery",
-          outcome: "failure",
-          actorType: "system",
-          projectId: row.projectId,
-          targetType: "email",
-          targetId: row.id,
-          details,
-          at,
-        }),
-      ),
-    );
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The wait before in-request attempt `attempt + 1`: doubling from EMAIL_INLINE_BACKOFF_MS, or a longer Retry-After, capped. */
+function inlineWait(attempt: number, retryAfterS: number | undefined): number {
+  const backoff = EMAIL_INLINE_BACKOFF_MS * 2 ** (attempt - 1);
+  return Math.min(EMAIL_INLINE_MAX_WAIT_MS, Math.max(backoff, (retryAfterS ?? 0) * 1000));
+}
+
+async function deliverInline(c: Context<AppEnv>, provider: EmailProvider, email: OutgoingEmail, row: OutboxTarget): Promise<Delivery> {
+  let calls = 0;
+  let delivery: Delivery;
+  for (let attempt = 1; ; attempt++) {
+    delivery = await provider.send(email);
+    calls += delivery.attempts;
+    if (delivery.ok || !delivery.retryable || attempt >= EMAIL_INLINE_MAX_ATTEMPTS) break;
+    await sleep(inlineWait(attempt, delivery.retryAfterS));
   }
-  await db.batch(statements);
-  return delivery;
+  const meta = { ip: clientIp(c), userAgent: userAgent(c), requestId: c.get("requestId") };
+  await recordOutcome(c.env.DB, provider, row, delivery, calls, null, meta);
+  return { ...delivery, attempts: calls };
 }
 
 /** The outbox row of an email that could not be composed (e.g. no redirect URL configured), to batch with the audit entry. */

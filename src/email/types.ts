@@ -8,7 +8,17 @@ export interface OutgoingEmail {
   idempotencyKey: string;
 }
 
-export type Delivery = { ok: true; attempts: number; messageId: string | null } | { ok: false; attempts: number; error: string };
+export type Delivery =
+  | { ok: true; attempts: number; messageId: string | null }
+  | {
+      ok: false;
+      attempts: number;
+      error: string;
+      /** A failure worth another attempt later (5xx, 429, no answer); anything else fails at once. */
+      retryable?: boolean;
+      /** The provider's Retry-After, in seconds, when it sent one. */
+      retryAfterS?: number;
+    };
 
 export interface EmailProvider {
   /** Recorded in the outbox. */
@@ -19,5 +29,6 @@ export interface EmailProvider {
    * live token is ever stored.
    */
   readonly keepsMessages: boolean;
+  /** One attempt (retries are the caller's: the queue, or the in-request fallback). */
   send(email: OutgoingEmail): Promise<Delivery>;
 }

@@ -4,7 +4,7 @@ import type { ProjectRow, ProjectWithKey } from "../db/projects.repo";
 import type { SessionUser } from "../db/sessions.repo";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
 import type { ApiError } from "../errors";
-import type { DeliveryMessage } from "../webhooks/delivery";
+import type { JobMessage } from "../queue";
 
 export interface Bindings {
   DB: D1Database;
@@ -29,8 +29,11 @@ export interface Bindings {
   EMAIL_FROM?: string;
   /** Secret: Resend API key, for EMAIL_PROVIDER=resend. */
   RESEND_API_KEY?: string;
-  /** Queue of webhook deliveries (wrangler.toml [[queues]]): this Worker produces and consumes it. */
-  WEBHOOKS?: Queue<DeliveryMessage>;
+  /**
+   * Queue of webhook deliveries and emails (wrangler.toml [[queues]], src/queue.ts): this Worker produces
+   * and consumes it. Without it, webhooks wait in their table and emails are delivered from the request.
+   */
+  WEBHOOKS?: Queue<JobMessage>;
 }
 
 export interface UserAuth {

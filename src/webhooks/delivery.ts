@@ -7,6 +7,7 @@ import type { UserRow } from "../db/users.repo";
 import { type ClaimedDelivery, claimDelivery, deliveryIdsOf, overdueDeliveries, recordAttempt } from "../db/webhooks.repo";
 import { iso, now } from "../lib/clock";
 import type { AppEnv, Bindings } from "../lib/types";
+import type { JobMessage } from "../queue";
 import { toProjectUser } from "../modules/project-users/project-users.mappers";
 import { toWebhookSession } from "../modules/webhooks/webhooks.mappers";
 import { WEBHOOK_EVENTS, type WebhookEventType } from "./events";
@@ -14,13 +15,13 @@ import { sealingSecrets } from "../crypto/box";
 import { openWebhookSecret, signatureHeader } from "./signing";
 import { targetProblem } from "./target";
 
-/** The body of a WEBHOOKS queue message: one delivery to attempt. */
+/** The body of a WEBHOOKS queue message for one webhook delivery (the shape before emails shared the queue). */
 export interface DeliveryMessage {
   deliveryId: string;
 }
 
 /** Sends delivery ids to the queue, at most 100 per call (the Queues sendBatch cap). */
-export async function enqueue(queue: Queue<DeliveryMessage>, ids: readonly string[]): Promise<void> {
+export async function enqueue(queue: Queue<JobMessage>, ids: readonly string[]): Promise<void> {
   for (let i = 0; i < ids.length; i += 100) await queue.sendBatch(ids.slice(i, i + 100).map((deliveryId) => ({ body: { deliveryId } })));
 }
 
@@ -99,22 +100,17 @@ export async function attemptDelivery(env: Bindings, deliveryId: string): Promis
   return delay ?? null;
 }
 
-/** The WEBHOOKS consumer: each message is one delivery; a failed attempt comes back after its backoff. */
-export const queue: ExportedHandlerQueueHandler<Bindings> = async (batch, env) => {
-  await Promise.all(
-    batch.messages.map(async (message) => {
-      const { deliveryId } = message.body as DeliveryMessage;
-      try {
-        const delay = await attemptDelivery(env, deliveryId);
-        if (delay === null) message.ack();
-        else message.retry({ delaySeconds: delay });
-      } catch (err) {
-        console.error(JSON.stringify({ job: "webhook-delivery", deliveryId, error: String(err) }));
-        message.retry({ delaySeconds: WEBHOOK_RETRY_DELAYS_S[0] });
-      }
-    }),
-  );
-};
+/** The consumer's part for one webhook delivery message: ack when done, retry after its backoff otherwise. */
+export async function consumeDelivery(env: Bindings, message: Message<unknown>, { deliveryId }: DeliveryMessage): Promise<void> {
+  try {
+    const delay = await attemptDelivery(env, deliveryId);
+    if (delay === null) message.ack();
+    else message.retry({ delaySeconds: delay });
+  } catch (err) {
+    console.error(JSON.stringify({ job: "webhook-delivery", deliveryId, error: String(err) }));
+    message.retry({ delaySeconds: WEBHOOK_RETRY_DELAYS_S[0] });
+  }
+}
 
 /** Re-enqueues pending deliveries whose attempt is overdue (a send lost, a Worker gone mid-attempt). */
 export async function requeueOverdue(env: Bindings, at = now()): Promise<number> {

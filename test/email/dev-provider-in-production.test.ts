@@ -76,7 +76,11 @@ describe("EMAIL_PROVIDER=dev in production", () => {
         const unknown = await flows.forgot(`${uniqueId("nobody")}@example.com`);
         expect(known.response.status).toBe(200);
         expect(JSON.stringify(known.data)).toBe(JSON.stringify(unknown.data));
-        expectRefused(await settled(project(), user.email));
+        const message = await settled(project(), user.email);
+        expectRefused(message);
+        // Delivered through the queue: the sealed copy it waited in is gone with the refusal.
+        const row = await env.DB.prepare(`SELECT sealed_body, next_attempt_at FROM email_outbox WHERE id = ?`).bind(message.id).first();
+        expect(row).toEqual({ sealed_body: null, next_attempt_at: null });
       });
     });
   }
