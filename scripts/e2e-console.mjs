@@ -247,6 +247,24 @@ async function run(baseUrl, owner) {
       await heading(title).waitFor();
       await screen(link.toLowerCase().replace(/ /g, "-"));
     }
+    // A webhook: created (its secret shown once), a delivery listed for an event, disabled, deleted. development
+    // projects may post to 127.0.0.1, so nothing leaves the machine.
+    await page.getByRole("link", { name: "Webhooks" }).click();
+    await heading("Webhooks").waitFor();
+    const hookUrl = `${baseUrl}/health`;
+    await page.getByLabel("URL", { exact: true }).fill(hookUrl);
+    await page.getByRole("button", { name: "Add webhook" }).click();
+    check((await page.getByTestId("webhook-secret").inputValue()).length > 16, "no webhook secret shown");
+    await page.getByTestId("webhooks").locator("tbody tr").filter({ hasText: hookUrl }).waitFor();
+    check((await auth("register", { email: `hook.${Date.now()}@example.com`, password: "yet another password 9" })).status === 201, "register failed");
+    await page.getByRole("button", { name: `Deliveries of ${hookUrl}` }).click();
+    await page.getByTestId("deliveries").locator("tbody tr").filter({ hasText: "user.created" }).first().waitFor();
+    await screen("webhooks");
+    await page.getByRole("button", { name: `Disable ${hookUrl}` }).click();
+    await page.getByTestId("webhooks").locator("tbody tr").filter({ hasText: "disabled" }).waitFor();
+    await confirm(`Delete ${hookUrl}`);
+    await page.getByText("No webhooks yet.").waitFor();
+    console.log("webhooks: created with the secret shown once, a user.created delivery listed, disabled, deleted");
     await page.getByRole("link", { name: "Audit log" }).click();
     await page.locator("tbody tr").first().waitFor();
     await screen("audit-log");
@@ -324,6 +342,9 @@ async function run(baseUrl, owner) {
     for (const label of ["Disable user", "Revoke sessions", "Delete user", "Save metadata", "Reset factors"])
       check((await page.getByRole("button", { name: label }).count()) === 0, `a viewer sees ${label}`);
     check((await page.getByRole("button", { name: /^End session / }).count()) === 0, "a viewer sees End session");
+    await page.getByRole("link", { name: "Webhooks" }).click();
+    await heading("Webhooks").waitFor();
+    check((await page.getByRole("button", { name: "Add webhook" }).count()) === 0, "a viewer sees Add webhook");
     await page.getByRole("link", { name: "Signing keys" }).click();
     await page.locator("tbody tr").first().waitFor();
     check((await page.getByRole("button", { name: "Rotate key" }).count()) === 0, "a viewer sees Rotate key");
