@@ -1,12 +1,13 @@
 // `npm run e2e:console`: the admin console (/console) in Debian's Chromium against `wrangler dev`: keyboard-only
 // sign-in, create a project and a user, search, page through 60 users, read a password-reset email in the outbox
-// and follow its link, disable/revoke/delete, rotate a key, the activity chart, a viewer who sees no mutating
+// and follow its link, the user's factors and sessions (end one), disable/revoke/delete, rotate a key, an admin's\n// TOTP (enroll on the account screen, sign in through the code step, turn it off with a recovery code), the activity chart, a viewer who sees no mutating
 // control and whose forced call is refused, sign-out when the session ends; no request may leave 127.0.0.1,
 // no CSP violation, and every screen passes an accessibility check (axe-core when installed, else a built-in one).
 // Starts its own wrangler dev on E2E_PORT (default 8793) with a throwaway D1, unless E2E_BASE_URL is given
 // (then E2E_ADMIN_EMAIL / E2E_ADMIN_PASSWORD name its owner). CHROMIUM_PATH overrides /usr/bin/chromium.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { TOTP } from "otpauth";
 import { chromium } from "playwright-core";
 import { a11yProblems } from "./lib/a11y-check.mjs";
 import { ROOT, generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
@@ -151,9 +152,35 @@ async function run(baseUrl, owner) {
     await page.getByLabel("Search users (email or name)").fill(email);
     await page.waitForFunction(() => document.querySelectorAll("tbody tr").length === 1);
     check((await page.locator("tbody tr").textContent()).includes(email), "search found someone else");
+    // Two sessions of the user (Auth API sign-ins), shown on the detail with the factors; one is ended there.
+    for (let i = 0; i < 2; i++) {
+      const signedIn = await fetch(`${baseUrl}/api/auth/${projectId}/login`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "User-Agent": `e2e device ${i}` },
+        body: JSON.stringify({ email, password: "a fine password 123" }),
+      });
+      check(signedIn.status === 200, `the user's sign-in answered ${signedIn.status}`);
+    }
     await page.getByRole("link", { name: email }).click();
     await page.getByTestId("user-status").waitFor();
+    const factors = page.getByTestId("user-factors");
+    await factors.waitFor();
+    const factorText = await factors.textContent();
+    check(/TOTP\s*off/.test(factorText) && /Recovery codes left\s*0/.test(factorText) && /Passkeys\s*0/.test(factorText), `factors: ${factorText}`);
+    const sessionRows = page.getByTestId("user-sessions").locator("tbody tr");
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="user-sessions"] tbody tr').length === 2);
+    check((await sessionRows.first().textContent()).includes("pwd"), "a session row does not say how it was signed in");
     await screen("user-detail");
+    const endOne = page.getByRole("button", { name: /^End session / }).first();
+    const endLabel = await endOne.textContent();
+    await endOne.click();
+    await page.getByRole("button", { name: `Confirm: ${endLabel}` }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="user-sessions"] tbody tr').length === 1);
+    const stillListed = await fetch(`${baseUrl}/api/admin/projects/${projectId}/users/${new URL(page.url()).hash.split("/").pop()}/sessions`, {
+      headers: { "X-Admin-Session": owner.token },
+    });
+    check((await stillListed.json()).data.length === 1, "the ended session is still live on the server");
+    console.log("user detail: factors (TOTP off, 0 recovery codes, 0 passkeys), 2 sessions listed, one ended after confirmation");
 
     // A password-reset email in the outbox, and its link followed.
     const reset = await fetch(`${baseUrl}/api/auth/${projectId}/password/forgot`, {
@@ -208,8 +235,9 @@ async function run(baseUrl, owner) {
     await page.getByRole("link", { name: "Overview" }).click();
     await page.locator("svg.chart polyline").first().waitFor({ state: "attached" });
     await page.getByText("Sign-ups: 1").waitFor();
-    await page.getByText("Sign-ins: 1").waitFor();
-    console.log("overview: the chart counts the sign-up and the sign-in");
+    // Grace's sign-in and the two of the user whose sessions the detail showed.
+    await page.getByText("Sign-ins: 3").waitFor();
+    console.log("overview: the chart counts the sign-up and the sign-ins");
     await screen("overview");
     for (const [link, title] of [
       ["Social providers", "Social providers"],
@@ -219,9 +247,67 @@ async function run(baseUrl, owner) {
       await heading(title).waitFor();
       await screen(link.toLowerCase().replace(/ /g, "-"));
     }
+    // A webhook: created (its secret shown once), a delivery listed for an event, disabled, deleted. development
+    // projects may post to 127.0.0.1, so nothing leaves the machine.
+    await page.getByRole("link", { name: "Webhooks" }).click();
+    await heading("Webhooks").waitFor();
+    const hookUrl = `${baseUrl}/health`;
+    await page.getByLabel("URL", { exact: true }).fill(hookUrl);
+    await page.getByRole("button", { name: "Add webhook" }).click();
+    check((await page.getByTestId("webhook-secret").inputValue()).length > 16, "no webhook secret shown");
+    await page.getByTestId("webhooks").locator("tbody tr").filter({ hasText: hookUrl }).waitFor();
+    check((await auth("register", { email: `hook.${Date.now()}@example.com`, password: "yet another password 9" })).status === 201, "register failed");
+    await page.getByRole("button", { name: `Deliveries of ${hookUrl}` }).click();
+    await page.getByTestId("deliveries").locator("tbody tr").filter({ hasText: "user.created" }).first().waitFor();
+    await screen("webhooks");
+    await page.getByRole("button", { name: `Disable ${hookUrl}` }).click();
+    await page.getByTestId("webhooks").locator("tbody tr").filter({ hasText: "disabled" }).waitFor();
+    await confirm(`Delete ${hookUrl}`);
+    await page.getByText("No webhooks yet.").waitFor();
+    console.log("webhooks: created with the secret shown once, a user.created delivery listed, disabled, deleted");
     await page.getByRole("link", { name: "Audit log" }).click();
     await page.locator("tbody tr").first().waitFor();
     await screen("audit-log");
+
+    // The owner turns on TOTP on the account screen (codes computed here, as an authenticator app would).
+    await page.getByRole("link", { name: "Account" }).click();
+    await page.getByTestId("totp-status").filter({ hasText: "off" }).waitFor();
+    await page.getByRole("button", { name: "Set up TOTP" }).click();
+    const secret = await page.getByTestId("totp-secret").inputValue();
+    check((await page.getByLabel("otpauth URL").inputValue()).startsWith("otpauth://totp/"), "no otpauth URL shown");
+    const totp = new TOTP({ secret, algorithm: "SHA1", digits: 6, period: 30 });
+    await screen("account-enroll");
+    await page.getByLabel("Code from the app").fill(totp.generate());
+    await page.getByRole("button", { name: "Confirm and turn on" }).click();
+    await page.getByText("Save these recovery codes now").waitFor();
+    const codes = await page.getByTestId("recovery-codes").locator("li").allTextContents();
+    check(codes.length === 10, `${codes.length} recovery codes shown`);
+    await page.getByTestId("totp-status").filter({ hasText: "on" }).waitFor();
+    await screen("account-totp-on");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Email").fill(owner.email);
+    await page.getByLabel("Password").fill(owner.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await heading("Second factor").waitFor();
+    check(await heading("Second factor").evaluate((el) => el === document.activeElement), "the code step does not take the focus");
+    await page.getByLabel("Authentication code").fill(String((Number(totp.generate()) + 1) % 1_000_000).padStart(6, "0"));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByRole("alert").filter({ hasText: "INVALID_CODE" }).waitFor();
+    await screen("sign-in-mfa");
+    // The next time step (inside the server's ±30 s window): the confirming code's step may not be used twice.
+    await page.getByLabel("Authentication code").fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await heading("Projects", 1).waitFor();
+    console.log("admin TOTP: enrolled on the account screen (10 recovery codes shown), signed in through the code step (a wrong code shown as INVALID_CODE)");
+    await page.getByRole("link", { name: "Account" }).click();
+    await page.getByTestId("totp-status").filter({ hasText: "on" }).waitFor();
+    await page.getByRole("button", { name: "Use a recovery code" }).click();
+    await page.getByLabel("Recovery code").fill(codes[0]);
+    await page.getByRole("button", { name: "Turn TOTP off" }).click();
+    await page.getByTestId("totp-status").filter({ hasText: "off" }).waitFor();
+    console.log("admin TOTP: turned off with a recovery code");
+    await page.getByRole("link", { name: "Projects" }).click();
+    await heading("Projects", 1).waitFor();
 
     // Owner creates a viewer on the admins screen.
     const viewerEmail = `viewer.${Date.now()}@example.com`;
@@ -231,6 +317,8 @@ async function run(baseUrl, owner) {
     await page.getByLabel("Role", { exact: true }).selectOption("viewer");
     await page.getByRole("button", { name: "Create admin" }).click();
     await page.locator("tbody tr").filter({ hasText: viewerEmail }).waitFor();
+    await confirm(`Reset TOTP of ${viewerEmail}`);
+    await page.getByText(`${viewerEmail} had no TOTP`).waitFor();
     await screen("admins");
     await page.getByRole("button", { name: "Sign out" }).click();
     await heading("Sign in to the edge-auth console").waitFor();
@@ -251,8 +339,12 @@ async function run(baseUrl, owner) {
     check((await page.getByRole("button", { name: "Create user" }).count()) === 0, "a viewer sees Create user");
     await page.locator("tbody tr a").first().click();
     await page.getByTestId("user-status").waitFor();
-    for (const label of ["Disable user", "Revoke sessions", "Delete user", "Save metadata"])
+    for (const label of ["Disable user", "Revoke sessions", "Delete user", "Save metadata", "Reset factors"])
       check((await page.getByRole("button", { name: label }).count()) === 0, `a viewer sees ${label}`);
+    check((await page.getByRole("button", { name: /^End session / }).count()) === 0, "a viewer sees End session");
+    await page.getByRole("link", { name: "Webhooks" }).click();
+    await heading("Webhooks").waitFor();
+    check((await page.getByRole("button", { name: "Add webhook" }).count()) === 0, "a viewer sees Add webhook");
     await page.getByRole("link", { name: "Signing keys" }).click();
     await page.locator("tbody tr").first().waitFor();
     check((await page.getByRole("button", { name: "Rotate key" }).count()) === 0, "a viewer sees Rotate key");

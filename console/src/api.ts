@@ -1,12 +1,13 @@
 // The console's only way to the server: the kit's typed Admin API client (src/client/admin.ts), so the
 // compiler checks every path, parameter and body against the committed spec. A 401 signs the console out.
-import { type AdminClient, createAdminClient } from "../../src/client/admin";
+import { type AdminClient, type AdminMfaProof, createAdminClient } from "../../src/client/admin";
+import type { ClientError } from "../../src/client/result";
 import type { ErrorCode } from "../../src/client/types";
 import { keepSession, session } from "./session";
 
 export interface ApiFailure {
   status: number;
-  code: ErrorCode | "NETWORK_ERROR";
+  code: ClientError["code"];
   message: string;
   requestId: string | null;
   /** VALIDATION_ERROR's field messages by field path (e.g. "name", "corsOrigins.0"). */
@@ -31,9 +32,21 @@ function connect(token: string | null): AdminClient {
 /** The typed openapi-fetch client with X-Admin-Session attached while signed in. */
 export const api = () => admin.api;
 
-export async function signIn(email: string, password: string): Promise<ApiFailure | null> {
+/** What a sign-in step answers: done (null), a failure, or (TOTP on) the second step to show. */
+export type SignInStep = { error: ApiFailure } | { mfa: { methods: string[]; expiresIn: number } } | null;
+
+export async function signIn(email: string, password: string): Promise<SignInStep> {
   admin = connect(null);
   const result = await admin.login(email, password);
+  if (result.error) return { error: { ...result.error, fields: {} } };
+  if ("mfaRequired" in result.data) return { mfa: { methods: result.data.methods, expiresIn: result.data.expiresIn } };
+  keepSession({ token: result.data.sessionToken, admin: result.data.admin, expiresAt: result.data.expiresAt });
+  return null;
+}
+
+/** The second step: the app's current code or one recovery code completes the pending challenge of signIn(). */
+export async function verifySignIn(proof: AdminMfaProof): Promise<ApiFailure | null> {
+  const result = await admin.verifyMfa(proof);
   if (result.error) return { ...result.error, fields: {} };
   keepSession({ token: result.data.sessionToken, admin: result.data.admin, expiresAt: result.data.expiresAt });
   return null;

@@ -257,3 +257,22 @@ export function insertIdentity(db: D1Database, i: NewIdentity): D1PreparedStatem
 export function touchIdentity(db: D1Database, projectId: string, issuer: string, subject: string, at: string): D1PreparedStatement {
   return db.prepare(`UPDATE user_identities SET last_login_at = ? WHERE project_id = ? AND issuer = ? AND subject = ?`).bind(at, projectId, issuer, subject);
 }
+
+export interface IdentityRow {
+  provider: string;
+  issuer: string;
+  subject: string;
+  created_at: string;
+  last_login_at: string;
+}
+
+/** A user's linked social identities, oldest link first (a user has a handful at most). */
+export function listUserIdentities(db: D1Database, projectId: string, userId: string): Promise<D1Result<IdentityRow>> {
+  return db
+    .prepare(
+      `SELECT provider, issuer, subject, created_at, last_login_at FROM user_identities WHERE project_id = ? AND user_id = ?
+       ORDER BY created_at, provider LIMIT 100`,
+    )
+    .bind(projectId, userId)
+    .all<IdentityRow>();
+}

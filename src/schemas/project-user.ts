@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { AMR_VALUES } from "../lib/amr";
 import { DisplayNameSchema, EmailSchema, metadataFields, metadataInput, NewPasswordSchema, ProjectIdParam } from "./auth";
 import { PageQuery, searchQuery } from "./envelope";
 
@@ -68,3 +69,45 @@ export const RevokeSessionsResultSchema = z
   .openapi("RevokeSessionsResult");
 
 export const DeleteProjectUserResultSchema = z.object({ deleted: z.literal(true) }).openapi("DeleteProjectUserResult");
+
+export const UserSessionIdParam = UserIdParam.extend({
+  sessionId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({
+      param: { name: "sessionId", in: "path", description: "The session's id, from the user's session list." },
+      example: "ses_4fQ9xk2LmN0pR7sT1uV3wY",
+    }),
+});
+
+export const AdminUserSessionSchema = z
+  .object({
+    id: z.string().openapi({ example: "ses_4fQ9xk2LmN0pR7sT1uV3wY" }),
+    userAgent: z.string().nullable().openapi({ example: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)" }),
+    ip: z.string().nullable().openapi({ example: "203.0.113.7" }),
+    createdAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
+    lastUsedAt: z.string().datetime().openapi({ example: "2026-01-02T00:00:00.000Z" }),
+    expiresAt: z
+      .string()
+      .datetime()
+      .openapi({ description: "When the session ends unless refreshed before; never after `absoluteExpiresAt`.", example: "2026-01-31T00:00:00.000Z" }),
+    absoluteExpiresAt: z.string().datetime().openapi({
+      description: "`createdAt` plus the project's `sessionMaxAge`: the session ends then however often it is refreshed.",
+      example: "2026-03-01T00:00:00.000Z",
+    }),
+    amr: z.array(z.enum(AMR_VALUES)).openapi({ description: "How the session was signed in.", example: ["pwd", "otp"] }),
+  })
+  .openapi("AdminUserSession");
+
+export const EndUserSessionResultSchema = z.object({ ended: z.literal(true) }).openapi("EndUserSessionResult");
+
+export const UserIdentitySchema = z
+  .object({
+    provider: z.string().openapi({ description: "The social provider's slug the identity was linked through.", example: "google" }),
+    issuer: z.string().openapi({ example: "https://accounts.google.com" }),
+    subject: z.string().openapi({ description: "The provider's id for the user (`sub`).", example: "110248495921238986420" }),
+    linkedAt: z.string().datetime().openapi({ example: "2026-01-01T00:00:00.000Z" }),
+    lastLoginAt: z.string().datetime().openapi({ example: "2026-01-02T00:00:00.000Z" }),
+  })
+  .openapi("UserIdentity");

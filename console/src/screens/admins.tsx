@@ -19,6 +19,17 @@ export function Admins() {
     setError(r.error);
     list.reload();
   };
+  const [notice, setNotice] = useState("");
+  const resetMfa = async (adminId: string, email: string) => {
+    const r = await call(api().DELETE("/api/admin/admins/{adminId}/mfa", { params: { path: { adminId } } }));
+    setError(r.error);
+    if (r.data)
+      setNotice(
+        r.data.data.hadTotp
+          ? `${email}'s TOTP is reset and ${r.data.data.sessionsEnded} session(s) ended: they sign in with their password and can enroll again.`
+          : `${email} had no TOTP; ${r.data.data.sessionsEnded} session(s) ended.`,
+      );
+  };
   const remove = async (adminId: string) => {
     const r = await call(api().DELETE("/api/admin/admins/{adminId}", { params: { path: { adminId } } }));
     setError(r.error);
@@ -28,6 +39,11 @@ export function Admins() {
     <section aria-labelledby="admins-title">
       <h1 id="admins-title">Admins</h1>
       <CreateAdmin onCreated={list.reload} />
+      {notice ? (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
       <Failure error={error ?? list.error} />
       {list.loading && !list.data ? <Loading what="admins" /> : null}
       {list.data && admins.length === 0 ? <Empty>No admins.</Empty> : null}
@@ -69,6 +85,11 @@ export function Admins() {
                       <button type="button" onClick={() => change(a.id, { disabled: !a.disabled })}>
                         {a.disabled ? "Enable" : "Disable"} {a.email}
                       </button>
+                      <ConfirmButton
+                        label={`Reset TOTP of ${a.email}`}
+                        question={`Remove ${a.email}'s TOTP and recovery codes and end their sessions?`}
+                        onConfirm={() => resetMfa(a.id, a.email)}
+                      />
                       <ConfirmButton label={`Delete ${a.email}`} question={`Delete the admin ${a.email}?`} onConfirm={() => remove(a.id)} />
                     </span>
                   )}

@@ -11,6 +11,7 @@ import { Providers } from "./providers";
 import { Templates } from "./templates";
 import { UserDetail } from "./user-detail";
 import { Users } from "./users";
+import { Webhooks } from "./webhooks";
 
 const TABS = [
   ["", "Overview"],
@@ -19,6 +20,7 @@ const TABS = [
   ["keys", "Signing keys"],
   ["providers", "Social providers"],
   ["templates", "Email templates"],
+  ["webhooks", "Webhooks"],
   ["outbox", "Outbox"],
 ] as const;
 
@@ -53,6 +55,7 @@ function body(p: ProjectData, tab: string, sub: string | undefined, reload: () =
   if (tab === "keys") return <Keys projectId={p.id} />;
   if (tab === "providers") return <Providers projectId={p.id} />;
   if (tab === "templates") return <Templates projectId={p.id} />;
+  if (tab === "webhooks") return <Webhooks projectId={p.id} />;
   if (tab === "outbox") return <Outbox projectId={p.id} />;
   return <Overview project={p} />;
 }

@@ -1,5 +1,5 @@
-// One user: profile, metadata, actions (disable/enable, revoke sessions, delete) and the user's audit trail.
-// Factors (TOTP, passkeys) and their reset join this screen once the second-factor routes land.
+// One user: profile, actions (disable/enable, revoke sessions, delete), second factors and their reset, live sessions
+// (end one), linked identities, metadata and the user's audit trail.
 import { api, type ApiFailure, call, fieldError } from "../api";
 import { ConfirmButton } from "../components/confirm";
 import { EventTable } from "../components/events";
@@ -94,6 +94,9 @@ export function UserDetail({ projectId, userId }: { projectId: string; userId: s
               />
             </div>
           ) : null}
+          <Factors projectId={projectId} userId={userId} email={u.email} writer={writer} />
+          <Sessions projectId={projectId} userId={userId} writer={writer} version={user.data} />
+          <Identities projectId={projectId} userId={userId} />
           <Metadata projectId={projectId} userId={userId} metadata={u.metadata} appMetadata={u.appMetadata} writer={writer} onSaved={user.reload} />
         </div>
       ) : null}
@@ -164,5 +167,184 @@ function Metadata({ projectId, userId, metadata, appMetadata, writer, onSaved }:
       <Failure error={error} />
       <button type="submit">Save metadata</button>
     </form>
+  );
+}
+
+const when = (at: string | null) => (at ? new Date(at).toLocaleString() : "never");
+
+/** TOTP on/off, recovery codes left and passkeys; an admin resets them all (which also ends the sessions). */
+function Factors({ projectId, userId, email, writer }: { projectId: string; userId: string; email: string; writer: boolean }) {
+  const path = { projectId, userId };
+  const factors = useLoad(() => call(api().GET("/api/admin/projects/{projectId}/users/{userId}/factors", { params: { path } })), [projectId, userId]);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [notice, setNotice] = useState("");
+  const f = factors.data?.data;
+  return (
+    <section class="card" aria-labelledby="factors-title">
+      <h3 id="factors-title">Second factors</h3>
+      <Failure error={factors.error ?? error} />
+      {factors.loading && !f ? <Loading what="the factors" /> : null}
+      {notice ? (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {f ? (
+        <div>
+          <dl data-testid="user-factors">
+            <dt>TOTP</dt>
+            <dd>{f.totp.enabled ? `on since ${when(f.totp.confirmedAt)}` : "off"}</dd>
+            <dt>Recovery codes left</dt>
+            <dd>{f.recoveryCodesLeft}</dd>
+            <dt>Passkeys</dt>
+            <dd>{f.passkeys.length}</dd>
+          </dl>
+          {f.passkeys.length ? (
+            <table>
+              <caption class="sr-only">Passkeys</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last used</th>
+                </tr>
+              </thead>
+              <tbody>
+                {f.passkeys.map((p) => (
+                  <tr key={p.id}>
+                    <td>{p.name}</td>
+                    <td>{p.deviceType === "multiDevice" ? "synced" : "device-bound"}</td>
+                    <td>{when(p.createdAt)}</td>
+                    <td>{when(p.lastUsedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {writer ? (
+            <ConfirmButton
+              label="Reset factors"
+              question={`Turn off ${email}'s TOTP, delete their recovery codes and passkeys, and end all their sessions?`}
+              onConfirm={async () => {
+                const r = await call(api().DELETE("/api/admin/projects/{projectId}/users/{userId}/factors", { params: { path } }));
+                setError(r.error);
+                if (r.data) setNotice(`Factors reset; ${r.data.data.sessionsEnded} session(s) ended.`);
+                factors.reload();
+              }}
+            />
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** The live sessions; an admin ends one (the user stays signed in elsewhere). `version` reloads them after other actions. */
+function Sessions({ projectId, userId, writer, version }: { projectId: string; userId: string; writer: boolean; version: unknown }) {
+  const path = { projectId, userId };
+  const sessions = useLoad(
+    () => call(api().GET("/api/admin/projects/{projectId}/users/{userId}/sessions", { params: { path } })),
+    [projectId, userId, version],
+  );
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const list = sessions.data?.data;
+  return (
+    <section class="card" aria-labelledby="sessions-title">
+      <h3 id="sessions-title">Sessions</h3>
+      <Failure error={sessions.error ?? error} />
+      {sessions.loading && !list ? <Loading what="the sessions" /> : null}
+      {list && list.length === 0 ? <Empty>No live sessions.</Empty> : null}
+      {list?.length ? (
+        <table data-testid="user-sessions">
+          <caption class="sr-only">Live sessions</caption>
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">IP</th>
+              <th scope="col">Signed in with</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Ends</th>
+              {writer ? <th scope="col">Actions</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((s) => (
+              <tr key={s.id}>
+                <td>{s.userAgent ?? "unknown"}</td>
+                <td>{s.ip ?? ""}</td>
+                <td>{s.amr.join(", ")}</td>
+                <td>{when(s.createdAt)}</td>
+                <td>{when(s.lastUsedAt)}</td>
+                <td>
+                  {when(s.expiresAt)} (at the latest {when(s.absoluteExpiresAt)})
+                </td>
+                {writer ? (
+                  <td>
+                    <ConfirmButton
+                      label={`End session ${s.id}`}
+                      question="Sign the user out of this session?"
+                      onConfirm={async () => {
+                        const r = await call(
+                          api().DELETE("/api/admin/projects/{projectId}/users/{userId}/sessions/{sessionId}", {
+                            params: { path: { ...path, sessionId: s.id } },
+                          }),
+                        );
+                        setError(r.error);
+                        sessions.reload();
+                      }}
+                    />
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
+
+function Identities({ projectId, userId }: { projectId: string; userId: string }) {
+  const identities = useLoad(
+    () => call(api().GET("/api/admin/projects/{projectId}/users/{userId}/identities", { params: { path: { projectId, userId } } })),
+    [projectId, userId],
+  );
+  const list = identities.data?.data;
+  return (
+    <section class="card" aria-labelledby="identities-title">
+      <h3 id="identities-title">Linked identities</h3>
+      <Failure error={identities.error} />
+      {identities.loading && !list ? <Loading what="the identities" /> : null}
+      {list && list.length === 0 ? <Empty>No social accounts linked.</Empty> : null}
+      {list?.length ? (
+        <table>
+          <caption class="sr-only">Linked identities</caption>
+          <thead>
+            <tr>
+              <th scope="col">Provider</th>
+              <th scope="col">Issuer</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Linked</th>
+              <th scope="col">Last sign-in</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((i) => (
+              <tr key={`${i.issuer} ${i.subject}`}>
+                <td>{i.provider}</td>
+                <td>{i.issuer}</td>
+                <td>
+                  <code>{i.subject}</code>
+                </td>
+                <td>{when(i.linkedAt)}</td>
+                <td>{when(i.lastLoginAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
   );
 }

@@ -6,23 +6,28 @@ import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo
 import { spendUserTokens } from "../../db/one-time-tokens.repo";
 import { spendUserChallenges } from "../../db/mfa-challenges.repo";
 import { deleteUserPasskeys, listUserPasskeys } from "../../db/passkeys.repo";
-import { revokeUserSessions } from "../../db/sessions.repo";
+import { listUserIdentities } from "../../db/oauth.repo";
+import { getProject } from "../../db/projects.repo";
+import { listLiveSessions, revokeSession, revokeUserSessions, sessionRevokedAt } from "../../db/sessions.repo";
 import { deleteTotp, getFactorSummary } from "../../db/totp.repo";
 import { isUniqueViolation } from "../../db/sql";
 import { deleteUser, getUser, insertUser, listUsers, updateUser, userExists, type UserRow } from "../../db/users.repo";
-import { revokedSessionsEvent, userEvent } from "../../db/webhooks.repo";
+import { revokedSessionsEvent, sessionEvent, userEvent } from "../../db/webhooks.repo";
 import { dispatchDeliveries } from "../../webhooks/delivery";
 import { ApiError } from "../../errors";
-import { iso } from "../../lib/clock";
+import { iso, now } from "../../lib/clock";
 import { decodeCursor, page } from "../../lib/cursor";
 import { adminAction } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
-import { endsSessions, toProjectUser, toUserFactors, updateDetails } from "./project-users.mappers";
+import { endsSessions, toAdminUserSession, toProjectUser, toUserFactors, toUserIdentity, updateDetails } from "./project-users.mappers";
 import type {
   createProjectUser,
   deleteProjectUser,
+  endProjectUserSession,
   getProjectUser,
   listProjectUserFactors,
+  listProjectUserIdentities,
+  listProjectUserSessions,
   listProjectUsers,
   resetProjectUserFactors,
   revokeProjectUserSessions,
@@ -164,4 +169,37 @@ export const resetProjectUserFactorsHandler: RouteHandler<typeof resetProjectUse
     ),
   ]);
   return c.json({ success: true as const, data: { reset: true as const, sessionsEnded: results[4]?.meta.changes ?? 0 } }, 200);
+};
+
+export const listProjectUserSessionsHandler: RouteHandler<typeof listProjectUserSessions, AppEnv> = async (c) => {
+  const { projectId, userId } = c.req.valid("param");
+  const [project] = await Promise.all([getProject(c.env.DB, projectId), requireUser(c, projectId, userId)]);
+  if (!project) throw noSuchUser();
+  const at = now();
+  const maxAge = project.session_max_age * 1000;
+  const { results } = await listLiveSessions(c.env.DB, projectId, userId, iso(at), iso(at - maxAge));
+  return c.json({ success: true as const, data: results.map((s) => toAdminUserSession(s, Date.parse(s.created_at) + maxAge)) }, 200);
+};
+
+export const endProjectUserSessionHandler: RouteHandler<typeof endProjectUserSession, AppEnv> = async (c) => {
+  const { projectId, userId, sessionId } = c.req.valid("param");
+  await requireUser(c, projectId, userId);
+  const at = iso();
+  const db = c.env.DB;
+  // The audit row and the event exist only if this very call ended the session (another user's session id changes nothing).
+  const results = await db.batch([
+    revokeSession(db, projectId, sessionId, "revoked_by_admin", at, userId),
+    insertAuditIf(db, userAudit(c, projectId, userId, "admin.user.session.end", at, { sessionId }), sessionRevokedAt(sessionId, at)),
+    ...sessionEvent(db, projectId, "session.revoked", sessionId, at),
+  ]);
+  dispatchDeliveries(c, results);
+  if (results[0]?.meta.changes !== 1) throw new ApiError("NOT_FOUND", "No live session with this id for this user");
+  return c.json({ success: true as const, data: { ended: true as const } }, 200);
+};
+
+export const listProjectUserIdentitiesHandler: RouteHandler<typeof listProjectUserIdentities, AppEnv> = async (c) => {
+  const { projectId, userId } = c.req.valid("param");
+  await requireUser(c, projectId, userId);
+  const { results } = await listUserIdentities(c.env.DB, projectId, userId);
+  return c.json({ success: true as const, data: results.map(toUserIdentity) }, 200);
 };

@@ -15,7 +15,10 @@ export const projectUsers = createRouter()
   .openapi(routes.deleteProjectUser, handlers.deleteProjectUserHandler)
   .openapi(routes.revokeProjectUserSessions, handlers.revokeProjectUserSessionsHandler)
   .openapi(routes.listProjectUserFactors, handlers.listProjectUserFactorsHandler)
-  .openapi(routes.resetProjectUserFactors, handlers.resetProjectUserFactorsHandler);
+  .openapi(routes.resetProjectUserFactors, handlers.resetProjectUserFactorsHandler)
+  .openapi(routes.listProjectUserSessions, handlers.listProjectUserSessionsHandler)
+  .openapi(routes.endProjectUserSession, handlers.endProjectUserSessionHandler)
+  .openapi(routes.listProjectUserIdentities, handlers.listProjectUserIdentitiesHandler);
 // The import body is parsed row by row (a bad row is that row's error), so its schemas are registered here, not validated by the route.
 projectUsers.openAPIRegistry.register("UserImportRow", transfer.ImportUserRow);
 projectUsers.openAPIRegistry.register("ExportedUser", transfer.ExportedUserSchema);

@@ -1,6 +1,10 @@
 import { toPasskey } from "../auth/passkeys.mappers";
 import type { PasskeyRow } from "../../db/passkeys.repo";
+import type { IdentityRow } from "../../db/oauth.repo";
+import type { SessionRow } from "../../db/sessions.repo";
 import type { FactorSummary } from "../../db/totp.repo";
+import { amrOf } from "../../lib/amr";
+import { iso } from "../../lib/clock";
 import type { z } from "@hono/zod-openapi";
 import { metadataOf, normalizeEmail, type UserRow } from "../../db/users.repo";
 import type { UpdateProjectUserRequest } from "../../schemas/project-user";
@@ -48,4 +52,24 @@ export const toUserFactors = (f: FactorSummary, passkeys: PasskeyRow[]) => ({
   totp: { enabled: f.totp_confirmed_at !== null, confirmedAt: f.totp_confirmed_at },
   recoveryCodesLeft: f.totp_confirmed_at ? f.recovery_codes_left : 0,
   passkeys: passkeys.map(toPasskey),
+});
+
+/** A session as admins see it: no token, how it was signed in, and when it ends (`absoluteEnd`: createdAt + sessionMaxAge, ms). */
+export const toAdminUserSession = (s: SessionRow, absoluteEnd: number) => ({
+  id: s.id,
+  userAgent: s.user_agent,
+  ip: s.ip,
+  createdAt: s.created_at,
+  lastUsedAt: s.last_used_at,
+  expiresAt: iso(Math.min(Date.parse(s.expires_at), absoluteEnd)),
+  absoluteExpiresAt: iso(absoluteEnd),
+  amr: amrOf(s.amr),
+});
+
+export const toUserIdentity = (i: IdentityRow) => ({
+  provider: i.provider,
+  issuer: i.issuer,
+  subject: i.subject,
+  linkedAt: i.created_at,
+  lastLoginAt: i.last_login_at,
 });

@@ -1,15 +1,20 @@
+import { z } from "@hono/zod-openapi";
 import { adminRoute } from "../../lib/admin-route";
 import { ProjectIdParam } from "../../schemas/auth";
 import { BODY_ERRORS, errorResponses, jsonBody, ok, okList } from "../../schemas/envelope";
 import { ResetFactorsResultSchema, UserFactorsSchema } from "../../schemas/mfa";
 import {
+  AdminUserSessionSchema,
   CreateProjectUserRequest,
   DeleteProjectUserResultSchema,
+  EndUserSessionResultSchema,
   ListProjectUsersQuery,
   ProjectUserSchema,
   RevokeSessionsResultSchema,
   UpdateProjectUserRequest,
+  UserIdentitySchema,
   UserIdParam,
+  UserSessionIdParam,
 } from "../../schemas/project-user";
 
 const USERS = "/api/admin/projects/{projectId}/users";
@@ -98,4 +103,37 @@ export const resetProjectUserFactors = adminRoute("admin", {
     'For a user who lost their authenticator: turns TOTP off, deletes the recovery codes and passkeys, voids open sign-in challenges and ends all of the user\'s sessions. The user signs in with the first factor alone next time (and must enroll again under `mfa: "required"`). Audited as `admin.user.factors_reset`.',
   request: { params: UserIdParam },
   responses: { 200: ok(ResetFactorsResultSchema, "The factors are reset and the sessions ended."), ...errorResponses(400, 404) },
+});
+
+export const listProjectUserSessions = adminRoute("viewer", {
+  method: "get",
+  path: `${USER}/sessions`,
+  operationId: "listProjectUserSessions",
+  summary: "List a user's live sessions",
+  description:
+    "The user's sessions that are neither revoked nor expired, most recently used first (at most 100): where and how each was signed in (`amr`) and when it ends. No token is ever shown. 404 `NOT_FOUND` when the project does not exist or has no user with this id.",
+  request: { params: UserIdParam },
+  responses: { 200: ok(z.array(AdminUserSessionSchema), "The live sessions."), ...errorResponses(400, 404) },
+});
+
+export const endProjectUserSession = adminRoute("admin", {
+  method: "delete",
+  path: `${USER}/sessions/{sessionId}`,
+  operationId: "endProjectUserSession",
+  summary: "End one of a user's sessions",
+  description:
+    "Signs the user out on one device: the session's refresh token and access tokens stop working; the user's other sessions go on. Audited as `admin.user.session.end`; webhook event `session.revoked`. 404 `NOT_FOUND` when the user or a live session of theirs with this id does not exist.",
+  request: { params: UserSessionIdParam },
+  responses: { 200: ok(EndUserSessionResultSchema, "The session is ended."), ...errorResponses(400, 404) },
+});
+
+export const listProjectUserIdentities = adminRoute("viewer", {
+  method: "get",
+  path: `${USER}/identities`,
+  operationId: "listProjectUserIdentities",
+  summary: "List a user's linked social identities",
+  description:
+    "The provider accounts (issuer and subject) linked to the user by social sign-in, oldest link first. 404 `NOT_FOUND` when the project does not exist or has no user with this id.",
+  request: { params: UserIdParam },
+  responses: { 200: ok(z.array(UserIdentitySchema), "The linked identities."), ...errorResponses(400, 404) },
 });
