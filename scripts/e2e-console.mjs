@@ -121,7 +121,25 @@ async function run(baseUrl, owner) {
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByText("Saved.").waitFor();
     await screen("settings");
-    console.log(`project: ${projectId} created; a field error shown; settings saved`);
+    // Rate-limit overrides: text that is not JSON is caught in the page, a bad rule by the server, a good one saved.
+    const overrides = page.getByLabel("Rate-limit overrides (JSON)");
+    check((await overrides.inputValue()).trim() === "{}", "a new project has no rate-limit overrides");
+    await overrides.fill("{ not json");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.locator("#field-rateLimits-error").waitFor();
+    await overrides.fill(JSON.stringify({ "login.ip": { kind: "window", limit: 0, windowSeconds: 900 } }));
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.locator("#field-rateLimits-error", { hasNotText: "is not JSON" }).waitFor();
+    await overrides.fill(JSON.stringify({ "login.ip": { kind: "window", limit: 7, windowSeconds: 900 } }));
+    await page.getByLabel("Audit log retention (days)").fill("30");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Saved.").waitFor();
+    const savedProject = await adminApi(baseUrl, owner.token)("GET", `/api/admin/projects/${projectId}`);
+    check(
+      savedProject.rateLimits["login.ip"].limit === 7 && savedProject.auditRetentionDays === 30,
+      `saved settings ${JSON.stringify(savedProject.rateLimits["login.ip"])}`,
+    );
+    console.log(`project: ${projectId} created; field errors shown (a redirect URL, rate-limit overrides); settings saved`);
 
     // Create a user in the console, 59 more through the API, then page through all 60.
     await page.getByRole("link", { name: "Users", exact: true }).click();

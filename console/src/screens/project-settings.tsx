@@ -6,7 +6,28 @@ import { Failure, checkedOf, inputValue } from "../components/status";
 import { go } from "../router";
 import { useSignal, useState } from "../runtime";
 import { canWrite, session } from "../session";
+import { DEFAULT_RULES } from "../../../src/config";
 import type { ProjectData } from "./project-frame";
+
+type Rules = ProjectData["rateLimits"];
+
+/** The project's rules that differ from the defaults: what its `rateLimits` overrides are. */
+const overridesOf = (rules: Rules) =>
+  Object.fromEntries(
+    Object.entries(rules).filter(([name, rule]) => JSON.stringify(rule) !== JSON.stringify(DEFAULT_RULES[name as keyof typeof DEFAULT_RULES])),
+  );
+
+/** The overrides text as an object, or why it is not one (said next to the field, before any request). */
+function parseOverrides(text: string): { value: Partial<Rules> } | { problem: string } {
+  if (!text.trim()) return { value: {} };
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === "object" && !Array.isArray(value)) return { value: value as Partial<Rules> };
+    return { problem: "must be a JSON object of rule name → rule" };
+  } catch (err) {
+    return { problem: `is not JSON: ${(err as Error).message}` };
+  }
+}
 
 const lines = (text: string) =>
   text
@@ -32,14 +53,30 @@ export function ProjectSettings({ project, onSaved }: { project: ProjectData; on
     rpId: project.webauthn?.rpId ?? "",
     rpName: project.webauthn?.rpName ?? "",
     rpOrigins: project.webauthn?.origins.join("\n") ?? "",
+    auditRetentionDays: String(project.auditRetentionDays),
+    rateLimits: JSON.stringify(overridesOf(project.rateLimits), null, 2),
   });
+  const [overridesProblem, setOverridesProblem] = useState<string | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [saved, setSaved] = useState(false);
   const set = (patch: Partial<typeof form>) => {
     setSaved(false);
     setForm((f) => ({ ...f, ...patch }));
   };
-  const text = (key: "name" | "corsOrigins" | "redirectUrls" | "accessTokenTtl" | "refreshTokenTtl" | "sessionMaxAge" | "rpId" | "rpName" | "rpOrigins") => ({
+  const text = (
+    key:
+      | "name"
+      | "corsOrigins"
+      | "redirectUrls"
+      | "accessTokenTtl"
+      | "refreshTokenTtl"
+      | "sessionMaxAge"
+      | "rpId"
+      | "rpName"
+      | "rpOrigins"
+      | "auditRetentionDays"
+      | "rateLimits",
+  ) => ({
     name: key,
     value: form[key],
     onValue: (v: string) => set({ [key]: v }),
@@ -47,6 +84,9 @@ export function ProjectSettings({ project, onSaved }: { project: ProjectData; on
   });
   const submit = async (e: Event) => {
     e.preventDefault();
+    const overrides = parseOverrides(form.rateLimits);
+    setOverridesProblem("problem" in overrides ? overrides.problem : null);
+    if ("problem" in overrides) return;
     const r = await call(
       api().PATCH("/api/admin/projects/{projectId}", {
         params: { path: { projectId: project.id } },
@@ -64,6 +104,8 @@ export function ProjectSettings({ project, onSaved }: { project: ProjectData; on
           passwordless: form.passwordless,
           allowSignUp: form.allowSignUp,
           webauthn: form.rpId ? { rpId: form.rpId, rpName: form.rpName, origins: lines(form.rpOrigins) } : null,
+          auditRetentionDays: Number(form.auditRetentionDays),
+          rateLimits: overrides.value,
         },
       }),
     );
@@ -129,6 +171,17 @@ export function ProjectSettings({ project, onSaved }: { project: ProjectData; on
           <Field label="Passkeys: relying party id (empty turns passkeys off)" {...text("rpId")} />
           <Field label="Passkeys: relying party name" {...text("rpName")} />
           <Field label="Passkeys: origins (one a line)" multiline {...text("rpOrigins")} />
+        </fieldset>
+        <fieldset disabled={!writer}>
+          <legend>Abuse and retention</legend>
+          <Field
+            label="Rate-limit overrides (JSON)"
+            multiline
+            hint='Rules that differ from the defaults, by name, e.g. {"login.ip": {"kind": "window", "limit": 50, "windowSeconds": 900}}; {} restores every default (README, "Rate limits").'
+            {...text("rateLimits")}
+            error={overridesProblem ?? fieldError(error, "rateLimits")}
+          />
+          <Field label="Audit log retention (days)" type="number" {...text("auditRetentionDays")} />
         </fieldset>
         <Failure error={error} />
         {saved ? (
