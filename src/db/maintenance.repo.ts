@@ -21,98 +21,36 @@ export interface SealedKind {
   replace(db: D1Database, row: SealedRow, next: string): D1PreparedStatement;
 }
 
-/** Every sealed column. Adding one (e.g. TOTP secrets, webhook secrets) is one entry here. */
+/**
+ * A sealed column of `table`, its rows visited in order of `keys` (joined with NUL when there are
+ * two), each box opened with the purpose `purpose(...keyValues)` gives.
+ */
+function sealedColumn(name: string, table: string, column: string, keys: string[], purpose: (...keyValues: string[]) => string): SealedKind {
+  const key = keys.join(" || char(0) || ");
+  return {
+    name,
+    list: async (db, after, limit) =>
+      (
+        await db
+          .prepare(`SELECT ${key} AS key, ${column} AS box FROM ${table} WHERE ${column} IS NOT NULL AND ${key} > ? ORDER BY key LIMIT ?`)
+          .bind(after, limit)
+          .all<{ key: string; box: string }>()
+      ).results.map((r) => ({ ...r, purpose: purpose(...r.key.split("\u0000")) })),
+    replace: (db, row, next) =>
+      db
+        .prepare(`UPDATE ${table} SET ${column} = ? WHERE ${keys.map((k) => `${k} = ?`).join(" AND ")} AND ${column} = ?`)
+        .bind(next, ...row.key.split("\u0000"), row.box),
+  };
+}
+
+/** Every sealed column. Adding one is one entry here. */
 export const SEALED_KINDS: SealedKind[] = [
-  {
-    name: "signingKeys",
-    list: async (db, after, limit) =>
-      (
-        await db
-          .prepare(`SELECT id AS key, private_jwk_box AS box FROM signing_keys WHERE id > ? ORDER BY id LIMIT ?`)
-          .bind(after, limit)
-          .all<{ key: string; box: string }>()
-      ).results.map((r) => ({ ...r, purpose: signingKeyPurpose(r.key) })),
-    replace: (db, row, next) => db.prepare(`UPDATE signing_keys SET private_jwk_box = ? WHERE id = ? AND private_jwk_box = ?`).bind(next, row.key, row.box),
-  },
-  {
-    name: "providerClientSecrets",
-    list: async (db, after, limit) =>
-      (
-        await db
-          .prepare(
-            `SELECT project_id || char(0) || slug AS key, project_id, slug, client_secret_box AS box FROM oauth_providers
-             WHERE client_secret_box IS NOT NULL AND project_id || char(0) || slug > ? ORDER BY key LIMIT ?`,
-          )
-          .bind(after, limit)
-          .all<{ key: string; project_id: string; slug: string; box: string }>()
-      ).results.map((r) => ({ key: r.key, box: r.box, purpose: clientSecretPurpose(r.project_id, r.slug) })),
-    replace: (db, row, next) => {
-      const [projectId, slug] = row.key.split("\u0000");
-      return db
-        .prepare(`UPDATE oauth_providers SET client_secret_box = ? WHERE project_id = ? AND slug = ? AND client_secret_box = ?`)
-        .bind(next, projectId, slug, row.box);
-    },
-  },
-  {
-    name: "oauthStateVerifiers",
-    list: async (db, after, limit) =>
-      (
-        await db
-          .prepare(`SELECT state_hash AS key, verifier_box AS box FROM oauth_states WHERE state_hash > ? ORDER BY state_hash LIMIT ?`)
-          .bind(after, limit)
-          .all<{ key: string; box: string }>()
-      ).results.map((r) => ({ ...r, purpose: VERIFIER_PURPOSE })),
-    replace: (db, row, next) => db.prepare(`UPDATE oauth_states SET verifier_box = ? WHERE state_hash = ? AND verifier_box = ?`).bind(next, row.key, row.box),
-  },
-  {
-    name: "totpSecrets",
-    list: async (db, after, limit) =>
-      (
-        await db
-          .prepare(
-            `SELECT project_id || char(0) || user_id AS key, project_id, user_id, secret_box AS box FROM user_totp
-             WHERE project_id || char(0) || user_id > ? ORDER BY key LIMIT ?`,
-          )
-          .bind(after, limit)
-          .all<{ key: string; project_id: string; user_id: string; box: string }>()
-      ).results.map((r) => ({ key: r.key, box: r.box, purpose: totpSecretPurpose(r.project_id, r.user_id) })),
-    replace: (db, row, next) => {
-      const [projectId, userId] = row.key.split("\u0000");
-      return db.prepare(`UPDATE user_totp SET secret_box = ? WHERE project_id = ? AND user_id = ? AND secret_box = ?`).bind(next, projectId, userId, row.box);
-    },
-  },
-  {
-    name: "webhookSecrets",
-    list: async (db, after, limit) =>
-      (
-        await db
-          .prepare(`SELECT id AS key, secret_box AS box FROM webhooks WHERE id > ? ORDER BY id LIMIT ?`)
-          .bind(after, limit)
-          .all<{ key: string; box: string }>()
-      ).results.map((r) => ({ ...r, purpose: webhookSecretPurpose(r.key) })),
-    replace: (db, row, next) => db.prepare(`UPDATE webhooks SET secret_box = ? WHERE id = ? AND secret_box = ?`).bind(next, row.key, row.box),
-  },
-  {
-    // The secret still signing alongside for 24 h after a rotation.
-    name: "webhookPreviousSecrets",
-    list: async (db, after, limit) =>
-      (
-        await db
-          .prepare(`SELECT id AS key, previous_secret_box AS box FROM webhooks WHERE previous_secret_box IS NOT NULL AND id > ? ORDER BY id LIMIT ?`)
-          .bind(after, limit)
-          .all<{ key: string; box: string }>()
-      ).results.map((r) => ({ ...r, purpose: webhookSecretPurpose(r.key) })),
-    replace: (db, row, next) => db.prepare(`UPDATE webhooks SET previous_secret_box = ? WHERE id = ? AND previous_secret_box = ?`).bind(next, row.key, row.box),
-  },
-  {
-    name: "adminTotpSecrets",
-    list: async (db, after, limit) =>
-      (
-        await db
-          .prepare(`SELECT admin_id AS key, secret_box AS box FROM admin_totp WHERE admin_id > ? ORDER BY admin_id LIMIT ?`)
-          .bind(after, limit)
-          .all<{ key: string; box: string }>()
-      ).results.map((r) => ({ ...r, purpose: adminTotpSecretPurpose(r.key) })),
-    replace: (db, row, next) => db.prepare(`UPDATE admin_totp SET secret_box = ? WHERE admin_id = ? AND secret_box = ?`).bind(next, row.key, row.box),
-  },
+  sealedColumn("signingKeys", "signing_keys", "private_jwk_box", ["id"], signingKeyPurpose),
+  sealedColumn("providerClientSecrets", "oauth_providers", "client_secret_box", ["project_id", "slug"], clientSecretPurpose),
+  sealedColumn("oauthStateVerifiers", "oauth_states", "verifier_box", ["state_hash"], () => VERIFIER_PURPOSE),
+  sealedColumn("totpSecrets", "user_totp", "secret_box", ["project_id", "user_id"], totpSecretPurpose),
+  sealedColumn("webhookSecrets", "webhooks", "secret_box", ["id"], webhookSecretPurpose),
+  // The secret still signing alongside for 24 h after a rotation.
+  sealedColumn("webhookPreviousSecrets", "webhooks", "previous_secret_box", ["id"], webhookSecretPurpose),
+  sealedColumn("adminTotpSecrets", "admin_totp", "secret_box", ["admin_id"], adminTotpSecretPurpose),
 ];
