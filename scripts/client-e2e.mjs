@@ -8,12 +8,10 @@ import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./lib/chromium.mjs";
 import { PACKAGE_DIR, PACKAGE_NAME, ROOT } from "./lib/client-package.mjs";
 import { generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update"];
 const PASSWORD = "a long user passphrase for the browser";
 const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "text/html", ".json": "application/json" };
 
@@ -88,7 +86,7 @@ async function run(baseUrl, vars) {
   const site = await startStaticServer();
   const { projectId, email } = await setUp(baseUrl, vars, site.url);
   console.log(`page ${site.url}, project ${projectId}, user ${email}`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ serviceWorkers: "block" });
     context.setDefaultTimeout(30_000);

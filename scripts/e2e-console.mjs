@@ -8,20 +8,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { TOTP } from "otpauth";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./lib/chromium.mjs";
 import { a11yProblems } from "./lib/a11y-check.mjs";
 import { ROOT, generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const ALLOWED_HOST = "127.0.0.1";
 const LOCAL_SCHEMES = new Set(["data:", "blob:", "about:"]);
 const ARTIFACTS = join(ROOT, ".artifacts");
@@ -56,7 +46,7 @@ function adminApi(baseUrl, token) {
 
 async function run(baseUrl, owner) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const requests = [];
   const problems = [];
   const screens = [];

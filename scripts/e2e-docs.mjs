@@ -4,20 +4,9 @@
 // unless E2E_BASE_URL points at a running server. CHROMIUM_PATH overrides /usr/bin/chromium.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./lib/chromium.mjs";
 import { ROOT, generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// Without the background-networking flags Chromium itself calls Google's hosts at start.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const ALLOWED_HOST = "127.0.0.1";
 const LOCAL_SCHEMES = new Set(["data:", "blob:", "about:"]);
 const ARTIFACTS = join(ROOT, ".artifacts");
@@ -52,7 +41,7 @@ async function run(baseUrl) {
   if (!tryIt) throw new Error(`the spec has no ${TRY_IT.method.toUpperCase()} ${TRY_IT.path} operation to try`);
 
   mkdirSync(ARTIFACTS, { recursive: true });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const requests = [];
   const problems = [];
   try {

@@ -7,11 +7,9 @@
 // ceremonies. No request may leave 127.0.0.1/localhost. Ports: E2E_PORT (8791), PASSKEY_PAGE_PORTS ("5181,5182").
 // CHROMIUM_PATH overrides /usr/bin/chromium.
 import { createServer } from "node:http";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./lib/chromium.mjs";
 import { generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update"];
 const API_PORT = Number(process.env.E2E_PORT ?? 8791);
 const [ALLOWED_PORT, OTHER_PORT] = (process.env.PASSKEY_PAGE_PORTS ?? "5181,5182").split(",").map(Number);
 const ALLOWED_ORIGIN = `http://localhost:${ALLOWED_PORT}`;
@@ -104,7 +102,7 @@ async function run(baseUrl, vars) {
   const projectId = await admin(baseUrl, vars);
   const api = `${baseUrl}/api/auth/${projectId}`;
   console.log(`project ${projectId}; pages ${ALLOWED_ORIGIN} (WebAuthn origin) and ${OTHER_ORIGIN} (not one)`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ serviceWorkers: "block" });
     context.setDefaultTimeout(30_000);
