@@ -103,7 +103,9 @@ export async function getProjectWithSessionUser(
       `SELECT p.*, k.id AS key_id, k.private_jwk_box AS key_box,
               u.id AS u_id, u.email AS u_email, u.display_name AS u_display_name, u.email_verified AS u_email_verified,
               u.disabled AS u_disabled, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
-              u.last_login_at AS u_last_login_at, u.metadata AS u_metadata, u.app_metadata AS u_app_metadata, s.id AS s_id, s.revoked_at AS s_revoked_at, s.amr AS s_amr
+              u.last_login_at AS u_last_login_at, u.metadata AS u_metadata, u.app_metadata AS u_app_metadata, s.id AS s_id, s.revoked_at AS s_revoked_at, s.amr AS s_amr,
+              (SELECT confirmed_at FROM user_totp WHERE project_id = ?1 AND user_id = u.id) AS u_totp_confirmed_at,
+              (SELECT COUNT(*) FROM passkeys WHERE project_id = ?1 AND user_id = u.id) AS u_passkeys
        FROM projects p
        LEFT JOIN signing_keys k ON k.project_id = p.id AND k.status = 'active'
        LEFT JOIN users u ON u.project_id = p.id AND u.id = ?2
@@ -127,6 +129,8 @@ export async function getProjectWithSessionUser(
     s_id,
     s_revoked_at,
     s_amr,
+    u_totp_confirmed_at,
+    u_passkeys,
     ...project
   } = row;
   const user: SessionUser | null =
@@ -144,6 +148,8 @@ export async function getProjectWithSessionUser(
           app_metadata: String(u_app_metadata),
           session_revoked_at: s_revoked_at as string | null,
           session_amr: String(s_amr),
+          totp_confirmed_at: u_totp_confirmed_at as string | null,
+          passkeys: Number(u_passkeys),
         }
       : null;
   return { project: project as ProjectWithKey, user };

@@ -242,6 +242,9 @@ export interface SessionUser {
   session_revoked_at: string | null;
   /** The session's amr list (JSON). */
   session_amr: string;
+  /** The user's second factors, read in the same query (for /me): when TOTP was confirmed, and how many passkeys. */
+  totp_confirmed_at: string | null;
+  passkeys: number;
 }
 
 /** Sessions neither revoked nor expired, started after `startedAfter` (older ones reached the absolute lifetime). */

@@ -5,7 +5,7 @@ import { PROJECT_CACHE_TTL_MS } from "../../src/config";
 import { clearSessionHints } from "../../src/modules/auth/session-tokens";
 import { adminClient, ownerToken } from "../helpers/admin";
 import { api } from "../helpers/client";
-import { createProject, registerUser } from "../helpers/fixtures";
+import { bearer, createProject, registerUser } from "../helpers/fixtures";
 
 // Tests share the isolate with the Worker, so wrapping the D1 prototypes counts the Worker's own calls.
 const dbProto = Object.getPrototypeOf(env.DB) as Record<string, (...args: unknown[]) => unknown>;
@@ -154,6 +154,20 @@ describe("GET /api/admin/me (the bench's one-read floor)", () => {
     let status = 0;
     const calls = await d1Calls(async () => (status = (await adminClient(token).GET("/api/admin/me")).response.status));
     expect(status).toBe(200);
+    expect(calls).toEqual(["first"]);
+  });
+});
+
+describe("GET /api/auth/:projectId/me", () => {
+  it("makes exactly one D1 call, second factors included", async () => {
+    const user = await registerUser(projectId);
+    const me = () => bearer(user.accessToken).GET("/api/auth/{projectId}/me", { params: { path: { projectId } } });
+    await me(); // warms this isolate's cache of the signing key's public half
+    let body: unknown;
+    const calls = await d1Calls(async () => {
+      body = (await me()).data?.data;
+    });
+    expect(body).toMatchObject({ id: user.user.id, mfa: { totp: false, passkeys: 0 } });
     expect(calls).toEqual(["first"]);
   });
 });

@@ -1,5 +1,4 @@
 import type { SessionRow, SessionUser } from "../../db/sessions.repo";
-import type { FactorSummary } from "../../db/totp.repo";
 import { metadataOf, type UserRow } from "../../db/users.repo";
 import { iso } from "../../lib/clock";
 
@@ -14,11 +13,11 @@ export const toUser = (u: UserRow | SessionUser) => ({
   appMetadata: metadataOf(u.app_metadata),
 });
 
-export const toProfile = (u: SessionUser, factors: FactorSummary) => ({
+export const toProfile = (u: SessionUser) => ({
   ...toUser(u),
   updatedAt: u.updated_at,
   lastLoginAt: u.last_login_at,
-  mfa: { totp: factors.totp_confirmed_at !== null, passkeys: factors.passkeys },
+  mfa: { totp: u.totp_confirmed_at !== null, passkeys: u.passkeys },
 });
 
 /** `absoluteEnd`: when the session reaches the project's sessionMaxAge (ms); a stored expiry from before a lowered setting is capped at it. */

@@ -3,7 +3,6 @@ import { hashPassword, peppersOf, verifyPassword } from "../../crypto/password";
 import { insertAudit, insertAuditIf } from "../../db/audit.repo";
 import { spendUserTokens } from "../../db/one-time-tokens.repo";
 import { listLiveSessions, revokeSession, revokeUserSessions, sessionRevokedAt } from "../../db/sessions.repo";
-import { getFactorSummary } from "../../db/totp.repo";
 import { getUser, normalizeEmail, setPasswordHash, updateProfile, type UserRow } from "../../db/users.repo";
 import { revokedSessionsEvent, sessionEvent, userEvent } from "../../db/webhooks.repo";
 import { dispatchDeliveries } from "../../webhooks/delivery";
@@ -16,24 +15,20 @@ import { toProfile, toSession } from "./auth.mappers";
 import type { changePassword, deleteSession, getMe, listSessions, updateMe } from "./me.routes";
 import { absoluteEndOf } from "./session-tokens";
 
-// The factors are read only here (one query), so the lookup every user route shares stays one query.
-export const getMeHandler: RouteHandler<typeof getMe, AppEnv> = async (c) => {
-  const { user } = c.get("auth");
-  const factors = await getFactorSummary(c.env.DB, c.get("project").id, user.id);
-  return c.json({ success: true as const, data: toProfile(user, factors) }, 200);
-};
+// The user, session and second factors all come from the one query every user route shares.
+export const getMeHandler: RouteHandler<typeof getMe, AppEnv> = (c) => c.json({ success: true as const, data: toProfile(c.get("auth").user) }, 200);
 
 export const updateMeHandler: RouteHandler<typeof updateMe, AppEnv> = async (c) => {
   const { user } = c.get("auth");
   const [projectId, at] = [c.get("project").id, iso()];
-  const [results, factors] = await Promise.all([
-    c.env.DB.batch([updateProfile(c.env.DB, projectId, user.id, c.req.valid("json"), at), ...userEvent(c.env.DB, projectId, "user.updated", user.id, at)]),
-    getFactorSummary(c.env.DB, projectId, user.id),
+  const results = await c.env.DB.batch([
+    updateProfile(c.env.DB, projectId, user.id, c.req.valid("json"), at),
+    ...userEvent(c.env.DB, projectId, "user.updated", user.id, at),
   ]);
   dispatchDeliveries(c, results);
   const updated = results[0]!.results[0] as UserRow | undefined;
   if (!updated) throw new ApiError("NOT_FOUND", "User no longer exists");
-  return c.json({ success: true as const, data: toProfile({ ...updated, session_revoked_at: null, session_amr: user.session_amr }, factors) }, 200);
+  return c.json({ success: true as const, data: toProfile({ ...user, ...updated }) }, 200);
 };
 
 export const changePasswordHandler: RouteHandler<typeof changePassword, AppEnv> = async (c) => {
