@@ -20,6 +20,7 @@ import { projectUsers } from "./modules/project-users/project-users.index";
 import { projects } from "./modules/projects/projects.index";
 import { webhooks } from "./modules/webhooks/webhooks.index";
 import { registerOpenApi } from "./openapi";
+import { OAuthError, fromApiError, oauthErrorResponse, speaksOAuth } from "./oidc/wire";
 
 // What framework-level HTTP exceptions (body parsing, media type) mean in our vocabulary.
 const HTTP_EXCEPTION_CODES: Record<number, { code: ErrorCode; message?: string }> = {
@@ -56,13 +57,15 @@ export function createApp() {
   app.notFound((c) => errorResponse(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)));
 
   app.onError((err, c) => {
-    if (err instanceof ApiError) return errorResponse(c, err);
+    const answer = (apiError: ApiError) => (speaksOAuth(c) ? oauthErrorResponse(c, fromApiError(apiError)) : errorResponse(c, apiError));
+    if (err instanceof OAuthError) return oauthErrorResponse(c, err);
+    if (err instanceof ApiError) return answer(err);
     if (err instanceof HTTPException && HTTP_EXCEPTION_CODES[err.status]) {
       const { code, message } = HTTP_EXCEPTION_CODES[err.status]!;
-      return errorResponse(c, new ApiError(code, message ?? err.message));
+      return answer(new ApiError(code, message ?? err.message));
     }
     console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: String(err), stack: (err as Error)?.stack }));
-    return errorResponse(c, new ApiError("INTERNAL_ERROR", "Internal server error"));
+    return answer(new ApiError("INTERNAL_ERROR", "Internal server error"));
   });
 
   return app;

@@ -104,6 +104,8 @@ export const DEFAULT_RULES = {
   "admin_mfa.account": { kind: "window", limit: 10, windowSeconds: 900 },
   /** Passkey sign-in options per IP: each one stores a challenge row. */
   "passkey_options.ip": { kind: "window", limit: 60, windowSeconds: 600 },
+  /** Authorization requests (OpenID Provider) per IP: each one may store a pending request row. */
+  "oauth2.ip": { kind: "window", limit: 120, windowSeconds: 600 },
   /** Failed passkey sign-ins per IP (unknown credential, bad signature, spent challenge). */
   "passkey_login.ip": { kind: "window", limit: 30, windowSeconds: 900 },
 } as const;
@@ -201,3 +203,20 @@ export const WEBAUTHN_CHALLENGE_TTL_MS = 5 * 60_000;
 export const WEBAUTHN_SWEEP_ROWS = 50;
 /** How many passkeys one user may hold (each is a row the sign-in lookup and the register options carry). */
 export const PASSKEYS_PER_USER_MAX = 25;
+
+// ---- OpenID Provider (src/oidc, the hosted sign-in page) ----
+
+/** An authorization request waits this long for the user to sign in (and consent) at the hosted page. */
+export const OIDC_REQUEST_TTL_MS = 15 * 60_000;
+/** Authorization codes are exchanged by the client right after the redirect (single use). */
+export const OIDC_CODE_TTL_MS = 60_000;
+/** Single sign-on through the hosted page's cookie: ends after 3 days unused, or 30 days after sign-in. */
+export const IDP_SESSION_IDLE_MS = 3 * 24 * 3600_000;
+export const IDP_SESSION_ABSOLUTE_MS = 30 * 24 * 3600_000;
+/** The cookie's last use is written at most this often. */
+export const IDP_TOUCH_EVERY_MS = 60_000;
+/** After a client secret rotation the previous secret keeps authenticating this long. */
+export const CLIENT_PREVIOUS_SECRET_MS = 24 * 3600_000;
+/** OAuth clients per project; redirect URIs per client. */
+export const OAUTH_CLIENTS_PER_PROJECT = 50;
+export const CLIENT_REDIRECT_URIS_MAX = 20;

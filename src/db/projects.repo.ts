@@ -1,7 +1,7 @@
 import type { SessionUser } from "./sessions.repo";
 // Projects (tenants). A project row is read on every Auth API request together with its
 // active signing key, so issuing a token needs no second query.
-import { containsPattern, guard, type Guard } from "./sql";
+import { containsPattern, guard, stringList, type Guard } from "./sql";
 
 export type Environment = "development" | "staging" | "production";
 
@@ -32,16 +32,6 @@ export interface ProjectRow {
   updated_at: string;
   /** Audit rows of the project older than this many days are deleted by the retention job. */
   audit_retention_days: number;
-}
-
-/** A JSON list column, parsed here and nowhere else; anything but a list of strings reads as empty. */
-function stringList(json: string): string[] {
-  try {
-    const list: unknown = JSON.parse(json);
-    return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : [];
-  } catch {
-    return [];
-  }
 }
 
 /** The origins allowed to call the project's Auth API from a browser. */

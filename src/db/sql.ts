@@ -23,3 +23,13 @@ export const guard = (sql: string, ...bindings: unknown[]): Guard => ({ sql, bin
 
 /** ` AND EXISTS (…)` for a guarded statement, or nothing when there is no guard; bind `g.bindings` last. */
 export const andExists = (g: Guard | undefined) => (g ? ` AND EXISTS (${g.sql})` : "");
+
+/** A JSON list column, parsed here and nowhere else; anything but a list of strings reads as empty. */
+export function stringList(json: string): string[] {
+  try {
+    const list: unknown = JSON.parse(json);
+    return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : [];
+  } catch {
+    return [];
+  }
+}
