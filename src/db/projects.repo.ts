@@ -32,6 +32,8 @@ export interface ProjectRow {
   updated_at: string;
   /** Audit rows of the project older than this many days are deleted by the retention job. */
   audit_retention_days: number;
+  /** JSON Branding of the hosted sign-in page. */
+  branding: string;
 }
 
 /** The origins allowed to call the project's Auth API from a browser. */
@@ -39,6 +41,27 @@ export const corsOriginsOf = (p: Pick<ProjectRow, "cors_origins">) => stringList
 
 /** The URLs the project's email links and OAuth sign-ins may send users back to. */
 export const redirectUrlsOf = (p: Pick<ProjectRow, "redirect_urls">) => stringList(p.redirect_urls);
+
+/** The hosted sign-in page's look (Admin API setting `branding`). */
+export interface Branding {
+  logoUrl?: string;
+  accentColor?: string;
+}
+
+/** The project's branding, parsed here and nowhere else; unreadable or foreign fields read as absent. */
+export function brandingOf(p: Pick<ProjectRow, "branding">): Branding {
+  try {
+    const raw: unknown = JSON.parse(p.branding);
+    if (!raw || typeof raw !== "object") return {};
+    const { logoUrl, accentColor } = raw as Record<string, unknown>;
+    return {
+      ...(typeof logoUrl === "string" ? { logoUrl } : {}),
+      ...(typeof accentColor === "string" && /^#[0-9a-fA-F]{6}$/.test(accentColor) ? { accentColor } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
 
 export interface WebAuthnSettings {
   rpId: string;
