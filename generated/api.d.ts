@@ -304,8 +304,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Discovery document for verifying this project's tokens
-         * @description OpenID-style discovery metadata, **not** wrapped in the envelope: the issuer (`iss` of every access token), where the JWKS lives and the signing algorithm. Access tokens carry `aud` = the project id.
+         * OpenID Provider discovery document
+         * @description OpenID Connect Discovery 1.0 metadata, **not** wrapped in the envelope: the issuer (`iss` of every access and ID token), every endpoint of the project's OpenID Provider (authorization, token, UserInfo, revocation, introspection, end session), the JWKS, and what is supported (code flow with PKCE S256, client authentication methods, scopes, claims). Give an OIDC client library the issuer `<PUBLIC_URL>/api/auth/{projectId}` and it finds the rest here. Access tokens carry `aud` = the project id.
          */
         get: operations["getOpenIdConfiguration"];
         put?: never;
@@ -656,6 +656,142 @@ export interface paths {
          * @description 404 when the passkey is not one of this user's.
          */
         patch: operations["renamePasskey"];
+        trace?: never;
+    };
+    "/api/auth/{projectId}/oauth2/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Authorization endpoint (OpenID Connect, code flow with PKCE)
+         * @description Where an OIDC client library sends the browser. Authorization code flow only (`response_type=code`), PKCE `S256` required for every client, `state` and `nonce` passed through, `prompt=none|login`, `max_age`, `login_hint`.
+         *
+         *     When the browser has a single sign-on session (the hosted page's cookie) that satisfies the request, it answers 302 to the client's `redirect_uri` with `code` (single use, 60 s), `state` and `iss` (RFC 9207) at once. Otherwise it stores the request (15 minutes) and answers 302 to the hosted sign-in page, or to the consent page for a third-party client (`firstParty: false`) the user has not yet approved for these scopes.
+         *
+         *     Errors: while `client_id` or `redirect_uri` is unknown or does not match a registered URI, a 400 HTML page (nothing is sent to an unverified URI). After that, errors go to the `redirect_uri` as `error`, `error_description`, `state` and `iss`: `unsupported_response_type`, `invalid_request` (PKCE missing or not S256, bad `max_age`), `invalid_scope`, `login_required` / `consent_required` (`prompt=none`). Requests per IP: rule `oauth2.ip`.
+         */
+        get: operations["oidcAuthorize"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/{projectId}/oauth2/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token endpoint: exchange a code, or refresh
+         * @description Form-encoded (RFC 6749 §4.1.3, §6). Client authentication: `client_secret_basic` (HTTP Basic), `client_secret_post` (`client_id` + `client_secret` in the form) for confidential clients; `none` (`client_id` only) for public clients, which rely on PKCE.
+         *
+         *     `grant_type=authorization_code`: `code` (single use, 60 s, bound to the client, the `redirect_uri` and the PKCE challenge), `redirect_uri`, `code_verifier`. Answers `access_token` (our ES256 JWT with `aud` the project and `client_id`/`azp` the client), `id_token` (scope `openid`: `nonce`, `auth_time`, `amr`, `at_hash`, and `email`/`email_verified`/`name` by scope), a rotating `refresh_token`, `expires_in` and `scope`. A code presented twice is refused and ends the session it started.
+         *
+         *     `grant_type=refresh_token`: rotates the refresh token (reuse after the grace window ends the session) for the client it was issued to. Errors are `{ error, error_description }`: 400 `invalid_request`, `invalid_grant`, `unsupported_grant_type`; 401 `invalid_client`. Unknown codes and failed client authentication count per IP (rule `probe.ip`).
+         */
+        post: operations["oidcToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/{projectId}/oauth2/userinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * UserInfo endpoint
+         * @description Claims about the signed-in user for an access token (OpenID Connect Core §5.3): `sub`, and with scope `email` `email` and `email_verified`, with scope `profile` `name`. An access token of the JSON Auth API (no client) gets all of them. 401 `invalid_token` (with `WWW-Authenticate`) for a missing, expired or revoked token.
+         */
+        get: operations["oidcUserInfo"];
+        put?: never;
+        /**
+         * UserInfo endpoint (POST)
+         * @description Claims about the signed-in user for an access token (OpenID Connect Core §5.3): `sub`, and with scope `email` `email` and `email_verified`, with scope `profile` `name`. An access token of the JSON Auth API (no client) gets all of them. 401 `invalid_token` (with `WWW-Authenticate`) for a missing, expired or revoked token.
+         */
+        post: operations["oidcUserInfoPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/{projectId}/oauth2/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revocation endpoint (RFC 7009)
+         * @description Revokes a refresh token or an access token the authenticated client holds: the whole session ends (its refresh tokens stop working, and access tokens stop working on this service at once; offline verifiers see them until they expire). Answers 200 with an empty body also for unknown, expired or already revoked tokens, and for tokens of another client (which are left alone), as RFC 7009 §2.2 requires.
+         */
+        post: operations["oidcRevoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/{projectId}/oauth2/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Introspection endpoint (RFC 7662)
+         * @description For confidential clients (resource servers): whether a token of this project is active now, judged live (signature, expiry, session not revoked, user enabled), with its `scope`, `client_id`, `sub`, `sid`, `exp`, `iat`, `iss`, `aud` and `token_type`. Inactive, unknown and foreign tokens all answer `{ "active": false }`. Public clients get 401 `invalid_client`.
+         */
+        post: operations["oidcIntrospect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/{projectId}/oauth2/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * End-session endpoint (RP-initiated logout)
+         * @description OpenID Connect RP-Initiated Logout 1.0. With a valid `id_token_hint` (ours, for the client; an expired one is fine) it ends that client session and the single sign-on session it came from (the hosted page's cookie; every client session issued from it ends too), then redirects to `post_logout_redirect_uri` (with `state`) when the client registered it, or shows a signed-out page. Without `id_token_hint` a GET shows a confirmation page whose form POSTs here; that POST (from this origin) ends the browser's own single sign-on session. 400 HTML page for an invalid `id_token_hint` or an unregistered `post_logout_redirect_uri`.
+         */
+        get: operations["oidcLogout"];
+        put?: never;
+        /**
+         * End-session endpoint (POST)
+         * @description OpenID Connect RP-Initiated Logout 1.0. With a valid `id_token_hint` (ours, for the client; an expired one is fine) it ends that client session and the single sign-on session it came from (the hosted page's cookie; every client session issued from it ends too), then redirects to `post_logout_redirect_uri` (with `state`) when the client registered it, or shows a signed-out page. Without `id_token_hint` a GET shows a confirmation page whose form POSTs here; that POST (from this origin) ends the browser's own single sign-on session. 400 HTML page for an invalid `id_token_hint` or an unregistered `post_logout_redirect_uri`.
+         */
+        post: operations["oidcLogoutPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/admin/login": {
@@ -2449,11 +2585,35 @@ export interface components {
             /** Format: uri */
             issuer: string;
             /** Format: uri */
+            authorization_endpoint: string;
+            /** Format: uri */
+            token_endpoint: string;
+            /** Format: uri */
+            userinfo_endpoint: string;
+            /** Format: uri */
             jwks_uri: string;
+            /** Format: uri */
+            revocation_endpoint: string;
+            /** Format: uri */
+            introspection_endpoint: string;
+            /** Format: uri */
+            end_session_endpoint: string;
+            response_types_supported: string[];
+            response_modes_supported: string[];
+            grant_types_supported: string[];
             subject_types_supported: string[];
             id_token_signing_alg_values_supported: string[];
             token_endpoint_auth_methods_supported: string[];
+            revocation_endpoint_auth_methods_supported: string[];
+            introspection_endpoint_auth_methods_supported: string[];
+            code_challenge_methods_supported: string[];
+            scopes_supported: string[];
             claims_supported: string[];
+            prompt_values_supported: string[];
+            authorization_response_iss_parameter_supported: boolean;
+            claims_parameter_supported: boolean;
+            request_parameter_supported: boolean;
+            request_uri_parameter_supported: boolean;
         };
         OAuthTokenRequest: {
             /**
@@ -2799,6 +2959,141 @@ export interface components {
         RemovePasskeyResult: {
             /** @enum {boolean} */
             removed: true;
+        };
+        /**
+         * @example {
+         *       "error": "invalid_grant",
+         *       "error_description": "This code was already used; start the sign-in again"
+         *     }
+         */
+        OAuthError: {
+            /**
+             * @description An error code of RFC 6749 §5.2 / RFC 6750 §3.1.
+             * @enum {string}
+             */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "invalid_token" | "unsupported_token_type" | "access_denied" | "server_error" | "temporarily_unavailable";
+            /** @description What went wrong, for the developer (English). */
+            error_description: string;
+        };
+        OAuthTokenResponse: {
+            /** @description An ES256 JWT (RFC 9068): `aud` the project, `client_id`/`azp` the client, `scope`. */
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @example 900 */
+            expires_in: number;
+            /** @description Opaque; rotates on every use, with reuse detection. */
+            refresh_token: string;
+            /** @description With scope `openid` on the code exchange: an ES256 JWT for the client. */
+            id_token?: string;
+            /** @example openid email profile */
+            scope: string;
+        };
+        OAuthTokenForm: {
+            /**
+             * @description `authorization_code` or `refresh_token`.
+             * @example authorization_code
+             */
+            grant_type: string;
+            /**
+             * @description authorization_code: the code from the redirect.
+             * @example ac_SplxlOBeZQQYbYS6WxSbIA
+             */
+            code?: string;
+            /**
+             * @description authorization_code: the redirect_uri sent to authorize.
+             * @example https://app.example.com/callback
+             */
+            redirect_uri?: string;
+            /**
+             * @description authorization_code: the PKCE verifier.
+             * @example dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk
+             */
+            code_verifier?: string;
+            /**
+             * @description refresh_token: the refresh token (rotates on every use).
+             * @example rt_8xLk2mQpV7nR4sT1wY9zB3cD6fG0hJ5
+             */
+            refresh_token?: string;
+            /**
+             * @description refresh_token: ignored (the session keeps its scope).
+             * @example openid email
+             */
+            scope?: string;
+            /**
+             * @description The client's id, unless sent in HTTP Basic authentication.
+             * @example cl_4kq9XyZ2mN7pR3sT8vW1aB
+             */
+            client_id?: string;
+            /**
+             * @description client_secret_post: the client's secret (confidential clients).
+             * @example cs_Qm9yZSBzZWNyZXQgdGhhbiB5b3UgdGhpbms
+             */
+            client_secret?: string;
+        };
+        /**
+         * @example {
+         *       "sub": "usr_3k9xPq2LmN8rT5vW7yZ1aB",
+         *       "email": "ada@example.com",
+         *       "email_verified": true,
+         *       "name": "Ada Lovelace"
+         *     }
+         */
+        UserInfo: {
+            sub: string;
+            email?: string;
+            email_verified?: boolean;
+            /** @description With scope `profile`, when the user has a display name. */
+            name?: string;
+        };
+        OAuthTokenTypeForm: {
+            /**
+             * @description The token: an access token or a refresh token.
+             * @example rt_8xLk2mQpV7nR4sT1wY9zB3cD6fG0hJ5
+             */
+            token: string;
+            /**
+             * @description `access_token` or `refresh_token` (a hint only).
+             * @example refresh_token
+             */
+            token_type_hint?: string;
+            /**
+             * @description The client's id, unless sent in HTTP Basic authentication.
+             * @example cl_4kq9XyZ2mN7pR3sT8vW1aB
+             */
+            client_id?: string;
+            /**
+             * @description client_secret_post: the client's secret (confidential clients).
+             * @example cs_Qm9yZSBzZWNyZXQgdGhhbiB5b3UgdGhpbms
+             */
+            client_secret?: string;
+        };
+        /**
+         * @example {
+         *       "active": true,
+         *       "scope": "openid email",
+         *       "client_id": "cl_4kq9XyZ2mN7pR3sT8vW1aB",
+         *       "sub": "usr_Zx8…",
+         *       "sid": "ses_Q2…",
+         *       "exp": 1767226500,
+         *       "iat": 1767225600,
+         *       "iss": "https://auth.example.com/api/auth/mobile_app",
+         *       "aud": "mobile_app",
+         *       "token_type": "access_token"
+         *     }
+         */
+        OAuthIntrospection: {
+            active: boolean;
+            scope?: string;
+            client_id?: string;
+            sub?: string;
+            sid?: string;
+            exp?: number;
+            iat?: number;
+            iss?: string;
+            aud?: string;
+            /** @enum {string} */
+            token_type?: "access_token" | "refresh_token";
         };
         AdminSignInResult: components["schemas"]["AdminLoginResult"] | components["schemas"]["AdminMfaChallenge"];
         AdminLoginResult: {
@@ -3327,6 +3622,7 @@ export interface components {
                 "email_code.ip": components["schemas"]["RateRule"];
                 "admin_mfa.account": components["schemas"]["RateRule"];
                 "passkey_options.ip": components["schemas"]["RateRule"];
+                "oauth2.ip": components["schemas"]["RateRule"];
                 "passkey_login.ip": components["schemas"]["RateRule"];
             };
             /**
@@ -3498,6 +3794,7 @@ export interface components {
             "email_code.ip"?: components["schemas"]["RateRule"];
             "admin_mfa.account"?: components["schemas"]["RateRule"];
             "passkey_options.ip"?: components["schemas"]["RateRule"];
+            "oauth2.ip"?: components["schemas"]["RateRule"];
             "passkey_login.ip"?: components["schemas"]["RateRule"];
         };
         DeleteProjectResult: {
@@ -8007,6 +8304,944 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    oidcAuthorize: {
+        parameters: {
+            query?: {
+                /** @description Must be `code`. */
+                response_type?: string;
+                /** @description The client's id (Admin API, OAuth clients). */
+                client_id?: string;
+                /** @description Exactly one of the client's registered redirect URIs (a loopback IP URI may use any port). */
+                redirect_uri?: string;
+                /** @description Space-separated: `openid` plus any of `email`, `profile`, `offline_access`. */
+                scope?: string;
+                /** @description Returned unchanged with the code or error. */
+                state?: string;
+                /** @description Returned in the ID token's `nonce` claim. */
+                nonce?: string;
+                /** @description PKCE (RFC 7636): BASE64URL(SHA-256(code_verifier)); required for every client. */
+                code_challenge?: string;
+                /** @description Must be `S256`. */
+                code_challenge_method?: string;
+                /** @description `none` (never show a page: `login_required` / `consent_required` instead) or `login` (sign in again). */
+                prompt?: string;
+                /** @description Seconds: a sign-in older than this must be repeated. */
+                max_age?: string;
+                /** @description Pre-fills the email on the sign-in page. */
+                login_hint?: string;
+                /** @description Only `query` (the default) is supported. */
+                response_mode?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the client (code or error), the hosted sign-in page or the consent page. */
+            302: {
+                headers: {
+                    /** @description The next URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown client, or a redirect URI the client did not register: an HTML page for the user. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The project is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "access_denied",
+                     *       "error_description": "This project is disabled"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description No such project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Project 'mobile_app' does not exist"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many requests; try again in 30 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    oidcToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthTokenForm"];
+            };
+        };
+        responses: {
+            /** @description Tokens (RFC 6749 §5.1). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthTokenResponse"];
+                };
+            };
+            /** @description Invalid request or grant (RFC 6749 §5.2). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_grant",
+                     *       "error_description": "This code was already used; start the sign-in again"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Client authentication failed, or the access token is invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_client",
+                     *       "error_description": "Client authentication failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The project is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "access_denied",
+                     *       "error_description": "This project is disabled"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description No such project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Project 'mobile_app' does not exist"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Body over the size cap. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Request body is too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The body is not application/x-www-form-urlencoded. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "The body must be application/x-www-form-urlencoded"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many requests; try again in 30 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    oidcUserInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's claims. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserInfo"];
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "email: Invalid email address"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Client authentication failed, or the access token is invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_client",
+                     *       "error_description": "Client authentication failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The project is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "access_denied",
+                     *       "error_description": "This project is disabled"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description No such project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Project 'mobile_app' does not exist"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many requests; try again in 30 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    oidcUserInfoPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's claims. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserInfo"];
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "email: Invalid email address"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Client authentication failed, or the access token is invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_client",
+                     *       "error_description": "Client authentication failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The project is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "access_denied",
+                     *       "error_description": "This project is disabled"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description No such project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Project 'mobile_app' does not exist"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Request body exceeds 65536 bytes"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many requests; try again in 30 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    oidcRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthTokenTypeForm"];
+            };
+        };
+        responses: {
+            /** @description Revoked, or nothing to revoke (empty body). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request or grant (RFC 6749 §5.2). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_grant",
+                     *       "error_description": "This code was already used; start the sign-in again"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Client authentication failed, or the access token is invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_client",
+                     *       "error_description": "Client authentication failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The project is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "access_denied",
+                     *       "error_description": "This project is disabled"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description No such project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Project 'mobile_app' does not exist"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Body over the size cap. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Request body is too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The body is not application/x-www-form-urlencoded. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "The body must be application/x-www-form-urlencoded"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many requests; try again in 30 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    oidcIntrospect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthTokenTypeForm"];
+            };
+        };
+        responses: {
+            /** @description The token's state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthIntrospection"];
+                };
+            };
+            /** @description Invalid request or grant (RFC 6749 §5.2). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_grant",
+                     *       "error_description": "This code was already used; start the sign-in again"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Client authentication failed, or the access token is invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_client",
+                     *       "error_description": "Client authentication failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The project is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "access_denied",
+                     *       "error_description": "This project is disabled"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description No such project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Project 'mobile_app' does not exist"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Body over the size cap. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Request body is too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The body is not application/x-www-form-urlencoded. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "The body must be application/x-www-form-urlencoded"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many requests; try again in 30 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    oidcLogout: {
+        parameters: {
+            query?: {
+                /** @description An ID token this provider issued to the client (expired is fine). */
+                id_token_hint?: string;
+                /** @description One of the client's registered post-logout redirect URIs; needs id_token_hint or client_id. */
+                post_logout_redirect_uri?: string;
+                /** @description The client, when no id_token_hint is sent. */
+                client_id?: string;
+                /** @description Returned unchanged on the post-logout redirect. */
+                state?: string;
+                /** @description Ignored (pages are English). */
+                ui_locales?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out, or (without id_token_hint) the confirmation page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description To the client's post-logout redirect URI. */
+            302: {
+                headers: {
+                    /** @description post_logout_redirect_uri with state. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid id_token_hint or post_logout_redirect_uri. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The project is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "access_denied",
+                     *       "error_description": "This project is disabled"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description No such project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Project 'mobile_app' does not exist"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many requests; try again in 30 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    oidcLogoutPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description An ID token this provider issued to the client (expired is fine). */
+                    id_token_hint?: string;
+                    /**
+                     * @description One of the client's registered post-logout redirect URIs; needs id_token_hint or client_id.
+                     * @example https://app.example.com/
+                     */
+                    post_logout_redirect_uri?: string;
+                    /** @description The client, when no id_token_hint is sent. */
+                    client_id?: string;
+                    /** @description Returned unchanged on the post-logout redirect. */
+                    state?: string;
+                    /** @description Ignored (pages are English). */
+                    ui_locales?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed out, or (without id_token_hint) the confirmation page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description To the client's post-logout redirect URI. */
+            302: {
+                headers: {
+                    /** @description post_logout_redirect_uri with state. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid id_token_hint or post_logout_redirect_uri. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The project is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "access_denied",
+                     *       "error_description": "This project is disabled"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description No such project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Project 'mobile_app' does not exist"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Body over the size cap. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Request body is too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The body is not application/x-www-form-urlencoded. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "The body must be application/x-www-form-urlencoded"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many requests; try again in 30 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
                 };
             };
         };

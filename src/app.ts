@@ -13,6 +13,7 @@ import { registerDocs } from "./modules/docs/docs.index";
 import { emailTemplates } from "./modules/email-templates/email-templates.index";
 import { health } from "./modules/health/health.index";
 import { logs } from "./modules/logs/logs.index";
+import { oidc } from "./modules/oidc/oidc.index";
 import { maintenance } from "./modules/maintenance/maintenance.index";
 import { oauthProviders } from "./modules/oauth-providers/oauth-providers.index";
 import { outbox } from "./modules/outbox/outbox.index";
@@ -40,6 +41,7 @@ export function createApp() {
 
   app.route("/", health);
   app.route("/", auth);
+  app.route("/", oidc);
   app.route("/", adminSession);
   app.route("/", admins);
   app.route("/", projectUsers);

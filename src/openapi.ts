@@ -15,8 +15,12 @@ Every response is an envelope: \`{"success": true, "data": ...}\` or \`{"success
 type Doc = ReturnType<Router["getOpenAPI31Document"]>;
 
 /** The shared Error component as plain JSON, for responses added after generation. */
-const errorRef = (status: 400 | 413) => {
+const errorRef = (status: 400 | 413, oauthWire: boolean) => {
   const { description, code, error } = ERROR_DOCS[status];
+  if (oauthWire) {
+    const example = { error: "invalid_request", error_description: error };
+    return { description, content: { "application/json": { schema: { $ref: "#/components/schemas/OAuthError" }, example } } };
+  }
   return { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, example: { success: false, error, code } } } };
 };
 
@@ -29,11 +33,12 @@ function documentFrameworkErrors(doc: Doc): Doc {
   for (const item of Object.values(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(item as Record<string, any>)) {
       if (!op?.responses) continue;
+      const oauthWire = op["x-oauth-wire"] === true;
       if (method !== "get" && !op.responses["413"]) {
-        op.responses["413"] = errorRef(413);
+        op.responses["413"] = errorRef(413, oauthWire);
       }
       if (op.parameters?.length && !op.responses["400"]) {
-        op.responses["400"] = errorRef(400);
+        op.responses["400"] = errorRef(400, oauthWire);
       }
     }
   }
@@ -48,6 +53,11 @@ export function openApiDocument(app: Router) {
     scheme: "bearer",
     bearerFormat: "JWT",
     description: "A project access token from register, login or refresh.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "clientSecretBasic", {
+    type: "http",
+    scheme: "basic",
+    description: "An OAuth client's id and secret (client_secret_basic, RFC 6749 §2.3.1); public clients send client_id in the form instead.",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "adminSession", {
     type: "apiKey",
@@ -69,6 +79,11 @@ export function openApiDocument(app: Router) {
         servers: [LOCAL_SERVER],
         tags: [
           { name: "Auth", description: "Per-project end-user authentication." },
+          {
+            name: "OpenID Connect",
+            description:
+              "Each project is an OpenID Provider: any OIDC client library signs users in through the hosted page with the issuer `<PUBLIC_URL>/api/auth/{projectId}`. These endpoints speak OAuth's wire formats, not the envelope.",
+          },
           { name: "Admin", description: "Operating the service: projects, users, keys, audit log." },
           { name: "Meta", description: "Service health." },
           { name: "Webhooks", description: "Events POSTed to a project's webhooks (signed per Standard Webhooks), one entry per event type." },

@@ -1,5 +1,8 @@
 // Every documented 4xx/5xx response is the shared Error envelope, so clients parse all failures one way.
+// Operations marked x-oauth-wire (the OpenID Provider) answer OAuth's { error, error_description }
+// instead, or an HTML page for the user (browser endpoints).
 const ERROR_REF = "#/components/schemas/Error";
+const OAUTH_ERROR_REF = "#/components/schemas/OAuthError";
 
 /** Follows a local `#/components/responses/...` $ref, since this rule runs on the unresolved document. */
 function deref(response, context) {
@@ -13,13 +16,18 @@ function deref(response, context) {
 
 export default function errorSchema(responses, _options, context) {
   if (!responses || typeof responses !== "object") return [];
+  const operation = context.path.slice(0, -1).reduce((node, key) => node?.[key], context.document.data);
+  const oauthWire = operation?.["x-oauth-wire"] === true;
+  const expected = oauthWire ? OAUTH_ERROR_REF : ERROR_REF;
   return Object.entries(responses)
     .filter(([status]) => /^[45]/.test(status))
     .flatMap(([status, raw]) => {
-      const schema = deref(raw, context)?.content?.["application/json"]?.schema;
-      const exact = schema && typeof schema === "object" && Object.keys(schema).length === 1 && schema.$ref === ERROR_REF;
-      return exact
+      const content = deref(raw, context)?.content ?? {};
+      const schema = content["application/json"]?.schema;
+      const exact = schema && typeof schema === "object" && Object.keys(schema).length === 1 && schema.$ref === expected;
+      const htmlPage = oauthWire && !schema && Object.keys(content).length === 1 && content["text/html"];
+      return exact || htmlPage
         ? []
-        : [{ message: `Response ${status} must have an application/json schema that is exactly {"$ref": "${ERROR_REF}"}.`, path: [...context.path, status] }];
+        : [{ message: `Response ${status} must have an application/json schema that is exactly {"$ref": "${expected}"}.`, path: [...context.path, status] }];
     });
 }

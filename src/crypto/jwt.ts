@@ -14,6 +14,10 @@ export interface AccessClaims {
   amr?: string[];
   /** "mfa_enrollment": the project requires a second factor and this session has none yet; it may only enroll one. */
   restricted?: string;
+  /** Tokens issued at the OpenID Provider's token endpoint: the client (also as azp) and the granted scope. */
+  client_id?: string;
+  azp?: string;
+  scope?: string;
 }
 
 /** Claims about the user that let a resource server authorise without calling us (left out when the project's includeProfileClaims is false). */
@@ -36,11 +40,14 @@ export async function signAccessToken(
     amr: readonly string[];
     restricted?: string | null;
     profile?: ProfileClaims | null;
+    /** A token issued to an OAuth client (RFC 9068): its client_id (also as azp) and the granted scope. */
+    client?: { id: string; scope: string } | null;
   },
 ): Promise<string> {
   const iat = Math.floor(claims.now / 1000);
   const restricted = claims.restricted ? { restricted: claims.restricted } : {};
-  return new SignJWT({ sid: claims.sessionId, amr: [...claims.amr], ...restricted, ...claims.profile })
+  const client = claims.client ? { client_id: claims.client.id, azp: claims.client.id, scope: claims.client.scope } : {};
+  return new SignJWT({ sid: claims.sessionId, amr: [...claims.amr], ...restricted, ...client, ...claims.profile })
     .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: "at+jwt" })
     .setIssuer(claims.issuer)
     .setAudience(claims.projectId)

@@ -26,6 +26,16 @@ export interface NewSession {
   expiresAt: string;
   tokenHash: string;
   amr: readonly string[];
+  /** Set for a session issued at the OpenID Provider's token endpoint. */
+  client?: SessionClient | null;
+}
+
+/** What a session issued to an OAuth client records: the client, the granted scope, when the user signed in, and the hosted page's session it came from. */
+export interface SessionClient {
+  id: string;
+  scope: string;
+  authTime: string;
+  idpSessionId: string | null;
 }
 
 /** The session row and its first refresh token; run them in one batch. */
@@ -33,10 +43,24 @@ export function insertSession(db: D1Database, s: NewSession): D1PreparedStatemen
   return [
     db
       .prepare(
-        `INSERT INTO sessions (id, project_id, user_id, user_agent, ip, created_at, last_used_at, expires_at, amr)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sessions (id, project_id, user_id, user_agent, ip, created_at, last_used_at, expires_at, amr, client_id, scope, auth_time, idp_session_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .bind(s.id, s.projectId, s.userId, s.userAgent, s.ip, s.createdAt, s.createdAt, s.expiresAt, JSON.stringify(s.amr)),
+      .bind(
+        s.id,
+        s.projectId,
+        s.userId,
+        s.userAgent,
+        s.ip,
+        s.createdAt,
+        s.createdAt,
+        s.expiresAt,
+        JSON.stringify(s.amr),
+        s.client?.id ?? null,
+        s.client?.scope ?? null,
+        s.client?.authTime ?? null,
+        s.client?.idpSessionId ?? null,
+      ),
     db
       .prepare(`INSERT INTO refresh_tokens (token_hash, session_id, project_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`)
       .bind(s.tokenHash, s.id, s.projectId, s.createdAt, s.expiresAt),
@@ -56,6 +80,9 @@ export interface RefreshTokenState {
   session_revoked_at: string | null;
   /** The session's amr list (JSON): every access token of the session carries it. */
   session_amr: string;
+  /** The OAuth client the session was issued to (token endpoint), and its scope; null for the JSON API's sessions. */
+  session_client_id: string | null;
+  session_scope: string | null;
   user_disabled: number;
   /** The user's profile claims, read in the same batch as the rotation, so a new access token carries today's values. */
   user_email: string;
@@ -64,7 +91,8 @@ export interface RefreshTokenState {
 }
 
 const REFRESH_TOKEN_STATE = `SELECT t.token_hash, t.session_id, t.expires_at, t.rotated_at, t.successor_hash, t.successor_box,
-              s.user_id, s.created_at AS session_created_at, s.revoked_at AS session_revoked_at, s.amr AS session_amr, u.disabled AS user_disabled,
+              s.user_id, s.created_at AS session_created_at, s.revoked_at AS session_revoked_at, s.amr AS session_amr,
+              s.client_id AS session_client_id, s.scope AS session_scope, u.disabled AS user_disabled,
               u.email AS user_email, u.email_verified AS user_email_verified, u.app_metadata AS user_app_metadata
        FROM refresh_tokens t
        JOIN sessions s ON s.id = t.session_id
@@ -86,6 +114,8 @@ export interface Rotation {
   audit: { id: string; ip: string | null; userAgent: string | null; requestId: string | null };
   /** Sealed successors of the session rotated before this (ISO) are erased by a won rotation. */
   eraseBefore: string;
+  /** The OAuth client refreshing (token endpoint), or null (POST /refresh): a session rotates only for the client it was issued to. */
+  clientId: string | null;
 }
 
 // Epoch ms of an ISO column, exact (julianday keeps milliseconds; ROUND drops float noise), and back.
@@ -112,9 +142,9 @@ export function rotateRefreshToken(db: D1Database, r: Rotation, project: D1Prepa
          WHERE token_hash = ?3 AND project_id = ?5 AND rotated_at IS NULL AND expires_at > ?2
            AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id JOIN projects p ON p.id = s.project_id
                        WHERE s.id = refresh_tokens.session_id AND s.revoked_at IS NULL AND u.disabled = 0 AND p.enabled = 1
-                         AND ${msOf("s.created_at")} + p.session_max_age * 1000 > ?1)`,
+                         AND s.client_id IS ?7 AND ${msOf("s.created_at")} + p.session_max_age * 1000 > ?1)`,
       )
-      .bind(r.at, atIso, r.oldHash, r.newHash, r.projectId, r.successorBox),
+      .bind(r.at, atIso, r.oldHash, r.newHash, r.projectId, r.successorBox, r.clientId),
     db
       .prepare(
         `INSERT INTO refresh_tokens (token_hash, session_id, project_id, created_at, expires_at)
@@ -295,3 +325,35 @@ export function sweepRevokedSessions(db: D1Database, limit: number): D1PreparedS
 
 /** Holds when the session was revoked by the statement stamped `at`. */
 export const sessionRevokedAt = (sessionId: string, at: string): Guard => guard(`SELECT 1 FROM sessions WHERE id = ? AND revoked_at = ?`, sessionId, at);
+
+/** A session with what the OpenID Provider's revocation, introspection and logout decide on. */
+export interface SessionState {
+  id: string;
+  user_id: string;
+  client_id: string | null;
+  scope: string | null;
+  idp_session_id: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  user_disabled: number;
+}
+
+export function getSessionState(db: D1Database, projectId: string, sessionId: string): Promise<SessionState | null> {
+  return db
+    .prepare(
+      `SELECT s.id, s.user_id, s.client_id, s.scope, s.idp_session_id, s.created_at, s.revoked_at, u.disabled AS user_disabled
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.project_id = ? AND s.id = ?`,
+    )
+    .bind(projectId, sessionId)
+    .first<SessionState>();
+}
+
+/** Ends a single sign-on session (a hosted page's session) and every client session issued from it. */
+export function revokeSignOnSessions(db: D1Database, projectId: string, idpSessionId: string, reason: string, at: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE sessions SET revoked_at = ?1, revoked_reason = ?2
+       WHERE project_id = ?3 AND (id = ?4 OR idp_session_id = ?4) AND revoked_at IS NULL`,
+    )
+    .bind(at, reason, projectId, idpSessionId);
+}

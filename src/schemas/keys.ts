@@ -19,11 +19,29 @@ export const JwksSchema = z.object({ keys: z.array(JwkSchema) }).openapi("JwkSet
 export const OpenIdConfigurationSchema = z
   .object({
     issuer: z.string().url(),
+    authorization_endpoint: z.string().url(),
+    token_endpoint: z.string().url(),
+    userinfo_endpoint: z.string().url(),
     jwks_uri: z.string().url(),
+    revocation_endpoint: z.string().url(),
+    introspection_endpoint: z.string().url(),
+    end_session_endpoint: z.string().url(),
+    response_types_supported: z.array(z.string()),
+    response_modes_supported: z.array(z.string()),
+    grant_types_supported: z.array(z.string()),
     subject_types_supported: z.array(z.string()),
     id_token_signing_alg_values_supported: z.array(z.string()),
     token_endpoint_auth_methods_supported: z.array(z.string()),
+    revocation_endpoint_auth_methods_supported: z.array(z.string()),
+    introspection_endpoint_auth_methods_supported: z.array(z.string()),
+    code_challenge_methods_supported: z.array(z.string()),
+    scopes_supported: z.array(z.string()),
     claims_supported: z.array(z.string()),
+    prompt_values_supported: z.array(z.string()),
+    authorization_response_iss_parameter_supported: z.boolean(),
+    claims_parameter_supported: z.boolean(),
+    request_parameter_supported: z.boolean(),
+    request_uri_parameter_supported: z.boolean(),
   })
   .openapi("OpenIdConfiguration");
 

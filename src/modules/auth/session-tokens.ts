@@ -13,6 +13,7 @@ import {
   insertSession,
   refreshOutcome,
   revokeSession,
+  type SessionClient,
   revokeUserSessions,
   rotateRefreshToken,
   undoRotation,
@@ -68,10 +69,22 @@ const subjectOf = (state: RefreshTokenState): TokenSubject => ({
 const profileClaims = (project: ProjectRow, user: TokenSubject): ProfileClaims | null =>
   project.include_profile_claims ? { email: user.email, email_verified: user.email_verified === 1, app_metadata: metadataOf(user.app_metadata) } : null;
 
-async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, user: TokenSubject, sessionId: string, amr: readonly string[]): Promise<string> {
+/** The project's active private key (ID tokens are signed with it too). */
+export async function signingKey(c: Context<AppEnv>, project: ProjectWithKey): Promise<{ key: CryptoKey; kid: string }> {
   if (!project.key_id || !project.key_box) throw new Error(`project ${project.id} has no active signing key`);
-  const key = await importPrivateKey(project.key_id, project.key_box, sealingSecrets(c.env));
-  return signAccessToken(key, project.key_id, {
+  return { key: await importPrivateKey(project.key_id, project.key_box, sealingSecrets(c.env)), kid: project.key_id };
+}
+
+async function accessToken(
+  c: Context<AppEnv>,
+  project: ProjectWithKey,
+  user: TokenSubject,
+  sessionId: string,
+  amr: readonly string[],
+  client: { id: string; scope: string } | null = null,
+): Promise<string> {
+  const { key, kid } = await signingKey(c, project);
+  return signAccessToken(key, kid, {
     issuer: issuerOf(c, project.id),
     projectId: project.id,
     userId: user.id,
@@ -81,6 +94,7 @@ async function accessToken(c: Context<AppEnv>, project: ProjectWithKey, user: To
     amr,
     restricted: mustEnroll(project.mfa_policy, amr) ? RESTRICTED_MFA_ENROLLMENT : null,
     profile: profileClaims(project, user),
+    client,
   });
 }
 
@@ -108,6 +122,7 @@ export async function startSession(
   user: TokenSubject,
   amr: readonly Amr[],
   statements: { before?: D1PreparedStatement[]; after?: D1PreparedStatement[] } = {},
+  client: SessionClient | null = null,
 ): Promise<{ tokens: TokenPair; sessionId: string; results: D1Result[] }> {
   const project = c.get("project");
   const sessionId = randomId("ses");
@@ -124,8 +139,9 @@ export async function startSession(
     expiresAt: refreshExpiry(project, at, iso(at)),
     tokenHash,
     amr,
+    client,
   });
-  const signing = accessToken(c, project, user, sessionId, amr);
+  const signing = accessToken(c, project, user, sessionId, amr, client);
   const created = sessionEvent(c.env.DB, project.id, "session.created", sessionId, iso(at));
   const results = await c.env.DB.batch([...(statements.before ?? []), ...session, ...(statements.after ?? []), ...created]);
   dispatchDeliveries(c, results);
@@ -153,7 +169,11 @@ async function successorOf(c: Context<AppEnv>, presented: string, state: Refresh
  * replayed after the window revokes the whole session. The common case (a live token, first use)
  * is one D1 batch that reads the project, decides and writes; the refusals read what they need after it.
  */
-export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ tokens: TokenPair; userId: string; sessionId: string }> {
+export async function rotate(
+  c: Context<AppEnv>,
+  presented: string,
+  clientId: string | null = null,
+): Promise<{ tokens: TokenPair; userId: string; sessionId: string; scope: string | null }> {
   const cached = c.get("project"); // may be a few seconds old (project cache): the batch reads the project again
   const projectId = cached.id;
   const db = c.env.DB;
@@ -181,6 +201,7 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
       at,
       audit: { id: randomId("evt"), ip: clientIp(c), userAgent: userAgent(c), requestId: c.get("requestId") },
       eraseBefore: iso(at - REUSE_GRACE_MS),
+      clientId,
     },
     selectProjectWithKey(db, projectId),
   );
@@ -196,13 +217,20 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     await fail({ ...base, type: "auth.refresh", outcome: "failure", actorType: "anonymous", details: { reason: "unknown_token" } });
     throw new ApiError("INVALID_TOKEN", "Refresh token is invalid");
   }
+  // A session rotates only for whom it was issued: its OAuth client at the token endpoint, nobody's at POST /refresh.
+  if (state.session_client_id !== clientId) {
+    await unknownToken(c, project);
+    await fail({ ...base, type: "auth.refresh", outcome: "failure", actorType: "anonymous", details: { reason: "wrong_client" } });
+    throw new ApiError("INVALID_TOKEN", clientId ? "This refresh token was not issued to this client" : "Refresh token is invalid");
+  }
+  const client = state.session_client_id ? { id: state.session_client_id, scope: state.session_scope ?? "" } : null;
   const limited = async () => {
     if (!early || hinted !== state.session_id) return limitSession(project, state.session_id);
     const verdict = await early;
     if (verdict) throw verdict.err;
   };
   if (won) {
-    const signing = accessToken(c, project, subjectOf(state), state.session_id, amrOf(state.session_amr)); // overlaps the rate-limit call
+    const signing = accessToken(c, project, subjectOf(state), state.session_id, amrOf(state.session_amr), client); // overlaps the rate-limit call
     // Refused after the commit: undo the rotation, so the presented token stays usable (as before any rotation).
     await limited().catch(async (err: unknown) => {
       await db.batch(undoRotation(db, project.id, oldHash, newHash));
@@ -210,7 +238,7 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
     });
     sessionHints.delete(oldHash);
     hintSession(newHash, state.session_id);
-    return { tokens: pair(project, await signing, successor), userId: state.user_id, sessionId: state.session_id };
+    return { tokens: pair(project, await signing, successor), userId: state.user_id, sessionId: state.session_id, scope: state.session_scope };
   }
 
   const actor = { ...base, actorType: "user" as const, actorId: state.user_id, targetId: state.session_id };
@@ -244,9 +272,10 @@ export async function rotate(c: Context<AppEnv>, presented: string): Promise<{ t
   const granted = await successorOf(c, presented, state);
   if (granted) {
     return {
-      tokens: pair(project, await accessToken(c, project, subjectOf(state), state.session_id, amrOf(state.session_amr)), granted),
+      tokens: pair(project, await accessToken(c, project, subjectOf(state), state.session_id, amrOf(state.session_amr), client), granted),
       userId: state.user_id,
       sessionId: state.session_id,
+      scope: state.session_scope,
     };
   }
   const revokedAt = iso();

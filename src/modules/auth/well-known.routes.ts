@@ -36,9 +36,9 @@ export const getOpenIdConfiguration = createRoute({
   operationId: "getOpenIdConfiguration",
   tags,
   security,
-  summary: "Discovery document for verifying this project's tokens",
+  summary: "OpenID Provider discovery document",
   description:
-    "OpenID-style discovery metadata, **not** wrapped in the envelope: the issuer (`iss` of every access token), where the JWKS lives and the signing algorithm. Access tokens carry `aud` = the project id.",
+    "OpenID Connect Discovery 1.0 metadata, **not** wrapped in the envelope: the issuer (`iss` of every access and ID token), every endpoint of the project's OpenID Provider (authorization, token, UserInfo, revocation, introspection, end session), the JWKS, and what is supported (code flow with PKCE S256, client authentication methods, scopes, claims). Give an OIDC client library the issuer `<PUBLIC_URL>/api/auth/{projectId}` and it finds the rest here. Access tokens carry `aud` = the project id.",
   request: { params: ProjectIdParam },
   responses: {
     200: { description: "The discovery document.", content: { "application/json": { schema: OpenIdConfigurationSchema } } },

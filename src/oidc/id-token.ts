@@ -1,0 +1,46 @@
+// ID tokens (OpenID Connect Core §2): ES256 with the project's signing key, for the client (aud).
+import { SignJWT } from "jose";
+import { base64url, utf8 } from "../crypto/encoding";
+import { SIGNING_ALG } from "../crypto/keys";
+
+/** at_hash: base64url of the left half of SHA-256(access token) (Core §3.1.3.6, for ES256). */
+export async function atHash(accessToken: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(accessToken)));
+  return base64url(digest.slice(0, digest.length / 2));
+}
+
+export interface IdTokenClaims {
+  issuer: string;
+  userId: string;
+  clientId: string;
+  sessionId: string;
+  /** When the user signed in, epoch ms. */
+  authTime: number;
+  amr: readonly string[];
+  nonce: string | null;
+  accessToken: string;
+  ttlSeconds: number;
+  now: number;
+  /** Claims the granted scopes release (email, email_verified, name). */
+  profile: Record<string, string | boolean>;
+}
+
+export async function signIdToken(key: CryptoKey, kid: string, c: IdTokenClaims): Promise<string> {
+  const iat = Math.floor(c.now / 1000);
+  return new SignJWT({
+    ...c.profile,
+    azp: c.clientId,
+    sid: c.sessionId,
+    auth_time: Math.floor(c.authTime / 1000),
+    amr: [...c.amr],
+    at_hash: await atHash(c.accessToken),
+    ...(c.nonce ? { nonce: c.nonce } : {}),
+  })
+    .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: "JWT" })
+    .setIssuer(c.issuer)
+    .setAudience(c.clientId)
+    .setSubject(c.userId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + c.ttlSeconds)
+    .sign(key);
+}
