@@ -28,23 +28,19 @@ export const OAuthErrorSchema = z
 export const AuthorizeQuery = z.object({
   response_type: text(64).optional().openapi({ description: "Must be `code`.", example: "code" }),
   client_id: text(128).optional().openapi({ description: "The client's id (Admin API, OAuth clients).", example: "cl_4kq9XyZ2mN7pR3sT8vW1aB" }),
-  redirect_uri: text(2048)
-    .optional()
-    .openapi({
-      description: "Exactly one of the client's registered redirect URIs (a loopback IP URI may use any port).",
-      example: "https://app.example.com/callback",
-    }),
+  redirect_uri: text(2048).optional().openapi({
+    description: "Exactly one of the client's registered redirect URIs (a loopback IP URI may use any port).",
+    example: "https://app.example.com/callback",
+  }),
   scope: text(512)
     .optional()
     .openapi({ description: "Space-separated: `openid` plus any of `email`, `profile`, `offline_access`.", example: "openid email profile" }),
   state: text(1024).optional().openapi({ description: "Returned unchanged with the code or error.", example: "af0ifjsldkj" }),
   nonce: text(512).optional().openapi({ description: "Returned in the ID token's `nonce` claim.", example: "n-0S6_WzA2Mj" }),
-  code_challenge: text(128)
-    .optional()
-    .openapi({
-      description: "PKCE (RFC 7636): BASE64URL(SHA-256(code_verifier)); required for every client.",
-      example: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-    }),
+  code_challenge: text(128).optional().openapi({
+    description: "PKCE (RFC 7636): BASE64URL(SHA-256(code_verifier)); required for every client.",
+    example: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+  }),
   code_challenge_method: text(16).optional().openapi({ description: "Must be `S256`.", example: "S256" }),
   prompt: text(64)
     .optional()
@@ -138,12 +134,10 @@ export const UserInfoSchema = z
 
 export const LogoutQuery = z.object({
   id_token_hint: text(8192).optional().openapi({ description: "An ID token this provider issued to the client (expired is fine)." }),
-  post_logout_redirect_uri: text(2048)
-    .optional()
-    .openapi({
-      description: "One of the client's registered post-logout redirect URIs; needs id_token_hint or client_id.",
-      example: "https://app.example.com/",
-    }),
+  post_logout_redirect_uri: text(2048).optional().openapi({
+    description: "One of the client's registered post-logout redirect URIs; needs id_token_hint or client_id.",
+    example: "https://app.example.com/",
+  }),
   client_id: text(128).optional().openapi({ description: "The client, when no id_token_hint is sent." }),
   state: text(1024).optional().openapi({ description: "Returned unchanged on the post-logout redirect." }),
   ui_locales: text(64).optional().openapi({ description: "Ignored (pages are English)." }),
