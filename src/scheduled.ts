@@ -21,6 +21,8 @@ import {
   deleteOldAuditRows,
   deleteOldEmailLinks,
   deleteOldOAuthCodes,
+  deleteOldAuthorizationCodes,
+  deleteOldAuthorizationRequests,
   deleteOldOAuthStates,
   deleteOldOutboxRows,
   deleteOldAdminMfaChallenges,
@@ -81,6 +83,8 @@ export const RETENTION_RULES: RetentionRule[] = [
   { name: "emailLinksDeleted", unit: "rows", sweep: (db, at, limit) => [deleteOldEmailLinks(db, before(at, EMAIL_LINK_KEEP_EXPIRED_MS), limit)] },
   { name: "oauthStatesDeleted", unit: "rows", sweep: (db, at, limit) => [deleteOldOAuthStates(db, before(at, OAUTH_KEEP_SPENT_MS), limit)] },
   { name: "oauthCodesDeleted", unit: "rows", sweep: (db, at, limit) => [deleteOldOAuthCodes(db, before(at, OAUTH_KEEP_SPENT_MS), limit)] },
+  { name: "oidcRequestsDeleted", unit: "rows", sweep: (db, at, limit) => [deleteOldAuthorizationRequests(db, before(at, OAUTH_KEEP_SPENT_MS), limit)] },
+  { name: "oidcCodesDeleted", unit: "rows", sweep: (db, at, limit) => [deleteOldAuthorizationCodes(db, before(at, OAUTH_KEEP_SPENT_MS), limit)] },
   { name: "webauthnChallengesDeleted", unit: "rows", sweep: (db, at, limit) => [deleteOldWebauthnChallenges(db, before(at, CHALLENGE_KEEP_MS), limit)] },
   { name: "mfaChallengesDeleted", unit: "rows", sweep: (db, at, limit) => [deleteOldMfaChallenges(db, before(at, CHALLENGE_KEEP_MS), limit)] },
   {

@@ -18,6 +18,13 @@ export const deleteOldOAuthStates = (db: D1Database, before: string, limit: numb
 export const deleteOldOAuthCodes = (db: D1Database, before: string, limit: number) =>
   deleteSome(db, "oauth_codes", "code_hash", "expires_at < ?", [before], limit);
 
+/** OpenID Provider: authorization requests and codes that expired before `before` (idp_sessions go with their sessions). */
+export const deleteOldAuthorizationRequests = (db: D1Database, before: string, limit: number) =>
+  deleteSome(db, "oauth2_requests", "id", "expires_at < ?", [before], limit);
+
+export const deleteOldAuthorizationCodes = (db: D1Database, before: string, limit: number) =>
+  deleteSome(db, "oauth2_codes", "code_hash", "expires_at < ?", [before], limit);
+
 export const deleteOldWebauthnChallenges = (db: D1Database, before: string, limit: number) =>
   deleteSome(db, "webauthn_challenges", "id", "expires_at < ?", [before], limit);
 

@@ -56,7 +56,13 @@ const OAUTH_CODE_OF: Partial<Record<ErrorCode, OAuthErrorCode>> = {
 
 /** An ApiError (same status, same headers such as Retry-After) as an OAuth error. */
 export const fromApiError = (err: ApiError): OAuthError =>
-  new OAuthError(OAUTH_CODE_OF[err.code] ?? "invalid_request", err.message, err.status as OAuthError["status"], err.headers ?? {});
+  new OAuthError(
+    OAUTH_CODE_OF[err.code] ?? "invalid_request",
+    // These endpoints take forms (RFC 6749 §3.2), unlike the rest of the API the shared message speaks for.
+    err.code === "UNSUPPORTED_MEDIA_TYPE" ? "The body must be application/x-www-form-urlencoded" : err.message,
+    err.status as OAuthError["status"],
+    err.headers ?? {},
+  );
 
 export function oauthErrorResponse(c: Context<AppEnv>, err: OAuthError): Response {
   const headers: Record<string, string> = { "Cache-Control": "no-store", ...err.headers };
