@@ -24,7 +24,7 @@ describe("user routes", () => {
   const secured = Object.entries(spec.paths as Json).flatMap(([path, item]) =>
     Object.entries(item as Json)
       .filter(([, op]) => (op as Json).security?.some((s: Json) => "bearerAuth" in s))
-      .map(([method]) => ({ method: method.toUpperCase(), path })),
+      .map(([method, op]) => ({ method: method.toUpperCase(), path, oauthWire: (op as Json)["x-oauth-wire"] === true })),
   );
 
   it("documents a bearer requirement on the Auth API's user operations", () => {
@@ -32,7 +32,7 @@ describe("user routes", () => {
     expect(secured.every(({ path }) => path.startsWith("/api/auth/{projectId}/"))).toBe(true);
   });
 
-  it.each(secured)("$method $path answers 401 UNAUTHORIZED without a token", async ({ method, path }) => {
+  it.each(secured)("$method $path answers 401 UNAUTHORIZED (invalid_token on OAuth's wire) without a token", async ({ method, path, oauthWire }) => {
     const url = path.replace("{projectId}", projectId).replace(/\{[^}]+\}/g, "ses_x");
     const res = await call(url, {
       method,
@@ -40,7 +40,8 @@ describe("user routes", () => {
       body: method === "GET" || method === "DELETE" ? undefined : "{}",
     });
     expect(res.status).toBe(401);
-    expect((await json(res)).code).toBe("UNAUTHORIZED");
+    if (oauthWire) expect(await json(res)).toMatchObject({ error: "invalid_token" });
+    else expect((await json(res)).code).toBe("UNAUTHORIZED");
   });
 
   it("verifies a rejected token's signature once", async () => {

@@ -11,6 +11,7 @@ import { BASE_URL } from "../helpers/client";
 import { PASSWORD, createProject, uniqueId, tokensOf } from "../helpers/fixtures";
 import { SoftAuthenticator } from "../helpers/webauthn";
 import { APP_REDIRECT, CLIENT_ID, CLIENT_SECRET, StubProvider } from "../oauth/stub-provider";
+import { basic, createOAuthClient } from "../oidc/support";
 import { base64url } from "./cases";
 import type { FuzzContext } from "./request";
 import { send } from "./send";
@@ -168,7 +169,7 @@ export interface OperationFixtures extends FuzzContext {
 export async function contextFor(op: FuzzOperation, shared: SharedFixtures): Promise<OperationFixtures> {
   const names = new Set(op.pathParams.map((p) => p.name));
   const bearer = op.credentials.some((c) => c.kind === "bearer");
-  const admin = op.credentials.some((c) => c.kind === "header");
+  const admin = op.credentials.some((c) => c.kind === "header" && c.scheme === "adminSession");
   const bodyTakesEmail = Object.values<{ format?: string }>(op.body?.schema.properties ?? {}).some((p) => resolve(p).format === "email");
   const params: Record<string, string> = {};
   const values: Record<string, string> = { foreignToken: shared.foreignToken, viewerSession: shared.viewerSession, userToken: shared.foreignToken };
@@ -194,6 +195,18 @@ export async function contextFor(op: FuzzOperation, shared: SharedFixtures): Pro
     params.adminId = created.data!.data.id;
   }
   if (names.has("webhookId") && admin && params.projectId) Object.assign(params, await webhookFixture(params.projectId, values.ownerSession));
+  // The OpenID Provider's endpoints: a public client, and a confidential one whose Basic credentials the client-authenticated ones send.
+  if (op.template.includes("/oauth2/") && params.projectId) {
+    const [publicClient, confidential] = await Promise.all([
+      createOAuthClient(params.projectId),
+      createOAuthClient(params.projectId, { type: "confidential" }),
+    ]);
+    Object.assign(values, {
+      publicClientId: publicClient.clientId,
+      confidentialClientId: confidential.clientId,
+      "credential:clientSecretBasic": basic(confidential.clientId, confidential.secret!).Authorization,
+    });
+  }
   let stub: StubProvider | undefined;
   if (names.has("provider") && params.projectId) {
     params.provider = "corp";

@@ -25,8 +25,8 @@ export interface FuzzOperation {
   operationId: string;
   pathParams: ParamSpec[];
   queryParams: ParamSpec[];
-  /** The JSON request body, when the operation declares one. */
-  body: { schema: Json; required: boolean } | null;
+  /** The JSON (or, for the OpenID Provider's endpoints, form-encoded) request body, when the operation declares one. */
+  body: { schema: Json; required: boolean; form: boolean } | null;
   credentials: Credential[];
   /** The documented statuses below 400: what a valid request must get. */
   successStatuses: number[];
@@ -72,6 +72,7 @@ function credentialsOf(operation: Json): Credential[] {
       const s = schemes[name];
       if (s?.type === "http" && String(s.scheme).toLowerCase() === "bearer") return [{ kind: "bearer" }];
       if (s?.type === "apiKey" && s.in === "header") return [{ kind: "header", header: s.name, scheme: name }];
+      if (s?.type === "http" && String(s.scheme).toLowerCase() === "basic") return [{ kind: "header", header: "Authorization", scheme: name }];
       return [];
     }),
   );
@@ -87,6 +88,7 @@ export const operations: FuzzOperation[] = Object.entries(doc.paths as Json).fla
     const operation: Json = item[m];
     const content: Json = operation.requestBody ? (resolve(operation.requestBody).content ?? {}) : {};
     const jsonType = Object.keys(content).find((t) => /^application\/([a-z.-]+\+)?json/i.test(t));
+    const bodyType = jsonType ?? Object.keys(content).find((t) => t === "application/x-www-form-urlencoded");
     return {
       key: `${m.toUpperCase()} ${template} (${operation.operationId ?? "no operationId"})`,
       method: m.toUpperCase(),
@@ -94,7 +96,7 @@ export const operations: FuzzOperation[] = Object.entries(doc.paths as Json).fla
       operationId: operation.operationId ?? `${m} ${template}`,
       pathParams: paramsOf(item, operation, "path"),
       queryParams: paramsOf(item, operation, "query"),
-      body: jsonType ? { schema: resolve(content[jsonType].schema), required: Boolean(operation.requestBody.required) } : null,
+      body: bodyType ? { schema: resolve(content[bodyType].schema), required: Boolean(operation.requestBody.required), form: bodyType !== jsonType } : null,
       credentials: credentialsOf(operation),
       successStatuses: Object.keys(operation.responses ?? {})
         .map(Number)

@@ -27,6 +27,7 @@ import {
   throwawayAdmin,
 } from "./context";
 import { SoftAuthenticator } from "../helpers/webauthn";
+import { APP as OIDC_APP, codeFor, pkce, signedInBrowser } from "../oidc/support";
 import { fromPlain } from "./json";
 import type { FuzzContext } from "./request";
 import { send } from "./send";
@@ -194,6 +195,26 @@ const PLANS: Record<string, Planner> = {
     const options = await client().POST("/api/auth/{projectId}/passkeys/login/options", { params: { path: { projectId: project(f) } } });
     return { body: { challengeId: options.data!.data.challengeId, response: await authenticator.get(options.data!.data.options) } };
   },
+  // The OpenID Provider (clients from context.ts): to the hosted page (no session); a code of the confidential client; unknown tokens.
+  oidcAuthorize: async (f) => ({
+    query: {
+      response_type: "code",
+      client_id: f.values.publicClientId!,
+      redirect_uri: OIDC_APP,
+      scope: "openid email",
+      state: "app-state",
+      code_challenge: pkce().challenge,
+      code_challenge_method: "S256",
+    },
+  }),
+  oidcToken: async (f) => {
+    const { cookie } = await signedInBrowser(project(f));
+    const { code, verifier } = await codeFor(project(f), f.values.confidentialClientId!, cookie);
+    return { body: { grant_type: "authorization_code", code, redirect_uri: OIDC_APP, code_verifier: verifier } };
+  },
+  oidcRevoke: async () => ({ body: { token: "rt_unknown" } }),
+  oidcIntrospect: async () => ({ body: { token: "rt_unknown" } }),
+  oidcLogoutPost: async () => ({ body: {} }),
   deleteOAuthProvider: async (f, shared) => {
     await configureProvider(project(f), await liveOwnerSession(shared), "doomed");
     return { params: { provider: "doomed" } };
@@ -225,8 +246,13 @@ export async function validRequest(op: FuzzOperation, f: OperationFixtures, shar
     forged: null,
     email: "fixture",
     body: {
-      payload: body === undefined ? null : { kind: "json", value: fromPlain(body), label: "valid request" },
-      contentType: body === undefined ? null : "application/json",
+      payload:
+        body === undefined
+          ? null
+          : op.body?.form
+            ? { kind: "form", encoding: "urlencoded", fields: Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])), label: "valid request" }
+            : { kind: "json", value: fromPlain(body), label: "valid request" },
+      contentType: body === undefined ? null : op.body?.form ? "auto" : "application/json",
       chunked: false,
     },
   };

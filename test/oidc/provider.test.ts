@@ -5,7 +5,7 @@ import { atHash } from "../../src/oidc/id-token";
 import { BASE_URL, call } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
 import { createProject } from "../helpers/fixtures";
-import { AFTER_LOGOUT, APP, authorize, basic, codeFor, createClient, form, pkce, signedInBrowser } from "./support";
+import { AFTER_LOGOUT, APP, authorize, basic, codeFor, createOAuthClient, form, pkce, signedInBrowser } from "./support";
 
 let projectId: string;
 let issuer: string;
@@ -14,7 +14,7 @@ let publicClient: string;
 beforeAll(async () => {
   projectId = await createProject();
   issuer = `${BASE_URL}/api/auth/${projectId}`;
-  publicClient = (await createClient(projectId)).clientId;
+  publicClient = (await createOAuthClient(projectId)).clientId;
 });
 afterEach(() => vi.useRealTimers());
 
@@ -68,7 +68,7 @@ describe("GET /oauth2/authorize", () => {
 
   it("refuses a client of another project (tenant isolation)", async () => {
     const other = await createProject();
-    const foreign = await createClient(other);
+    const foreign = await createOAuthClient(other);
     const { challenge } = pkce();
     const response = await authorize(projectId, {
       response_type: "code",
@@ -142,7 +142,7 @@ describe("GET /oauth2/authorize", () => {
   });
 
   it("asks a third-party client's user for consent first (consent_required with prompt=none)", async () => {
-    const thirdParty = await createClient(projectId, { firstParty: false });
+    const thirdParty = await createOAuthClient(projectId, { firstParty: false });
     const { cookie } = await signedInBrowser(projectId);
     const { location } = await codeFor(projectId, thirdParty.clientId, cookie);
     expect(`${location.origin}${location.pathname}`).toBe(`${issuer}/hosted/consent`);
@@ -190,7 +190,7 @@ describe("POST /oauth2/token (authorization_code)", () => {
 
   it("refuses a wrong verifier, another redirect URI, another client and an expired code (each spends the code)", async () => {
     const { cookie } = await signedInBrowser(projectId);
-    const other = await createClient(projectId);
+    const other = await createOAuthClient(projectId);
     const attempts: [(code: string, verifier: string) => Promise<Response>][] = [
       [(code) => exchange(publicClient, code, pkce().verifier)],
       [(code, verifier) => exchange(publicClient, code, verifier, { redirect_uri: "https://app.example.com/other" })],
@@ -210,7 +210,7 @@ describe("POST /oauth2/token (authorization_code)", () => {
   });
 
   it("authenticates a confidential client by HTTP Basic or form post, and refuses a wrong or missing secret", async () => {
-    const confidential = await createClient(projectId, { type: "confidential" });
+    const confidential = await createOAuthClient(projectId, { type: "confidential" });
     const { cookie } = await signedInBrowser(projectId);
     const run = async (fields: Record<string, string>, headers: Record<string, string>) => {
       const { code, verifier } = await codeFor(projectId, confidential.clientId, cookie);
@@ -239,7 +239,7 @@ describe("POST /oauth2/token (refresh_token)", () => {
     const { cookie } = await signedInBrowser(projectId);
     const { code, verifier } = await codeFor(projectId, publicClient, cookie);
     const first = await (await exchange(publicClient, code!, verifier)).json<any>();
-    const other = await createClient(projectId);
+    const other = await createOAuthClient(projectId);
     const foreign = await form(projectId, "token", { grant_type: "refresh_token", refresh_token: first.refresh_token, client_id: other.clientId });
     expect(await foreign.json()).toMatchObject({ error: "invalid_grant" });
     const viaJsonApi = await call(`/api/auth/${projectId}/refresh`, {
@@ -282,7 +282,7 @@ describe("UserInfo, revocation and introspection", () => {
       const { code, verifier } = await codeFor(projectId, publicClient, cookie);
       return (await exchange(publicClient, code!, verifier)).json<any>();
     })();
-    const other = await createClient(projectId);
+    const other = await createOAuthClient(projectId);
     expect((await form(projectId, "revoke", { token: mine.refresh_token, client_id: other.clientId })).status).toBe(200);
     expect((await form(projectId, "token", { grant_type: "refresh_token", refresh_token: mine.refresh_token, client_id: publicClient })).status).toBe(200);
     expect((await form(projectId, "revoke", { token: "rt_unknown", client_id: publicClient })).status).toBe(200);
@@ -296,7 +296,7 @@ describe("UserInfo, revocation and introspection", () => {
   });
 
   it("introspection is for confidential clients and judges tokens live", async () => {
-    const resourceServer = await createClient(projectId, { type: "confidential" });
+    const resourceServer = await createOAuthClient(projectId, { type: "confidential" });
     const { cookie } = await signedInBrowser(projectId);
     const { code, verifier } = await codeFor(projectId, publicClient, cookie);
     const tokens = await (await exchange(publicClient, code!, verifier)).json<any>();

@@ -13,7 +13,7 @@ import { PASSWORD, registerUser, tokensOf, uniqueId } from "../helpers/fixtures"
 export const APP = "https://app.example.com/callback";
 export const AFTER_LOGOUT = "https://app.example.com/bye";
 
-export async function createClient(
+export async function createOAuthClient(
   projectId: string,
   opts: { type?: "public" | "confidential"; firstParty?: boolean; redirectUris?: string[] } = {},
 ): Promise<{ clientId: string; secret: string | null }> {
