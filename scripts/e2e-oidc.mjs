@@ -1,0 +1,198 @@
+// `npm run e2e:oidc`: each project as a standard OpenID Provider, driven by a certified relying party.
+// `openid-client` (panva) in Node discovers the issuer, builds authorization URLs with PKCE, exchanges
+// codes, validates ID tokens, calls UserInfo, refreshes, introspects, revokes and logs out, while
+// Debian's Chromium (playwright-core) signs in on the hosted page of `wrangler dev` (127.0.0.1:8794).
+// The apps' redirect URIs are answered inside the browser (page.route), so no request leaves 127.0.0.1.
+// Port: E2E_PORT (8794). CHROMIUM_PATH overrides /usr/bin/chromium.
+import * as oidc from "openid-client";
+import { launchChromium } from "./lib/chromium.mjs";
+import { generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
+
+const API_PORT = Number(process.env.E2E_PORT ?? 8794);
+const SPA_CALLBACK = "https://spa.example.com/callback";
+const SERVER_CALLBACK = "https://server.example.com/auth/callback";
+const AFTER_LOGOUT = "https://spa.example.com/signed-out";
+const PASSWORD = "a long user passphrase for the relying party";
+const APP_HOSTS = new Set(["spa.example.com", "server.example.com"]);
+const insecure = { execute: [oidc.allowInsecureRequests] };
+
+const check = (condition, message) => {
+  if (!condition) throw new Error(message);
+  console.log(`  ok   ${message}`);
+};
+
+async function rejects(promise, expected, message) {
+  try {
+    await promise;
+  } catch (err) {
+    const code = err?.error ?? err?.code ?? err?.cause?.error;
+    check(code === expected, `${message} (${code})`);
+    return;
+  }
+  throw new Error(`${message}: it succeeded`);
+}
+
+async function api(baseUrl, path, { body, session, method = body === undefined ? "GET" : "POST" } = {}) {
+  const response = await fetch(baseUrl + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...(session ? { "X-Admin-Session": session } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(data)}`);
+  return data.data;
+}
+
+/** A project with a user, a public SPA client and a confidential server client (Admin API), plus a client of another project. */
+async function setUp(baseUrl, vars) {
+  const { sessionToken: session } = await api(baseUrl, "/api/admin/login", { body: { email: vars.ADMIN_EMAIL, password: vars.ADMIN_PASSWORD } });
+  const project = await api(baseUrl, "/api/admin/projects", { body: { name: "OIDC e2e", environment: "development" }, session });
+  const other = await api(baseUrl, "/api/admin/projects", { body: { name: "OIDC e2e other", environment: "development" }, session });
+  const clients = `/api/admin/projects/${project.id}/oauth-clients`;
+  const spa = await api(baseUrl, clients, {
+    body: { name: "SPA", type: "public", firstParty: true, redirectUris: [SPA_CALLBACK], postLogoutRedirectUris: [AFTER_LOGOUT] },
+    session,
+  });
+  const server = await api(baseUrl, clients, { body: { name: "Server app", type: "confidential", firstParty: true, redirectUris: [SERVER_CALLBACK] }, session });
+  const foreign = await api(baseUrl, `/api/admin/projects/${other.id}/oauth-clients`, { body: { name: "Foreign", type: "public", redirectUris: [SPA_CALLBACK] }, session });
+  const email = `rp-${Date.now()}@example.com`;
+  await api(baseUrl, `/api/auth/${project.id}/register`, { body: { email, password: PASSWORD, displayName: "Ada Lovelace" } });
+  return { project, spa, server, foreign, email };
+}
+
+/** A browser tab whose app callbacks are answered in the page (and recorded); anything else off 127.0.0.1 fails the run. */
+async function openTab(context) {
+  const page = await context.newPage();
+  const arrivals = [];
+  const escaped = [];
+  await page.route("**/*", async (route) => {
+    const url = new URL(route.request().url());
+    if (APP_HOSTS.has(url.hostname)) {
+      arrivals.push(url);
+      return route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>app</title><p>back at the app</p>" });
+    }
+    if (url.hostname !== "127.0.0.1") {
+      escaped.push(url.href);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  const arrive = async (href) => {
+    const before = arrivals.length;
+    await page.goto(href);
+    await page.waitForURL((u) => APP_HOSTS.has(u.hostname), { timeout: 15_000 });
+    return arrivals[before] ?? arrivals.at(-1);
+  };
+  return { page, arrive, escaped };
+}
+
+/** An authorization request as the library builds it: PKCE S256, state and nonce. */
+async function authorization(config, redirectUri, extra = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: "openid email profile offline_access",
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+    ...extra,
+  });
+  return { url, checks: { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce } };
+}
+
+async function run(baseUrl, vars) {
+  const { project, spa, server, foreign, email } = await setUp(baseUrl, vars);
+  const issuer = new URL(`${baseUrl}/api/auth/${project.id}`);
+  const spaConfig = await oidc.discovery(issuer, spa.clientId, undefined, oidc.None(), insecure);
+  const serverConfig = await oidc.discovery(issuer, server.clientId, undefined, oidc.ClientSecretBasic(server.clientSecret), insecure);
+  const meta = spaConfig.serverMetadata();
+  check(meta.issuer === issuer.href && meta.authorization_endpoint && meta.token_endpoint && meta.end_session_endpoint, "openid-client discovers the issuer and its endpoints");
+
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext();
+    const tab = await openTab(context);
+
+    // 1. The SPA (public client + PKCE) signs in with a password on the hosted page.
+    const first = await authorization(spaConfig, SPA_CALLBACK, { login_hint: email });
+    await tab.page.goto(first.url.href);
+    check((await tab.page.inputValue("#email")) === email, "the hosted page opens with login_hint in the email field");
+    await tab.page.fill("#password", PASSWORD);
+    await tab.page.click("#password-form button[type=submit]");
+    await tab.page.waitForURL((u) => u.hostname === "spa.example.com", { timeout: 15_000 });
+    const callback = new URL(tab.page.url());
+    check(callback.searchParams.get("iss") === issuer.href, "the code comes back with iss (RFC 9207)");
+    const tokens = await oidc.authorizationCodeGrant(spaConfig, callback, first.checks);
+    const claims = tokens.claims();
+    check(claims.email === email && claims.name === "Ada Lovelace" && claims.amr?.includes("pwd"), "openid-client validates the ID token (signature, iss, aud, nonce, at_hash) and reads its claims");
+    const info = await oidc.fetchUserInfo(spaConfig, tokens.access_token, claims.sub);
+    check(info.sub === claims.sub && info.email === email && info.email_verified === false, "UserInfo answers the signed-in user");
+    await rejects(oidc.authorizationCodeGrant(spaConfig, callback, first.checks), "invalid_grant", "a replayed code is refused");
+
+    // 2. Refresh rotates; the confidential server app introspects.
+    const refreshed = await oidc.refreshTokenGrant(spaConfig, tokens.refresh_token);
+    check(refreshed.refresh_token && refreshed.refresh_token !== tokens.refresh_token, "refresh rotates the refresh token");
+    const live = await oidc.tokenIntrospection(serverConfig, refreshed.access_token);
+    check(live.active === true && live.client_id === spa.clientId && live.sub === claims.sub, "a confidential client introspects a live access token");
+
+    // 3. Single sign-on: the server app (client_secret_basic) signs in without a password; prompt=none too.
+    const second = await authorization(serverConfig, SERVER_CALLBACK);
+    const arrived = await tab.arrive(second.url.href);
+    const serverTokens = await oidc.authorizationCodeGrant(serverConfig, arrived, second.checks);
+    check(serverTokens.claims().sub === claims.sub, "a second app signs in through the same browser session without a password (client_secret_basic)");
+    const silent = await authorization(spaConfig, SPA_CALLBACK, { prompt: "none" });
+    const silentTokens = await oidc.authorizationCodeGrant(spaConfig, await tab.arrive(silent.url.href), silent.checks);
+    check(silentTokens.claims().sub === claims.sub, "prompt=none with a session signs in silently");
+
+    // 4. Wrong verifier, mismatched redirect URI, a foreign client.
+    const wrong = await authorization(spaConfig, SPA_CALLBACK);
+    const wrongArrival = await tab.arrive(wrong.url.href);
+    await rejects(oidc.authorizationCodeGrant(spaConfig, wrongArrival, { ...wrong.checks, pkceCodeVerifier: oidc.randomPKCECodeVerifier() }), "invalid_grant", "a wrong PKCE verifier is refused");
+    const mismatched = await authorization(spaConfig, "https://spa.example.com/elsewhere");
+    const page = await tab.page.goto(mismatched.url.href);
+    check(page.status() === 400 && new URL(tab.page.url()).hostname === "127.0.0.1", "an unregistered redirect URI gets an error page, no redirect");
+    const foreignConfig = await oidc.discovery(issuer, foreign.clientId, undefined, oidc.None(), insecure);
+    const foreignPage = await tab.page.goto((await authorization(foreignConfig, SPA_CALLBACK)).url.href);
+    check(foreignPage.status() === 400, "a client of another project is unknown here");
+
+    // 5. Revocation ends the session: its refresh token stops working.
+    await oidc.tokenRevocation(spaConfig, refreshed.refresh_token);
+    await rejects(oidc.refreshTokenGrant(spaConfig, refreshed.refresh_token), "invalid_grant", "a revoked refresh token is refused");
+
+    // 6. RP-initiated logout ends single sign-on; prompt=none then answers login_required.
+    const logoutUrl = oidc.buildEndSessionUrl(spaConfig, { id_token_hint: silentTokens.id_token, post_logout_redirect_uri: AFTER_LOGOUT, state: "bye" });
+    const signedOut = await tab.arrive(logoutUrl.href);
+    check(signedOut.pathname === "/signed-out" && signedOut.searchParams.get("state") === "bye", "logout returns to the registered post-logout URI with state");
+    await rejects(oidc.refreshTokenGrant(serverConfig, serverTokens.refresh_token), "invalid_grant", "logout ended the other app's session from the same sign-on");
+    const after = await authorization(spaConfig, SPA_CALLBACK, { prompt: "none" });
+    await rejects(oidc.authorizationCodeGrant(spaConfig, await tab.arrive(after.url.href), after.checks), "login_required", "after logout, prompt=none answers login_required");
+
+    // 7. A fresh browser without a session: prompt=none answers login_required at once.
+    const fresh = await openTab(await browser.newContext());
+    const cold = await authorization(spaConfig, SPA_CALLBACK, { prompt: "none" });
+    await rejects(oidc.authorizationCodeGrant(spaConfig, await fresh.arrive(cold.url.href), cold.checks), "login_required", "prompt=none without a session answers login_required");
+    check(tab.escaped.length === 0 && fresh.escaped.length === 0, `no request left 127.0.0.1 (${[...tab.escaped, ...fresh.escaped].join(", ") || "none"})`);
+  } finally {
+    await browser.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const vars = generateDevVars();
+  let server;
+  try {
+    server = await startWranglerDev({ port: API_PORT, persistTo: ".wrangler/oidc-e2e-state", fresh: true, vars });
+    console.log(`wrangler dev: ${server.url}`);
+    await run(server.url, vars);
+  } catch (err) {
+    console.error(`e2e:oidc failed: ${err.stack ?? err.message}`);
+    if (server) console.error(`last wrangler output:\n${server.output()}`);
+    process.exitCode = 1;
+  } finally {
+    await server?.stop();
+  }
+  if (!process.exitCode) console.log("e2e:oidc passed");
+}
