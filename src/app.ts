@@ -14,6 +14,7 @@ import { emailTemplates } from "./modules/email-templates/email-templates.index"
 import { health } from "./modules/health/health.index";
 import { logs } from "./modules/logs/logs.index";
 import { maintenance } from "./modules/maintenance/maintenance.index";
+import { oauthClients } from "./modules/oauth-clients/oauth-clients.index";
 import { oauthProviders } from "./modules/oauth-providers/oauth-providers.index";
 import { outbox } from "./modules/outbox/outbox.index";
 import { projectUsers } from "./modules/project-users/project-users.index";
@@ -46,6 +47,7 @@ export function createApp() {
   app.route("/", logs);
   app.route("/", projects);
   app.route("/", oauthProviders);
+  app.route("/", oauthClients);
   app.route("/", outbox);
   app.route("/", emailTemplates);
   app.route("/", webhooks);
