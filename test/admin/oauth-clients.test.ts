@@ -22,8 +22,7 @@ beforeAll(async () => {
 });
 afterEach(() => vi.useRealTimers());
 
-type Body = { name: string; type: "public" | "confidential"; redirectUris: string[]; firstParty?: boolean; postLogoutRedirectUris?: string[] };
-const create = (body: Partial<Body> & Record<string, unknown>, client = owner, project = projectId) =>
+const create = (body: Record<string, unknown>, client = owner, project = projectId) =>
   client.POST(PATH, { params: { path: { projectId: project } }, body: { name: "App", type: "public", redirectUris: [CALLBACK], ...body } as any });
 
 const auditTypes = async (clientId: string) =>
@@ -240,7 +239,9 @@ describe("DELETE /api/admin/projects/{projectId}/oauth-clients/{clientId}", () =
     expect(byId[clientSession]).toMatchObject({ revoked_reason: "client_deleted" });
     expect(byId[clientSession]!.revoked_at).not.toBeNull();
     expect(byId[sid(other.accessToken)]!.revoked_at).toBeNull();
-    expect((await api.POST("/api/auth/{projectId}/refresh", { params: { path: { projectId } }, body: { refreshToken: user.refreshToken } })).response.status).toBe(401);
+    expect(
+      (await api.POST("/api/auth/{projectId}/refresh", { params: { path: { projectId } }, body: { refreshToken: user.refreshToken } })).response.status,
+    ).toBe(401);
     expect(await storedRow(clientId)).toBeNull();
     expect((await owner.GET(ONE, { params: { path: { projectId, clientId } } })).response.status).toBe(404);
     expect((await owner.DELETE(ONE, { params: { path: { projectId, clientId } } })).response.status).toBe(404);
