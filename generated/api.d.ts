@@ -1501,6 +1501,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/projects/{projectId}/oauth-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a project's OAuth clients
+         * @description Oldest first, keyset-paginated (pass `meta.nextCursor` as `cursor`). Secrets are never shown. 404 `NOT_FOUND` when the project does not exist.
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        get: operations["listOAuthClients"];
+        put?: never;
+        /**
+         * Register an OAuth client
+         * @description Registers an app that signs users in through the project's OpenID Provider (issuer `/api/auth/{projectId}`). A `confidential` client gets a secret (`cs_…`) returned here **once** and stored only as its SHA-256; a `public` client has none and relies on PKCE. 400 `VALIDATION_ERROR` for a redirect URI that is not allowed (the message says why); 409 `CONFLICT` when the project already has 50 clients. 404 `NOT_FOUND` when the project does not exist.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        post: operations["createOAuthClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/projects/{projectId}/oauth-clients/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an OAuth client
+         * @description The client, without any secret. 404 `NOT_FOUND` when the project or client does not exist.
+         *
+         *     **Requires:** Any admin role (viewer, admin, owner).
+         */
+        get: operations["getOAuthClient"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an OAuth client
+         * @description Deletes the client with its pending authorization requests, codes and consents, and revokes every session issued to it, so its access tokens stop working at their next check and its refresh tokens at once. 404 `NOT_FOUND` when the project or client does not exist.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        delete: operations["deleteOAuthClient"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an OAuth client
+         * @description Changes the name, the redirect URIs (lists replace the whole list, checked as at registration: 400 `VALIDATION_ERROR`) or whether the client is first-party. `type` cannot change (400: register a new client instead). 404 `NOT_FOUND` when the project or client does not exist.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        patch: operations["updateOAuthClient"];
+        trace?: never;
+    };
+    "/api/admin/projects/{projectId}/oauth-clients/{clientId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a confidential client's secret
+         * @description Returns a new secret, shown only in this response. The previous secret keeps authenticating for 24 hours (`previousSecretExpiresAt`), so the app can be redeployed with the new one; a second rotation ends the first previous secret at once. 409 `CONFLICT` for a public client, which has no secret. 404 `NOT_FOUND` when the project or client does not exist.
+         *
+         *     **Requires:** Role `admin` or `owner`; a viewer gets 403 `FORBIDDEN`.
+         */
+        post: operations["rotateOAuthClientSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/projects/{projectId}/outbox": {
         parameters: {
             query?: never;
@@ -3640,6 +3724,7 @@ export interface components {
              * @example 90
              */
             auditRetentionDays: number;
+            branding: components["schemas"]["Branding"];
         };
         /** @enum {string} */
         Environment: "development" | "staging" | "production";
@@ -3690,6 +3775,11 @@ export interface components {
             baseSeconds: number;
             maxSeconds: number;
         };
+        /** @description The hosted sign-in page's look; absent fields use the defaults (no logo, the default accent colour). */
+        Branding: {
+            logoUrl?: string;
+            accentColor?: string;
+        };
         /**
          * @example {
          *       "name": "New Project",
@@ -3708,6 +3798,26 @@ export interface components {
              * @example new_project
              */
             id?: string;
+            branding?: components["schemas"]["BrandingSettings"];
+        };
+        /**
+         * @description The hosted sign-in page's logo and accent colour.
+         * @example {
+         *       "logoUrl": "https://app.example.com/logo.svg",
+         *       "accentColor": "#1a73e8"
+         *     }
+         */
+        BrandingSettings: {
+            /**
+             * @description Logo shown on the hosted sign-in page: an https URL.
+             * @example https://app.example.com/logo.svg
+             */
+            logoUrl?: string;
+            /**
+             * @description Accent colour of the hosted sign-in page's buttons and links, `#rrggbb`.
+             * @example #1a73e8
+             */
+            accentColor?: string;
         };
         /**
          * @example {
@@ -3774,6 +3884,7 @@ export interface components {
              * @example 90
              */
             auditRetentionDays?: number;
+            branding?: components["schemas"]["BrandingChanges"];
         };
         /** @description Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default). */
         RateLimits: {
@@ -3796,6 +3907,25 @@ export interface components {
             "passkey_options.ip"?: components["schemas"]["RateRule"];
             "oauth2.ip"?: components["schemas"]["RateRule"];
             "passkey_login.ip"?: components["schemas"]["RateRule"];
+        };
+        /**
+         * @description The hosted sign-in page's logo (`logoUrl`, https) and accent colour (`accentColor`, `#rrggbb`): given fields are set, `null` clears one.
+         * @example {
+         *       "accentColor": "#1a73e8",
+         *       "logoUrl": null
+         *     }
+         */
+        BrandingChanges: {
+            /**
+             * @description Logo shown on the hosted sign-in page: an https URL.
+             * @example https://app.example.com/logo.svg
+             */
+            logoUrl?: string | null;
+            /**
+             * @description Accent colour of the hosted sign-in page's buttons and links, `#rrggbb`.
+             * @example #1a73e8
+             */
+            accentColor?: string | null;
         };
         DeleteProjectResult: {
             /** @enum {boolean} */
@@ -3960,6 +4090,191 @@ export interface components {
         DeleteOAuthProviderResult: {
             /** @enum {boolean} */
             deleted: true;
+        };
+        OAuthClientWithSecret: {
+            /**
+             * @description The `client_id` the app is configured with.
+             * @example cl_3kq0xP1bYt7xZ3mW9aA8Jd
+             */
+            clientId: string;
+            /** @example Example Web App */
+            name: string;
+            type: components["schemas"]["OAuthClientType"];
+            firstParty: boolean;
+            /**
+             * @example [
+             *       "https://app.example.com/callback"
+             *     ]
+             */
+            redirectUris: string[];
+            /**
+             * @example [
+             *       "https://app.example.com/"
+             *     ]
+             */
+            postLogoutRedirectUris: string[];
+            /**
+             * Format: date-time
+             * @description After a secret rotation: until when the previous secret still authenticates; null otherwise.
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The client secret, shown only in this response: store it now. Only its SHA-256 is kept. Confidential clients only.
+             * @example cs_Zk3m9QpL2xV7bN1cR8tY4uW6aE0sD5fGhJ
+             */
+            clientSecret?: string;
+        };
+        /**
+         * @description `public`: a browser or native app that cannot keep a secret (token endpoint auth `none`, PKCE). `confidential`: a server-side app with a client secret (`client_secret_basic` or `client_secret_post`). Cannot change after creation.
+         * @enum {string}
+         */
+        OAuthClientType: "public" | "confidential";
+        /**
+         * @example {
+         *       "name": "Example Web App",
+         *       "type": "confidential",
+         *       "redirectUris": [
+         *         "https://app.example.com/callback"
+         *       ],
+         *       "firstParty": true
+         *     }
+         */
+        CreateOAuthClientRequest: {
+            /**
+             * @description Shown to users on the consent screen.
+             * @example Example Web App
+             */
+            name: string;
+            type: components["schemas"]["OAuthClientType"];
+            /**
+             * @description Where the authorization endpoint may send the user back, 1–20. Absolute URLs without fragment or credentials: `https`, `http` only to `localhost`, `127.0.0.1` or `[::1]` (native apps and local development; a loopback IP matches on any port, RFC 8252), or a private-use scheme with a dot such as `com.example.app:/callback`. Matched exactly.
+             * @example [
+             *       "https://app.example.com/callback"
+             *     ]
+             */
+            redirectUris: string[];
+            /**
+             * @description Where RP-initiated logout may send the user back (`post_logout_redirect_uri`), 0–20; same rule as `redirectUris`.
+             * @example [
+             *       "https://app.example.com/"
+             *     ]
+             */
+            postLogoutRedirectUris?: string[];
+            /** @description `true`: the project's own app, no consent screen. `false` (default): a third-party app; users consent to the scopes it asks for. */
+            firstParty?: boolean;
+        };
+        OAuthClient: {
+            /**
+             * @description The `client_id` the app is configured with.
+             * @example cl_3kq0xP1bYt7xZ3mW9aA8Jd
+             */
+            clientId: string;
+            /** @example Example Web App */
+            name: string;
+            type: components["schemas"]["OAuthClientType"];
+            firstParty: boolean;
+            /**
+             * @example [
+             *       "https://app.example.com/callback"
+             *     ]
+             */
+            redirectUris: string[];
+            /**
+             * @example [
+             *       "https://app.example.com/"
+             *     ]
+             */
+            postLogoutRedirectUris: string[];
+            /**
+             * Format: date-time
+             * @description After a secret rotation: until when the previous secret still authenticates; null otherwise.
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "redirectUris": [
+         *         "https://app.example.com/callback",
+         *         "http://127.0.0.1/callback"
+         *       ]
+         *     }
+         */
+        UpdateOAuthClientRequest: {
+            /**
+             * @description Shown to users on the consent screen.
+             * @example Example Web App
+             */
+            name?: string;
+            /**
+             * @description Where the authorization endpoint may send the user back, 1–20. Absolute URLs without fragment or credentials: `https`, `http` only to `localhost`, `127.0.0.1` or `[::1]` (native apps and local development; a loopback IP matches on any port, RFC 8252), or a private-use scheme with a dot such as `com.example.app:/callback`. Matched exactly.
+             * @example [
+             *       "https://app.example.com/callback"
+             *     ]
+             */
+            redirectUris?: string[];
+            /**
+             * @description Where RP-initiated logout may send the user back (`post_logout_redirect_uri`), 0–20; same rule as `redirectUris`.
+             * @example [
+             *       "https://app.example.com/"
+             *     ]
+             */
+            postLogoutRedirectUris?: string[];
+            /** @description `true`: the project's own app, no consent screen. `false` (default): a third-party app; users consent to the scopes it asks for. */
+            firstParty?: boolean;
+        };
+        DeleteOAuthClientResult: {
+            /** @enum {boolean} */
+            deleted: true;
+            /**
+             * @description Live sessions issued to the client that the deletion ended.
+             * @example 3
+             */
+            revokedSessions: number;
+        };
+        OAuthClientRotated: {
+            /**
+             * @description The `client_id` the app is configured with.
+             * @example cl_3kq0xP1bYt7xZ3mW9aA8Jd
+             */
+            clientId: string;
+            /** @example Example Web App */
+            name: string;
+            type: components["schemas"]["OAuthClientType"];
+            firstParty: boolean;
+            /**
+             * @example [
+             *       "https://app.example.com/callback"
+             *     ]
+             */
+            redirectUris: string[];
+            /**
+             * @example [
+             *       "https://app.example.com/"
+             *     ]
+             */
+            postLogoutRedirectUris: string[];
+            /**
+             * Format: date-time
+             * @description After a secret rotation: until when the previous secret still authenticates; null otherwise.
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The client secret, shown only in this response: store it now. Only its SHA-256 is kept.
+             * @example cs_Zk3m9QpL2xV7bN1cR8tY4uW6aE0sD5fGhJ
+             */
+            clientSecret: string;
         };
         OutboxMessage: {
             /** @example msg_3k9xQ2bYt7xZ3mW9aA1pLq */
@@ -13512,6 +13827,702 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Not found",
                      *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOAuthClients: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `meta.nextCursor` of the previous page; omit for the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of clients. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["OAuthClient"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOAuthClientRequest"];
+            };
+        };
+        responses: {
+            /** @description The client, and its secret if confidential (shown only now). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["OAuthClientWithSecret"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a taken email or id). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Already exists",
+                     *       "code": "CONFLICT"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The client's id (`client_id`). */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["OAuthClient"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The client's id (`client_id`). */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["DeleteOAuthClientResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The client's id (`client_id`). */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOAuthClientRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["OAuthClient"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateOAuthClientSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+                /** @description The client's id (`client_id`). */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client and its new secret (shown only now). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["OAuthClientRotated"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a taken email or id). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Already exists",
+                     *       "code": "CONFLICT"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -273,6 +273,21 @@ async function run(baseUrl, owner) {
     await confirm(`Delete ${hookUrl}`);
     await page.getByText("No webhooks yet.").waitFor();
     console.log("webhooks: created with the secret shown once, a user.created delivery listed, disabled, deleted");
+    // An OAuth client: registered (confidential, its secret shown once), then not shown again after a reload.
+    await page.getByRole("link", { name: "OAuth clients" }).click();
+    await heading("OAuth clients").waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("E2E app");
+    await page.getByLabel("Redirect URIs (one a line)").fill("https://app.example.com/callback\nhttp://127.0.0.1/callback");
+    await page.getByRole("button", { name: "Register client" }).click();
+    const clientSecret = await page.getByTestId("client-secret").inputValue();
+    check(clientSecret.startsWith("cs_"), `no client secret shown: ${clientSecret}`);
+    await page.getByTestId("oauth-clients").locator("tbody tr").filter({ hasText: "E2E app" }).waitFor();
+    await screen("oauth-clients");
+    await page.reload();
+    await page.getByTestId("oauth-clients").locator("tbody tr").filter({ hasText: "E2E app" }).waitFor();
+    check((await page.getByTestId("client-secret").count()) === 0, "the client secret is shown again after a reload");
+    check(!(await page.content()).includes(clientSecret), "the client secret is in the page after a reload");
+    console.log("oauth clients: registered with the secret shown once, not shown again");
     await page.getByRole("link", { name: "Audit log" }).click();
     await page.locator("tbody tr").first().waitFor();
     await screen("audit-log");
@@ -353,6 +368,10 @@ async function run(baseUrl, owner) {
     await page.getByRole("link", { name: "Webhooks" }).click();
     await heading("Webhooks").waitFor();
     check((await page.getByRole("button", { name: "Add webhook" }).count()) === 0, "a viewer sees Add webhook");
+    await page.getByRole("link", { name: "OAuth clients" }).click();
+    await page.getByTestId("oauth-clients").locator("tbody tr").first().waitFor();
+    check((await page.getByRole("button", { name: "Register client" }).count()) === 0, "a viewer sees Register client");
+    check((await page.getByRole("button", { name: /^(Edit|Delete|Rotate secret of) / }).count()) === 0, "a viewer sees client actions");
     await page.getByRole("link", { name: "Signing keys" }).click();
     await page.locator("tbody tr").first().waitFor();
     check((await page.getByRole("button", { name: "Rotate key" }).count()) === 0, "a viewer sees Rotate key");

@@ -53,8 +53,14 @@ async function setUp(baseUrl, vars) {
     body: { name: "SPA", type: "public", firstParty: true, redirectUris: [SPA_CALLBACK], postLogoutRedirectUris: [AFTER_LOGOUT] },
     session,
   });
-  const server = await api(baseUrl, clients, { body: { name: "Server app", type: "confidential", firstParty: true, redirectUris: [SERVER_CALLBACK] }, session });
-  const foreign = await api(baseUrl, `/api/admin/projects/${other.id}/oauth-clients`, { body: { name: "Foreign", type: "public", redirectUris: [SPA_CALLBACK] }, session });
+  const server = await api(baseUrl, clients, {
+    body: { name: "Server app", type: "confidential", firstParty: true, redirectUris: [SERVER_CALLBACK] },
+    session,
+  });
+  const foreign = await api(baseUrl, `/api/admin/projects/${other.id}/oauth-clients`, {
+    body: { name: "Foreign", type: "public", redirectUris: [SPA_CALLBACK] },
+    session,
+  });
   const email = `rp-${Date.now()}@example.com`;
   await api(baseUrl, `/api/auth/${project.id}/register`, { body: { email, password: PASSWORD, displayName: "Ada Lovelace" } });
   return { project, spa, server, foreign, email };
@@ -109,7 +115,10 @@ async function run(baseUrl, vars) {
   const spaConfig = await oidc.discovery(issuer, spa.clientId, undefined, oidc.None(), insecure);
   const serverConfig = await oidc.discovery(issuer, server.clientId, undefined, oidc.ClientSecretBasic(server.clientSecret), insecure);
   const meta = spaConfig.serverMetadata();
-  check(meta.issuer === issuer.href && meta.authorization_endpoint && meta.token_endpoint && meta.end_session_endpoint, "openid-client discovers the issuer and its endpoints");
+  check(
+    meta.issuer === issuer.href && meta.authorization_endpoint && meta.token_endpoint && meta.end_session_endpoint,
+    "openid-client discovers the issuer and its endpoints",
+  );
 
   const browser = await launchChromium();
   try {
@@ -127,7 +136,10 @@ async function run(baseUrl, vars) {
     check(callback.searchParams.get("iss") === issuer.href, "the code comes back with iss (RFC 9207)");
     const tokens = await oidc.authorizationCodeGrant(spaConfig, callback, first.checks);
     const claims = tokens.claims();
-    check(claims.email === email && claims.name === "Ada Lovelace" && claims.amr?.includes("pwd"), "openid-client validates the ID token (signature, iss, aud, nonce, at_hash) and reads its claims");
+    check(
+      claims.email === email && claims.name === "Ada Lovelace" && claims.amr?.includes("pwd"),
+      "openid-client validates the ID token (signature, iss, aud, nonce, at_hash) and reads its claims",
+    );
     const info = await oidc.fetchUserInfo(spaConfig, tokens.access_token, claims.sub);
     check(info.sub === claims.sub && info.email === email && info.email_verified === false, "UserInfo answers the signed-in user");
     await rejects(oidc.authorizationCodeGrant(spaConfig, callback, first.checks), "invalid_grant", "a replayed code is refused");
@@ -150,7 +162,11 @@ async function run(baseUrl, vars) {
     // 4. Wrong verifier, mismatched redirect URI, a foreign client.
     const wrong = await authorization(spaConfig, SPA_CALLBACK);
     const wrongArrival = await tab.arrive(wrong.url.href);
-    await rejects(oidc.authorizationCodeGrant(spaConfig, wrongArrival, { ...wrong.checks, pkceCodeVerifier: oidc.randomPKCECodeVerifier() }), "invalid_grant", "a wrong PKCE verifier is refused");
+    await rejects(
+      oidc.authorizationCodeGrant(spaConfig, wrongArrival, { ...wrong.checks, pkceCodeVerifier: oidc.randomPKCECodeVerifier() }),
+      "invalid_grant",
+      "a wrong PKCE verifier is refused",
+    );
     const mismatched = await authorization(spaConfig, "https://spa.example.com/elsewhere");
     const page = await tab.page.goto(mismatched.url.href);
     check(page.status() === 400 && new URL(tab.page.url()).hostname === "127.0.0.1", "an unregistered redirect URI gets an error page, no redirect");
@@ -166,14 +182,26 @@ async function run(baseUrl, vars) {
     const logoutUrl = oidc.buildEndSessionUrl(spaConfig, { id_token_hint: silentTokens.id_token, post_logout_redirect_uri: AFTER_LOGOUT, state: "bye" });
     const signedOut = await tab.arrive(logoutUrl.href);
     check(signedOut.pathname === "/signed-out" && signedOut.searchParams.get("state") === "bye", "logout returns to the registered post-logout URI with state");
-    await rejects(oidc.refreshTokenGrant(serverConfig, serverTokens.refresh_token), "invalid_grant", "logout ended the other app's session from the same sign-on");
+    await rejects(
+      oidc.refreshTokenGrant(serverConfig, serverTokens.refresh_token),
+      "invalid_grant",
+      "logout ended the other app's session from the same sign-on",
+    );
     const after = await authorization(spaConfig, SPA_CALLBACK, { prompt: "none" });
-    await rejects(oidc.authorizationCodeGrant(spaConfig, await tab.arrive(after.url.href), after.checks), "login_required", "after logout, prompt=none answers login_required");
+    await rejects(
+      oidc.authorizationCodeGrant(spaConfig, await tab.arrive(after.url.href), after.checks),
+      "login_required",
+      "after logout, prompt=none answers login_required",
+    );
 
     // 7. A fresh browser without a session: prompt=none answers login_required at once.
     const fresh = await openTab(await browser.newContext());
     const cold = await authorization(spaConfig, SPA_CALLBACK, { prompt: "none" });
-    await rejects(oidc.authorizationCodeGrant(spaConfig, await fresh.arrive(cold.url.href), cold.checks), "login_required", "prompt=none without a session answers login_required");
+    await rejects(
+      oidc.authorizationCodeGrant(spaConfig, await fresh.arrive(cold.url.href), cold.checks),
+      "login_required",
+      "prompt=none without a session answers login_required",
+    );
     check(tab.escaped.length === 0 && fresh.escaped.length === 0, `no request left 127.0.0.1 (${[...tab.escaped, ...fresh.escaped].join(", ") || "none"})`);
   } finally {
     await browser.close();

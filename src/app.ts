@@ -15,6 +15,7 @@ import { health } from "./modules/health/health.index";
 import { logs } from "./modules/logs/logs.index";
 import { oidc } from "./modules/oidc/oidc.index";
 import { maintenance } from "./modules/maintenance/maintenance.index";
+import { oauthClients } from "./modules/oauth-clients/oauth-clients.index";
 import { oauthProviders } from "./modules/oauth-providers/oauth-providers.index";
 import { outbox } from "./modules/outbox/outbox.index";
 import { projectUsers } from "./modules/project-users/project-users.index";
@@ -48,6 +49,7 @@ export function createApp() {
   app.route("/", logs);
   app.route("/", projects);
   app.route("/", oauthProviders);
+  app.route("/", oauthClients);
   app.route("/", outbox);
   app.route("/", emailTemplates);
   app.route("/", webhooks);

@@ -1,6 +1,6 @@
 // The project's own OAuth/OIDC clients (apps that sign users in through the hosted page).
 // Secrets are stored only as SHA-256; every function takes the project id first.
-import { stringList } from "./sql";
+import { guard, stringList, type Guard } from "./sql";
 
 export type ClientType = "public" | "confidential";
 
@@ -34,11 +34,14 @@ export interface NewOAuthClient {
   at: string;
 }
 
-export function insertOAuthClient(db: D1Database, c: NewOAuthClient): D1PreparedStatement {
+/** Inserts the client; with `max`, only while the project has fewer clients (no row returned otherwise). */
+export function insertOAuthClient(db: D1Database, c: NewOAuthClient, max?: number): D1PreparedStatement {
+  // The count is checked in the INSERT itself, so two concurrent creations cannot both pass it.
   return db
     .prepare(
       `INSERT INTO oauth_clients (client_id, project_id, name, type, first_party, redirect_uris, post_logout_redirect_uris, secret_hash, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING *`,
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9
+       WHERE ?10 IS NULL OR (SELECT COUNT(*) FROM oauth_clients WHERE project_id = ?2) < ?10 RETURNING *`,
     )
     .bind(
       c.clientId,
@@ -50,6 +53,7 @@ export function insertOAuthClient(db: D1Database, c: NewOAuthClient): D1Prepared
       JSON.stringify(c.postLogoutRedirectUris),
       c.secretHash,
       c.at,
+      max ?? null,
     );
 }
 
@@ -84,6 +88,11 @@ export interface OAuthClientChanges {
 
 /** Applies the given fields (others stay) and returns the row, or null when there is no such client. */
 export function updateOAuthClient(db: D1Database, projectId: string, clientId: string, ch: OAuthClientChanges, at: string): Promise<OAuthClientRow | null> {
+  return updateOAuthClientStatement(db, projectId, clientId, ch, at).first<OAuthClientRow>();
+}
+
+/** updateOAuthClient as a statement, to share a batch (its row is the updated client). */
+export function updateOAuthClientStatement(db: D1Database, projectId: string, clientId: string, ch: OAuthClientChanges, at: string): D1PreparedStatement {
   const json = (v: string[] | undefined) => (v === undefined ? null : JSON.stringify(v));
   return db
     .prepare(
@@ -99,8 +108,7 @@ export function updateOAuthClient(db: D1Database, projectId: string, clientId: s
       json(ch.redirectUris),
       json(ch.postLogoutRedirectUris),
       at,
-    )
-    .first<OAuthClientRow>();
+    );
 }
 
 /** A new secret for a confidential client; the current one keeps working until `previousUntil`. */
@@ -112,14 +120,29 @@ export function rotateOAuthClientSecret(
   previousUntil: string,
   at: string,
 ): Promise<OAuthClientRow | null> {
+  return rotateOAuthClientSecretStatement(db, projectId, clientId, secretHash, previousUntil, at).first<OAuthClientRow>();
+}
+
+/** rotateOAuthClientSecret as a statement, to share a batch (its row is the rotated client; none for a public or missing one). */
+export function rotateOAuthClientSecretStatement(
+  db: D1Database,
+  projectId: string,
+  clientId: string,
+  secretHash: string,
+  previousUntil: string,
+  at: string,
+): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE oauth_clients SET previous_secret_hash = secret_hash, previous_secret_until = ?4, secret_hash = ?3, updated_at = ?5
        WHERE project_id = ?1 AND client_id = ?2 AND type = 'confidential' RETURNING *`,
     )
-    .bind(projectId, clientId, secretHash, previousUntil, at)
-    .first<OAuthClientRow>();
+    .bind(projectId, clientId, secretHash, previousUntil, at);
 }
+
+/** Holds while the client exists (and, with `type`, is of that type). */
+export const oauthClientExists = (projectId: string, clientId: string, type: ClientType | null = null): Guard =>
+  guard(`SELECT 1 FROM oauth_clients WHERE project_id = ? AND client_id = ? AND (? IS NULL OR type = ?)`, projectId, clientId, type, type);
 
 export function deleteOAuthClient(db: D1Database, projectId: string, clientId: string): D1PreparedStatement {
   return db.prepare(`DELETE FROM oauth_clients WHERE project_id = ? AND client_id = ? RETURNING client_id`).bind(projectId, clientId);

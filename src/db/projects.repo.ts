@@ -174,15 +174,16 @@ export interface NewProject {
   description: string;
   environment: Environment;
   createdAt: string;
+  branding?: Branding;
 }
 
 export function insertProject(db: D1Database, p: NewProject): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO projects (id, name, description, environment, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO projects (id, name, description, environment, created_at, updated_at, branding)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     )
-    .bind(p.id, p.name, p.description, p.environment, p.createdAt, p.createdAt);
+    .bind(p.id, p.name, p.description, p.environment, p.createdAt, p.createdAt, JSON.stringify(p.branding ?? {}));
 }
 
 export function getProject(db: D1Database, projectId: string): Promise<ProjectRow | null> {
@@ -238,6 +239,8 @@ export interface ProjectChanges {
   passwordless?: boolean;
   allowSignUp?: boolean;
   auditRetentionDays?: number;
+  /** Merged into the stored branding: a string sets a field, null clears it, absent keeps it. */
+  branding?: { [K in keyof Branding]?: string | null };
 }
 
 /**
@@ -266,6 +269,7 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
          passwordless = COALESCE(?16, passwordless),
          allow_sign_up = COALESCE(?17, allow_sign_up),
          audit_retention_days = COALESCE(?18, audit_retention_days),
+         branding = CASE WHEN ?19 IS NULL THEN branding ELSE json_patch(branding, ?19) END,
          updated_at = ?9
        WHERE id = ?10 AND COALESCE(?6, refresh_token_ttl) > COALESCE(?5, access_token_ttl)
        RETURNING *`,
@@ -289,6 +293,8 @@ export function updateProject(db: D1Database, projectId: string, changes: Projec
       flag(changes.passwordless),
       flag(changes.allowSignUp),
       changes.auditRetentionDays ?? null,
+      // RFC 7396 merge patch: null removes a field.
+      changes.branding === undefined ? null : JSON.stringify(changes.branding),
     );
 }
 

@@ -257,6 +257,13 @@ export function revokeUserSessions(db: D1Database, projectId: string, userId: st
     .bind(at, reason, projectId, userId, exceptSessionId);
 }
 
+/** Revokes every live session issued to an OAuth client (at the token endpoint), e.g. when the client is deleted. */
+export function revokeClientSessions(db: D1Database, projectId: string, clientId: string, reason: string, at: string): D1PreparedStatement {
+  return db
+    .prepare(`UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE project_id = ? AND client_id = ? AND revoked_at IS NULL`)
+    .bind(at, reason, projectId, clientId);
+}
+
 /** What an authenticated request needs in one round trip: the user and whether the session lives. */
 export interface SessionUser {
   id: string;

@@ -181,6 +181,19 @@ export const revokedSessionsEvent = (db: D1Database, projectId: string, userId: 
     reason,
   );
 
+/** session.revoked for each session issued to the OAuth client that revokeClientSessions ended at `at` for `reason`. */
+export const clientRevokedSessionsEvent = (db: D1Database, projectId: string, clientId: string, reason: string, at: string): D1PreparedStatement[] =>
+  eventStatements(
+    db,
+    projectId,
+    "session.revoked",
+    at,
+    SESSION_SNAPSHOT,
+    `FROM sessions WHERE project_id = ?1 AND client_id = ?5 AND revoked_at = ?4 AND revoked_reason = ?6`,
+    clientId,
+    reason,
+  );
+
 /** The delivery ids a batch's event statements created. */
 export const deliveryIdsOf = (results: readonly D1Result[]): string[] =>
   results.flatMap((r) => (r.results ?? []).flatMap((row) => (row as { webhook_delivery_id?: string }).webhook_delivery_id ?? []));

@@ -47,6 +47,37 @@ const RedirectUrlSchema = z
   }, "must be an absolute https URL (http only for localhost or 127.0.0.1) without credentials or a fragment")
   .openapi({ example: "https://app.example.com/auth/callback" });
 
+// The hosted sign-in page's look: a logo only over https (it is loaded by the page, under its CSP) and a hex colour.
+const LogoUrlSchema = z
+  .string()
+  .max(2048)
+  .refine((text) => {
+    const url = parseUrl(text);
+    return url !== null && url.protocol === "https:" && !url.username && !url.password;
+  }, "must be an absolute https URL without credentials")
+  .openapi({ description: "Logo shown on the hosted sign-in page: an https URL.", example: "https://app.example.com/logo.svg" });
+const AccentColorSchema = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #1a73e8")
+  .openapi({ description: "Accent colour of the hosted sign-in page's buttons and links, `#rrggbb`.", example: "#1a73e8" });
+
+export const BrandingSchema = z
+  .object({ logoUrl: z.string().optional(), accentColor: z.string().optional() })
+  .openapi("Branding", { description: "The hosted sign-in page's look; absent fields use the defaults (no logo, the default accent colour)." });
+
+const BrandingSettingsSchema = z
+  .object({ logoUrl: LogoUrlSchema.optional(), accentColor: AccentColorSchema.optional() })
+  .strict()
+  .openapi("BrandingSettings", { example: { logoUrl: "https://app.example.com/logo.svg", accentColor: "#1a73e8" } });
+
+const BrandingChangesSchema = z
+  .object({ logoUrl: LogoUrlSchema.nullable().optional(), accentColor: AccentColorSchema.nullable().optional() })
+  .strict()
+  .openapi("BrandingChanges", {
+    description: "Fields given are set, `null` clears one, absent ones stay.",
+    example: { accentColor: "#1a73e8", logoUrl: null },
+  });
+
 export const MfaPolicySchema = z.enum(["optional", "required"]).openapi("MfaPolicy", {
   description:
     '`optional` (default): users may add a second factor (TOTP, passkeys); those who did are asked for it at sign-in. `required`: besides that, a user who has none gets a restricted session (access tokens with `restricted: "mfa_enrollment"`) that can only enroll one (README, "Second factors").',
@@ -140,6 +171,7 @@ export const ProjectSchema = z
       .number()
       .int()
       .openapi({ description: "Audit rows of the project older than this many days are deleted (daily retention job). Default 90.", example: 90 }),
+    branding: BrandingSchema,
   })
   .openapi("Project");
 
@@ -161,6 +193,7 @@ export const CreateProjectRequest = z
       description: "Immutable slug used in Auth API URLs. Defaults to one derived from `name` (`New Project` → `new_project`).",
       example: "new_project",
     }),
+    branding: BrandingSettingsSchema.optional().openapi({ description: "The hosted sign-in page's logo and accent colour." }),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -217,6 +250,9 @@ export const UpdateProjectRequest = z
         description: `Days, ${AUDIT_RETENTION_DAYS_RANGE.min}–${AUDIT_RETENTION_DAYS_RANGE.max} (default 90): older audit rows of the project are deleted by the retention job.`,
         example: 90,
       }),
+    branding: BrandingChangesSchema.optional().openapi({
+      description: "The hosted sign-in page's logo (`logoUrl`, https) and accent colour (`accentColor`, `#rrggbb`): given fields are set, `null` clears one.",
+    }),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: "Provide at least one field to change" })

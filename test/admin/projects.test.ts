@@ -200,6 +200,46 @@ describe("PATCH /api/admin/projects/:projectId", () => {
   });
 });
 
+describe("the hosted page's branding setting", () => {
+  const brand = { logoUrl: "https://cdn.example.com/logo.svg", accentColor: "#1a73e8" };
+
+  it("is empty by default, set at creation, and read back through GET", async () => {
+    expect((await create({ name: uniqueId("Plain") })).data!.data.branding).toEqual({});
+    const created = await owner.POST("/api/admin/projects", { body: { name: uniqueId("Brand"), environment: "development", branding: brand } });
+    expect(created.response.status).toBe(201);
+    expect(created.data!.data.branding).toEqual(brand);
+    expect((await owner.GET("/api/admin/projects/{projectId}", path(created.data!.data.id))).data!.data.branding).toEqual(brand);
+  });
+
+  it("PATCH sets the given fields, keeps absent ones, and null clears one; the audit says what changed", async () => {
+    const id = (await create({ name: uniqueId("Brand") })).data!.data.id;
+    expect((await patch(id, { branding: brand })).data!.data.branding).toEqual(brand);
+    expect((await patch(id, { branding: { accentColor: "#00AA55" } })).data!.data.branding).toEqual({ ...brand, accentColor: "#00AA55" });
+    expect((await patch(id, { branding: { logoUrl: null } })).data!.data.branding).toEqual({ accentColor: "#00AA55" });
+    expect(JSON.parse((await lastAudit("admin.project.update", id))!.details)).toEqual({ changed: ["branding"], branding: { logoUrl: null } });
+    expect((await patch(id, { branding: { accentColor: null } })).data!.data.branding).toEqual({});
+  });
+
+  it.each([
+    [{ logoUrl: "http://cdn.example.com/logo.svg" }, "branding.logoUrl"],
+    [{ logoUrl: "javascript:alert(1)" }, "branding.logoUrl"],
+    [{ logoUrl: "data:image/svg+xml,<svg/>" }, "branding.logoUrl"],
+    [{ logoUrl: "https://user:pw@cdn.example.com/logo.svg" }, "branding.logoUrl"],
+    [{ logoUrl: "/logo.svg" }, "branding.logoUrl"],
+    [{ accentColor: "red" }, "branding.accentColor"],
+    [{ accentColor: "#fff" }, "branding.accentColor"],
+    [{ accentColor: "#1a73e8; background:url(x)" }, "branding.accentColor"],
+    [{ fontFamily: "Comic Sans" }, "branding"],
+  ])("refuses %j with 400 VALIDATION_ERROR, at creation too", async (branding, field) => {
+    const id = (await create({ name: uniqueId("BadBrand") })).data!.data.id;
+    const patched = await patch(id, { branding });
+    expect(patched.response.status).toBe(400);
+    expect(patched.error!.details!.map((d) => d.path).join(" ")).toContain(field);
+    const created = await owner.POST("/api/admin/projects", { body: { name: uniqueId("BadBrand"), environment: "development", branding: branding as never } });
+    expect(created.response.status).toBe(400);
+  });
+});
+
 describe("DELETE /api/admin/projects/:projectId", () => {
   it("removes the project with its users, sessions, refresh tokens and keys; audit rows stay, holding ids only", async () => {
     const id = (await create({ name: uniqueId("Del") })).data!.data.id;

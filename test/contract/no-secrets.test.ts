@@ -48,8 +48,19 @@ function secretProperties(schema: Json, doc: Json, allowTokens: boolean, path = 
 const WEBHOOKS = "/api/admin/projects/{projectId}/webhooks";
 const WEBHOOK_SECRET = "a webhook's signing secret is shown once, to the admin who creates or rotates it (the receiver needs it to verify); never on a read";
 const A_TIMESTAMP = "when the previous webhook secret stops signing: a timestamp, no secret";
+const CLIENTS = "/api/admin/projects/{projectId}/oauth-clients";
+const CLIENT_SECRET =
+  "an OAuth client's secret is shown once, to the admin who registers the client or rotates it (the app needs it); stored as SHA-256, never on a read";
+const A_CLIENT_TIMESTAMP = "when the previous OAuth client secret stops authenticating: a timestamp, no secret";
 // Findings that are meant, each with its reason; everything else is a leak.
 const ALLOWED: Record<string, string> = {
+  [`POST ${CLIENTS} 201: .data.clientSecret`]: CLIENT_SECRET,
+  [`POST ${CLIENTS}/{clientId}/rotate-secret 200: .data.clientSecret`]: CLIENT_SECRET,
+  [`POST ${CLIENTS} 201: .data.previousSecretExpiresAt`]: A_CLIENT_TIMESTAMP,
+  [`GET ${CLIENTS} 200: .data[].previousSecretExpiresAt`]: A_CLIENT_TIMESTAMP,
+  [`GET ${CLIENTS}/{clientId} 200: .data.previousSecretExpiresAt`]: A_CLIENT_TIMESTAMP,
+  [`PATCH ${CLIENTS}/{clientId} 200: .data.previousSecretExpiresAt`]: A_CLIENT_TIMESTAMP,
+  [`POST ${CLIENTS}/{clientId}/rotate-secret 200: .data.previousSecretExpiresAt`]: A_CLIENT_TIMESTAMP,
   "POST /api/auth/{projectId}/mfa/totp/enroll 200: .data.secret":
     "the TOTP seed must reach the user's authenticator app once, at enrollment; it is sealed at rest and never shown again",
   [`POST ${WEBHOOKS} 201: .data.secret`]: WEBHOOK_SECRET,
@@ -104,6 +115,16 @@ describe("the contract never returns secrets", () => {
     expect(found.some((f) => f.includes("passwordHash"))).toBe(true);
     expect(found.some((f) => f.includes("privateJwk"))).toBe(true);
     expect(found.some((f) => f.includes("refreshToken"))).toBe(true);
+  });
+
+  it("would catch an OAuth client's secret or its hash on a read", () => {
+    const tampered = structuredClone(spec) as Json;
+    const client = tampered.components.schemas.OAuthClient;
+    client.properties.clientSecret = { type: "string" };
+    client.properties.secretHash = { type: "string" };
+    const found = leaks(tampered);
+    expect(found).toContain(`GET ${CLIENTS}/{clientId} 200: .data.clientSecret`);
+    expect(found).toContain(`GET ${CLIENTS} 200: .data[].secretHash`);
   });
 
   it("allows the once-shown TOTP secret only where it is shown, nowhere else", () => {

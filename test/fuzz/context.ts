@@ -154,6 +154,16 @@ async function webhookFixture(projectId: string, ownerSession: string): Promise<
   return { webhookId, deliveryId };
 }
 
+/** A confidential OAuth client of the project, registered through the API. */
+async function oauthClientFixture(projectId: string, ownerSession: string): Promise<string> {
+  const { data } = await client({ "X-Admin-Session": ownerSession }).POST("/api/admin/projects/{projectId}/oauth-clients", {
+    params: { path: { projectId } },
+    body: { name: "Fuzz", type: "confidential", redirectUris: [APP_REDIRECT] },
+  });
+  if (!data) throw new Error(`fixture: OAuth client in ${projectId} failed`);
+  return data.data.clientId;
+}
+
 /** The fixtures of one operation: what its cases' placeholders resolve to, plus its OAuth provider. */
 export interface OperationFixtures extends FuzzContext {
   stub?: StubProvider;
@@ -207,6 +217,7 @@ export async function contextFor(op: FuzzOperation, shared: SharedFixtures): Pro
       "credential:clientSecretBasic": basic(confidential.clientId, confidential.secret!).Authorization,
     });
   }
+  if (names.has("clientId") && admin && params.projectId) params.clientId = await oauthClientFixture(params.projectId, values.ownerSession);
   let stub: StubProvider | undefined;
   if (names.has("provider") && params.projectId) {
     params.provider = "corp";

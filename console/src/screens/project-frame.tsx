@@ -4,6 +4,7 @@ import { Failure, Loading } from "../components/status";
 import { useLoad } from "../load";
 import { href } from "../router";
 import { Keys } from "./keys";
+import { OAuthClients } from "./oauth-clients";
 import { Outbox } from "./outbox";
 import { Overview } from "./overview";
 import { ProjectSettings } from "./project-settings";
@@ -19,6 +20,7 @@ const TABS = [
   ["users", "Users"],
   ["keys", "Signing keys"],
   ["providers", "Social providers"],
+  ["oauth-clients", "OAuth clients"],
   ["templates", "Email templates"],
   ["webhooks", "Webhooks"],
   ["outbox", "Outbox"],
@@ -54,6 +56,7 @@ function body(p: ProjectData, tab: string, sub: string | undefined, reload: () =
   if (tab === "users") return <Users projectId={p.id} />;
   if (tab === "keys") return <Keys projectId={p.id} />;
   if (tab === "providers") return <Providers projectId={p.id} />;
+  if (tab === "oauth-clients") return <OAuthClients projectId={p.id} />;
   if (tab === "templates") return <Templates projectId={p.id} />;
   if (tab === "webhooks") return <Webhooks projectId={p.id} />;
   if (tab === "outbox") return <Outbox projectId={p.id} />;

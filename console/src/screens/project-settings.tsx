@@ -29,6 +29,16 @@ function parseOverrides(text: string): { value: Partial<Rules> } | { problem: st
   }
 }
 
+/** The request field a form field's validation message comes back under. */
+const fieldPath = (key: string) =>
+  key === "rpId" || key === "rpName"
+    ? `webauthn.${key}`
+    : key === "rpOrigins"
+      ? "webauthn.origins"
+      : key === "logoUrl" || key === "accentColor"
+        ? `branding.${key}`
+        : key;
+
 const lines = (text: string) =>
   text
     .split("\n")
@@ -55,6 +65,8 @@ export function ProjectSettings({ project, onSaved }: { project: ProjectData; on
     rpOrigins: project.webauthn?.origins.join("\n") ?? "",
     auditRetentionDays: String(project.auditRetentionDays),
     rateLimits: JSON.stringify(overridesOf(project.rateLimits), null, 2),
+    logoUrl: project.branding.logoUrl ?? "",
+    accentColor: project.branding.accentColor ?? "",
   });
   const [overridesProblem, setOverridesProblem] = useState<string | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
@@ -75,12 +87,14 @@ export function ProjectSettings({ project, onSaved }: { project: ProjectData; on
       | "rpName"
       | "rpOrigins"
       | "auditRetentionDays"
-      | "rateLimits",
+      | "rateLimits"
+      | "logoUrl"
+      | "accentColor",
   ) => ({
     name: key,
     value: form[key],
     onValue: (v: string) => set({ [key]: v }),
-    error: fieldError(error, key === "rpId" || key === "rpName" ? `webauthn.${key}` : key === "rpOrigins" ? "webauthn.origins" : key),
+    error: fieldError(error, fieldPath(key)),
   });
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -106,6 +120,8 @@ export function ProjectSettings({ project, onSaved }: { project: ProjectData; on
           webauthn: form.rpId ? { rpId: form.rpId, rpName: form.rpName, origins: lines(form.rpOrigins) } : null,
           auditRetentionDays: Number(form.auditRetentionDays),
           rateLimits: overrides.value,
+          // Empty clears a branding field.
+          branding: { logoUrl: form.logoUrl.trim() || null, accentColor: form.accentColor.trim() || null },
         },
       }),
     );
@@ -171,6 +187,11 @@ export function ProjectSettings({ project, onSaved }: { project: ProjectData; on
           <Field label="Passkeys: relying party id (empty turns passkeys off)" {...text("rpId")} />
           <Field label="Passkeys: relying party name" {...text("rpName")} />
           <Field label="Passkeys: origins (one a line)" multiline {...text("rpOrigins")} />
+        </fieldset>
+        <fieldset disabled={!writer}>
+          <legend>Hosted sign-in page</legend>
+          <Field label="Logo URL (https, optional)" type="url" {...text("logoUrl")} />
+          <Field label="Accent colour (#rrggbb, optional)" hint="For example #1a73e8." {...text("accentColor")} />
         </fieldset>
         <fieldset disabled={!writer}>
           <legend>Abuse and retention</legend>

@@ -35,14 +35,14 @@ export const listProjectsHandler: RouteHandler<typeof listProjects, AppEnv> = as
 };
 
 export const createProjectHandler: RouteHandler<typeof createProject, AppEnv> = async (c) => {
-  const { name, environment, description = "", id: given } = c.req.valid("json");
+  const { name, environment, description = "", id: given, branding } = c.req.valid("json");
   const id = given ?? projectSlug(name);
   const key = await generateSigningKey(c.env.KEY_ENCRYPTION_SECRET);
   const at = iso();
   try {
     // One batch is one transaction: the project never exists without its key and its audit entry.
     const [inserted] = await c.env.DB.batch([
-      projects.insertProject(c.env.DB, { id, name, description, environment, createdAt: at }),
+      projects.insertProject(c.env.DB, { id, name, description, environment, createdAt: at, branding }),
       insertSigningKey(c.env.DB, id, key, at),
       insertAudit(c.env.DB, projectAudit(c, id, "admin.project.create", { name, environment, kid: key.kid }, at)),
     ]);

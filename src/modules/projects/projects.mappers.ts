@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { PublicJwk } from "../../crypto/keys";
 import type { SigningKeyRow } from "../../db/keys.repo";
-import { corsOriginsOf, redirectUrlsOf, webauthnOf, type ProjectRow } from "../../db/projects.repo";
+import { brandingOf, corsOriginsOf, redirectUrlsOf, webauthnOf, type ProjectRow } from "../../db/projects.repo";
 import { RULE_NAMES, overridesOf, ruleFor } from "../../lib/rate-limit";
 import type { UpdateProjectRequest } from "../../schemas/project";
 
@@ -29,6 +29,7 @@ export const toProject = (p: ProjectRow) => ({
   createdAt: p.created_at,
   updatedAt: p.updated_at,
   auditRetentionDays: p.audit_retention_days,
+  branding: brandingOf(p),
 });
 
 /** The public JWK fields picked one by one, so nothing else stored with a key can slip out. */
