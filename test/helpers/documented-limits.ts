@@ -20,4 +20,5 @@ export const README_RULES = {
   "admin_mfa.account": { kind: "window", limit: 10, windowSeconds: 900 },
   "passkey_options.ip": { kind: "window", limit: 60, windowSeconds: 600 },
   "passkey_login.ip": { kind: "window", limit: 30, windowSeconds: 900 },
+  "oauth2.ip": { kind: "window", limit: 120, windowSeconds: 600 },
 } as const;
