@@ -1,4 +1,5 @@
-// Every documented 4xx/5xx response is the shared Error envelope, so clients parse all failures one way.
+// Every documented 4xx/5xx response is the shared Error envelope, so clients parse all failures one way
+// (an HTML-only error page of the hosted sign-in is for the user's browser, not for clients).
 const ERROR_REF = "#/components/schemas/Error";
 
 /** Follows a local `#/components/responses/...` $ref, since this rule runs on the unresolved document. */
@@ -16,7 +17,10 @@ export default function errorSchema(responses, _options, context) {
   return Object.entries(responses)
     .filter(([status]) => /^[45]/.test(status))
     .flatMap(([status, raw]) => {
-      const schema = deref(raw, context)?.content?.["application/json"]?.schema;
+      const content = deref(raw, context)?.content;
+      // A page for a browser (the hosted sign-in pages' errors) is HTML only: no JSON client reads it.
+      if (content && Object.keys(content).length === 1 && content["text/html"]) return [];
+      const schema = content?.["application/json"]?.schema;
       const exact = schema && typeof schema === "object" && Object.keys(schema).length === 1 && schema.$ref === ERROR_REF;
       return exact
         ? []
