@@ -28,6 +28,8 @@ import {
 } from "./context";
 import { SoftAuthenticator } from "../helpers/webauthn";
 import { fromPlain } from "./json";
+import { HOSTED_SCRIPT_PATH } from "../../src/modules/hosted/hosted.script";
+import { cookiesOf, handOver, insertClient, insertRequest, openSignIn, ORIGIN } from "../hosted/helpers";
 import type { FuzzContext } from "./request";
 import { send } from "./send";
 import { type FuzzOperation, resolve, validValue } from "./spec";
@@ -35,6 +37,10 @@ import { type FuzzOperation, resolve, validValue } from "./spec";
 /** What a plan changes in the default valid request. */
 interface Plan {
   body?: Record<string, unknown>;
+  /** A form-encoded body instead of JSON (the hosted consent form). */
+  form?: Record<string, string>;
+  /** Headers besides the credential (the hosted pages' Origin and cookies). */
+  headers?: Array<[string, string]>;
   query?: Record<string, string>;
   params?: Record<string, string>;
   values?: Record<string, string>;
@@ -194,11 +200,45 @@ const PLANS: Record<string, Planner> = {
     const options = await client().POST("/api/auth/{projectId}/passkeys/login/options", { params: { path: { projectId: project(f) } } });
     return { body: { challengeId: options.data!.data.challengeId, response: await authenticator.get(options.data!.data.options) } };
   },
+  hostedSignIn: async (f) => ({ query: { request: await insertRequest(project(f), await insertClient(project(f))) } }),
+  hostedSession: async (f) => {
+    const { requestId, page, refreshToken } = await hostedSignInStarted(project(f), true);
+    return {
+      body: { refreshToken, request: requestId, csrfToken: page.csrfToken },
+      headers: [
+        ["Origin", ORIGIN],
+        ["Cookie", page.cookie],
+      ],
+    };
+  },
+  // Without a sign-on session: the documented redirect to the sign-in page.
+  hostedConsent: async (f) => ({ query: { request: await insertRequest(project(f), await insertClient(project(f), { firstParty: false })) } }),
+  hostedConsentDecision: async (f) => {
+    const { requestId, page, refreshToken } = await hostedSignInStarted(project(f), false);
+    const handed = await handOver(project(f), { refreshToken, request: requestId, csrfToken: page.csrfToken }, { Origin: ORIGIN, Cookie: page.cookie });
+    const sso = Object.entries(cookiesOf(handed)).find(([name]) => name.includes("edge_auth_sso_"))!;
+    return {
+      form: { request: requestId, csrfToken: page.csrfToken, decision: "allow" },
+      headers: [
+        ["Origin", ORIGIN],
+        ["Cookie", `${page.cookie}; ${sso[0]}=${sso[1].value}`],
+      ],
+    };
+  },
+  hostedAsset: async () => ({ params: { file: HOSTED_SCRIPT_PATH.split("/").pop()! } }),
   deleteOAuthProvider: async (f, shared) => {
     await configureProvider(project(f), await liveOwnerSession(shared), "doomed");
     return { params: { provider: "doomed" } };
   },
 };
+
+/** A waiting request of a (first- or third-party) client, its sign-in page opened and a user just signed in. */
+async function hostedSignInStarted(projectId: string, firstParty: boolean) {
+  const requestId = await insertRequest(projectId, await insertClient(projectId, { firstParty }));
+  const page = await openSignIn(projectId, requestId);
+  const { refreshToken } = await registerUser(projectId);
+  return { requestId, page, refreshToken };
+}
 
 export const plannedOperations = Object.keys(PLANS);
 
@@ -213,7 +253,7 @@ function exampleBody(op: FuzzOperation): Record<string, unknown> | undefined {
 /** The valid request for `op` as a fuzz case, with the fixtures it resolves against. */
 export async function validRequest(op: FuzzOperation, f: OperationFixtures, shared: SharedFixtures): Promise<ValidRequest> {
   const plan = (await PLANS[op.operationId]?.(f, shared)) ?? {};
-  const body = plan.body ?? exampleBody(op);
+  const body = plan.form ? undefined : (plan.body ?? exampleBody(op));
   const query = plan.query ?? Object.fromEntries(op.queryParams.filter((p) => p.required).map((p) => [p.name, String(validValue(p.schema))]));
   const credential = op.credentials[0];
   const fuzzCase: FuzzCase = {
@@ -221,12 +261,16 @@ export async function validRequest(op: FuzzOperation, f: OperationFixtures, shar
     path: Object.fromEntries(op.pathParams.map((p) => [p.name, { valid: true }])),
     query: Object.entries(query).map(([k, v]) => [k, { encoded: v }]),
     queryBroken: false,
-    headers: credential ? validCredential(credential) : [],
+    headers: [...(credential ? validCredential(credential) : []), ...(plan.headers ?? [])],
     forged: null,
     email: "fixture",
     body: {
-      payload: body === undefined ? null : { kind: "json", value: fromPlain(body), label: "valid request" },
-      contentType: body === undefined ? null : "application/json",
+      payload: plan.form
+        ? { kind: "form", encoding: "urlencoded", fields: plan.form, label: "valid request" }
+        : body === undefined
+          ? null
+          : { kind: "json", value: fromPlain(body), label: "valid request" },
+      contentType: plan.form ? "auto" : body === undefined ? null : "application/json",
       chunked: false,
     },
   };
