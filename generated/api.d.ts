@@ -8141,8 +8141,6 @@ export interface operations {
                 request?: string;
                 /** @description The request id again, as a social sign-in brings it back in `state`. */
                 state?: string;
-                /** @description Not read: the request's own `login_hint` pre-fills the email. */
-                login_hint?: string;
                 /** @description A social sign-in's one-time code, which the page's script exchanges at `POST /oauth/token`. */
                 code?: string;
                 /** @description A social sign-in's error code, shown to the user. */

@@ -30,7 +30,6 @@ const optionalText = (name: string, description: string, max = 2048) =>
 export const HostedSignInQuery = z.object({
   request: requestParam("request", "The waiting authorization request (the authorization endpoint sends the browser here with it)."),
   state: requestParam("state", "The request id again, as a social sign-in brings it back in `state`."),
-  login_hint: optionalText("login_hint", "Not read: the request's own `login_hint` pre-fills the email.", 320),
   code: optionalText("code", "A social sign-in's one-time code, which the page's script exchanges at `POST /oauth/token`.", 256),
   error: optionalText("error", "A social sign-in's error code, shown to the user.", 64),
   error_description: optionalText("error_description", "A social sign-in's error, shown to the user."),
