@@ -658,6 +658,92 @@ export interface paths {
         patch: operations["renamePasskey"];
         trace?: never;
     };
+    "/api/auth/{projectId}/hosted/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hosted sign-in page
+         * @description Server-rendered HTML for the user's browser, where the authorization endpoint sends it while a request waits for a sign-in. It offers what the project enables (password with the second-factor step, sign-up, password reset, email code or magic link, passkeys, social providers) and drives this project's JSON Auth API from one same-origin script, so every rate limit, lockout and audit event of those routes applies. When a sign-in yields tokens, the script hands the session to `POST /hosted/session`, which sends the browser on to the app (or the consent screen).
+         *
+         *     Strict Content-Security-Policy (no inline script, no other origin), the project's name, logo and accent colour. An unknown, expired or completed request answers a 400 page telling the user to start again from the app.
+         */
+        get: operations["hostedSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/{projectId}/hosted/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn the hosted page's sign-in into single sign-on
+         * @description Called by the hosted page's script only (same origin: `Origin` must be the issuer's, and `csrfToken` must equal the page's CSRF cookie, else 403 `FORBIDDEN`). Adopts the session the page just signed in (at most 5 minutes old, not an OAuth client's, not revoked; else 401 `INVALID_TOKEN`) as the browser's single sign-on session: sets the HttpOnly sign-on cookie and deletes the session's refresh tokens, so the page keeps none. 403 `MFA_REQUIRED` when the project requires a second factor the user has not set up yet. Then answers where to go: the app's redirect URI with a one-time code, or the consent screen for a third-party client the user has not yet allowed. 400 `VALIDATION_ERROR` when the authorization request is unknown, expired or completed (the sign-on cookie is still set). Unknown refresh tokens count per IP (`probe.ip`).
+         */
+        post: operations["hostedSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/{projectId}/hosted/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The consent screen for a third-party client
+         * @description HTML: the client's name and the requested scopes in plain words, with Allow and Deny (a form posted to `POST /hosted/consent`). Needs the browser's single sign-on session; without one (or when the request asks for a new sign-in) it redirects to the sign-in page. An unknown, expired or completed request answers a 400 page.
+         */
+        get: operations["hostedConsent"];
+        put?: never;
+        /**
+         * Allow or deny a third-party client
+         * @description The consent screen's form (form-encoded, same origin, with the page's CSRF token). Allow records the grant (audited `oauth2.consent`) and redirects to the app with a one-time code; Deny redirects to the app with `error=access_denied`. Without a sign-on session: back to the sign-in page. A foreign origin, a wrong CSRF token, or an unknown, expired or completed request answers a 400 page.
+         */
+        post: operations["hostedConsentDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hosted/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hosted pages' script and style sheet
+         * @description Static files of the hosted pages, named by a hash of their content and cached for a year. Other names: 404.
+         */
+        get: operations["hostedAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/{projectId}/oauth2/authorize": {
         parameters: {
             query?: never;
@@ -3043,6 +3129,41 @@ export interface components {
         RemovePasskeyResult: {
             /** @enum {boolean} */
             removed: true;
+        };
+        HostedSessionResult: {
+            /**
+             * @description Where the browser goes next: the app's redirect URI with `code`, `state` and `iss`, or the consent screen.
+             * @example https://app.example.com/callback?code=ac_Qm9ndXM&state=af0ifjsldkj&iss=https%3A%2F%2Fauth.example.com%2Fapi%2Fauth%2Fmobile_app
+             */
+            redirectTo: string;
+        };
+        HostedSessionRequest: {
+            /**
+             * @description The refresh token the sign-in just returned.
+             * @example rt_Qm9ndXNUb2tlbkV4YW1wbGVPbmx5Tm90UmVhbA
+             */
+            refreshToken: string;
+            /**
+             * @description The waiting authorization request.
+             * @example azr_3k9xQ2mW7bYt1xZ3mW9aAa
+             */
+            request: string;
+            /**
+             * @description The page's CSRF token (it must equal the page's cookie).
+             * @example csrf_Q2hhbGxlbmdlVG9rZW5FeGFtcGxl
+             */
+            csrfToken: string;
+        };
+        HostedConsentForm: {
+            /** @example azr_3k9xQ2mW7bYt1xZ3mW9aAa */
+            request: string;
+            /** @example csrf_Q2hhbGxlbmdlVG9rZW5FeGFtcGxl */
+            csrfToken: string;
+            /**
+             * @description The button the user pressed.
+             * @enum {string}
+             */
+            decision: "allow" | "deny";
         };
         /**
          * @example {
@@ -8616,6 +8737,462 @@ export interface operations {
                      *       "success": false,
                      *       "error": "Content-Type must be application/json",
                      *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hostedSignIn: {
+        parameters: {
+            query?: {
+                /** @description The waiting authorization request (the authorization endpoint sends the browser here with it). */
+                request?: string;
+                /** @description The request id again, as a social sign-in brings it back in `state`. */
+                state?: string;
+                /** @description A social sign-in's one-time code, which the page's script exchanges at `POST /oauth/token`. */
+                code?: string;
+                /** @description A social sign-in's error code, shown to the user. */
+                error?: string;
+                /** @description A social sign-in's error, shown to the user. */
+                error_description?: string;
+                /** @description An emailed link's token (magic link or password reset), used by the page's script. */
+                token?: string;
+                /** @description The emailed link's kind: `passwordless` or `reset_password`. */
+                type?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sign-in page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The request is unknown, expired or already completed: a page telling the user to go back to the app and start again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hostedSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostedSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed on; where the browser goes next. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["HostedSessionResult"];
+                    };
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Missing or invalid credentials",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hostedConsent: {
+        parameters: {
+            query?: {
+                /** @description The waiting authorization request. */
+                request?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consent screen. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No usable sign-on session: to the hosted sign-in page. */
+            302: {
+                headers: {
+                    /** @description `<issuer>/hosted/sign-in?request=<id>`. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is unknown, expired or already completed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hostedConsentDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["HostedConsentForm"];
+            };
+        };
+        responses: {
+            /** @description To the app (a code, or `error=access_denied`), or back to sign-in. */
+            302: {
+                headers: {
+                    /** @description The app's redirect URI with `code`, `state` and `iss`, or with `error`; or the hosted sign-in page. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A refused form: foreign origin, wrong CSRF token, or an unknown, expired or completed request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Authenticated but not allowed: insufficient role, or a disabled project or user. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not allowed",
+                     *       "code": "FORBIDDEN"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the documented cap (64 KiB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Request body exceeds 65536 bytes",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hostedAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `hosted-<hash>.js` or `hosted-<hash>.css`. */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "text/css": string;
+                };
+            };
+            /** @description Invalid input: malformed JSON or a field that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "email: Invalid email address",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource does not exist (or is not visible to the caller). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

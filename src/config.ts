@@ -220,3 +220,5 @@ export const CLIENT_PREVIOUS_SECRET_MS = 24 * 3600_000;
 /** OAuth clients per project; redirect URIs per client. */
 export const OAUTH_CLIENTS_PER_PROJECT = 50;
 export const CLIENT_REDIRECT_URIS_MAX = 20;
+/** The hosted page adopts (as its single sign-on session) only a session signed in this recently: the one its script just started. */
+export const HOSTED_ADOPT_WINDOW_MS = 5 * 60_000;

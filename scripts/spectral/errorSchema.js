@@ -1,6 +1,6 @@
 // Every documented 4xx/5xx response is the shared Error envelope, so clients parse all failures one way.
 // Operations marked x-oauth-wire (the OpenID Provider) answer OAuth's { error, error_description }
-// instead, or an HTML page for the user (browser endpoints).
+// instead. An HTML-only error (the authorization endpoint's, the hosted pages') is a page for the user's browser, not for clients.
 const ERROR_REF = "#/components/schemas/Error";
 const OAUTH_ERROR_REF = "#/components/schemas/OAuthError";
 
@@ -25,7 +25,7 @@ export default function errorSchema(responses, _options, context) {
       const content = deref(raw, context)?.content ?? {};
       const schema = content["application/json"]?.schema;
       const exact = schema && typeof schema === "object" && Object.keys(schema).length === 1 && schema.$ref === expected;
-      const htmlPage = oauthWire && !schema && Object.keys(content).length === 1 && content["text/html"];
+      const htmlPage = !schema && Object.keys(content).length === 1 && content["text/html"];
       return exact || htmlPage
         ? []
         : [{ message: `Response ${status} must have an application/json schema that is exactly {"$ref": "${expected}"}.`, path: [...context.path, status] }];

@@ -6,13 +6,14 @@ import { ApiError } from "../errors";
 export const allowedRedirects = (project: ProjectRow): string[] => redirectUrlsOf(project).filter((url) => URL.canParse(url));
 
 /**
- * The base URL of an email's link: `requested` when it equals an allow-list entry exactly
- * (otherwise 400 naming `redirectUrl`), else the first entry; null when the list is empty.
+ * The base URL of an email's link: `requested` when it equals an allow-list entry exactly, or
+ * `alsoAllowed` accepts it (the project's hosted sign-in page), otherwise 400 naming `redirectUrl`;
+ * without one, the first entry; null when the list is empty.
  */
-export function redirectTarget(project: ProjectRow, requested: string | undefined): string | null {
+export function redirectTarget(project: ProjectRow, requested: string | undefined, alsoAllowed: (url: string) => boolean = () => false): string | null {
   const allowed = allowedRedirects(project);
   if (requested === undefined) return allowed[0] ?? null;
-  if (allowed.includes(requested)) return requested;
+  if (allowed.includes(requested) || alsoAllowed(requested)) return requested;
   const message = "is not on this project's list of redirect URLs (it must match an entry exactly)";
   throw new ApiError("VALIDATION_ERROR", `redirectUrl: ${message}`, { details: [{ path: "redirectUrl", message }] });
 }

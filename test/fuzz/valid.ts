@@ -29,6 +29,8 @@ import {
 import { SoftAuthenticator } from "../helpers/webauthn";
 import { APP as OIDC_APP, codeFor, pkce, signedInBrowser } from "../oidc/support";
 import { fromPlain } from "./json";
+import { HOSTED_SCRIPT_PATH } from "../../src/modules/hosted/hosted.script";
+import { cookiesOf, handOver, insertClient, insertRequest, openSignIn, ORIGIN } from "../hosted/helpers";
 import type { FuzzContext } from "./request";
 import { send } from "./send";
 import { type FuzzOperation, resolve, validValue } from "./spec";
@@ -36,6 +38,10 @@ import { type FuzzOperation, resolve, validValue } from "./spec";
 /** What a plan changes in the default valid request. */
 interface Plan {
   body?: Record<string, unknown>;
+  /** A form-encoded body instead of JSON (the hosted consent form). */
+  form?: Record<string, string>;
+  /** Headers besides the credential (the hosted pages' Origin and cookies). */
+  headers?: Array<[string, string]>;
   query?: Record<string, string>;
   params?: Record<string, string>;
   values?: Record<string, string>;
@@ -215,11 +221,45 @@ const PLANS: Record<string, Planner> = {
   oidcRevoke: async () => ({ body: { token: "rt_unknown" } }),
   oidcIntrospect: async () => ({ body: { token: "rt_unknown" } }),
   oidcLogoutPost: async () => ({ body: {} }),
+  hostedSignIn: async (f) => ({ query: { request: await insertRequest(project(f), await insertClient(project(f))) } }),
+  hostedSession: async (f) => {
+    const { requestId, page, refreshToken } = await hostedSignInStarted(project(f), true);
+    return {
+      body: { refreshToken, request: requestId, csrfToken: page.csrfToken },
+      headers: [
+        ["Origin", ORIGIN],
+        ["Cookie", page.cookie],
+      ],
+    };
+  },
+  // Without a sign-on session: the documented redirect to the sign-in page.
+  hostedConsent: async (f) => ({ query: { request: await insertRequest(project(f), await insertClient(project(f), { firstParty: false })) } }),
+  hostedConsentDecision: async (f) => {
+    const { requestId, page, refreshToken } = await hostedSignInStarted(project(f), false);
+    const handed = await handOver(project(f), { refreshToken, request: requestId, csrfToken: page.csrfToken }, { Origin: ORIGIN, Cookie: page.cookie });
+    const sso = Object.entries(cookiesOf(handed)).find(([name]) => name.includes("edge_auth_sso_"))!;
+    return {
+      form: { request: requestId, csrfToken: page.csrfToken, decision: "allow" },
+      headers: [
+        ["Origin", ORIGIN],
+        ["Cookie", `${page.cookie}; ${sso[0]}=${sso[1].value}`],
+      ],
+    };
+  },
+  hostedAsset: async () => ({ params: { file: HOSTED_SCRIPT_PATH.split("/").pop()! } }),
   deleteOAuthProvider: async (f, shared) => {
     await configureProvider(project(f), await liveOwnerSession(shared), "doomed");
     return { params: { provider: "doomed" } };
   },
 };
+
+/** A waiting request of a (first- or third-party) client, its sign-in page opened and a user just signed in. */
+async function hostedSignInStarted(projectId: string, firstParty: boolean) {
+  const requestId = await insertRequest(projectId, await insertClient(projectId, { firstParty }));
+  const page = await openSignIn(projectId, requestId);
+  const { refreshToken } = await registerUser(projectId);
+  return { requestId, page, refreshToken };
+}
 
 export const plannedOperations = Object.keys(PLANS);
 
@@ -234,7 +274,9 @@ function exampleBody(op: FuzzOperation): Record<string, unknown> | undefined {
 /** The valid request for `op` as a fuzz case, with the fixtures it resolves against. */
 export async function validRequest(op: FuzzOperation, f: OperationFixtures, shared: SharedFixtures): Promise<ValidRequest> {
   const plan = (await PLANS[op.operationId]?.(f, shared)) ?? {};
-  const body = plan.body ?? exampleBody(op);
+  const body = plan.form ? undefined : (plan.body ?? exampleBody(op));
+  // A form-encoded operation (the OpenID Provider's) sends its body as a form.
+  const form = plan.form ?? (op.body?.form && body ? Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])) : undefined);
   const query = plan.query ?? Object.fromEntries(op.queryParams.filter((p) => p.required).map((p) => [p.name, String(validValue(p.schema))]));
   const credential = op.credentials[0];
   const fuzzCase: FuzzCase = {
@@ -242,17 +284,16 @@ export async function validRequest(op: FuzzOperation, f: OperationFixtures, shar
     path: Object.fromEntries(op.pathParams.map((p) => [p.name, { valid: true }])),
     query: Object.entries(query).map(([k, v]) => [k, { encoded: v }]),
     queryBroken: false,
-    headers: credential ? validCredential(credential) : [],
+    headers: [...(credential ? validCredential(credential) : []), ...(plan.headers ?? [])],
     forged: null,
     email: "fixture",
     body: {
-      payload:
-        body === undefined
+      payload: form
+        ? { kind: "form", encoding: "urlencoded", fields: form, label: "valid request" }
+        : body === undefined
           ? null
-          : op.body?.form
-            ? { kind: "form", encoding: "urlencoded", fields: Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])), label: "valid request" }
-            : { kind: "json", value: fromPlain(body), label: "valid request" },
-      contentType: body === undefined ? null : op.body?.form ? "auto" : "application/json",
+          : { kind: "json", value: fromPlain(body), label: "valid request" },
+      contentType: form ? "auto" : body === undefined ? null : "application/json",
       chunked: false,
     },
   };

@@ -1,6 +1,7 @@
 import { createRouter } from "../../lib/create-router";
 import { projectCors } from "../../middleware/cors";
 import { resolveProject } from "../../middleware/project";
+import { registerHosted } from "../hosted/hosted.index";
 import * as credentialsHandlers from "./credentials.handlers";
 import * as credentialsRoutes from "./credentials.routes";
 import * as emailHandlers from "./email.handlers";
@@ -55,3 +56,5 @@ auth
   .openapi(passkeyRoutes.listPasskeys, passkeyHandlers.listPasskeysHandler)
   .openapi(passkeyRoutes.renamePasskey, passkeyHandlers.renamePasskeyHandler)
   .openapi(passkeyRoutes.deletePasskey, passkeyHandlers.deletePasskeyHandler);
+
+registerHosted(auth);

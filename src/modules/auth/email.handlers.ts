@@ -20,6 +20,7 @@ import { findUserByEmail, markEmailVerified, normalizeEmail, type UserRow } from
 import { revokedSessionsEvent, userEvent } from "../../db/webhooks.repo";
 import { dispatchDeliveries } from "../../webhooks/delivery";
 import { emailLink, redirectTarget } from "../../email/links";
+import { isHostedReturn } from "../../lib/hosted-urls";
 import { effectiveTemplate, sendEmail, unsentEmail, type Recipient } from "../../email/send";
 import { ApiError, type ErrorCode } from "../../errors";
 import { iso, now } from "../../lib/clock";
@@ -164,7 +165,7 @@ export const forgotPasswordHandler: RouteHandler<typeof forgotPassword, AppEnv> 
   const project = c.get("project");
   const { email, redirectUrl } = c.req.valid("json");
   // Everything that can refuse the request happens before the email is looked up, so no answer depends on it.
-  const base = redirectTarget(project, redirectUrl);
+  const base = redirectTarget(project, redirectUrl, (url) => isHostedReturn(c, project.id, url));
   await limit(c, project.id, emailSubjects(c, email), overridesOf(project.rate_limits));
   const [user, content] = await Promise.all([findUserByEmail(db, project.id, email), effectiveTemplate(db, project.id, "reset_password")]);
   const type = "auth.password_reset.requested";

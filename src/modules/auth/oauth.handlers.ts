@@ -23,6 +23,7 @@ import { getUser, touchLogin } from "../../db/users.repo";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
 import { servedLocally } from "../../lib/deployment";
+import { hostedSignInBase } from "../../lib/hosted-urls";
 import { limit, overridesOf, unknownToken } from "../../lib/rate-limit";
 import { auditEntry, clientBucket, issuerOf } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
@@ -43,6 +44,12 @@ const audit = (c: Context<AppEnv>, e: Audit) => insertAudit(c.env.DB, auditEntry
 const invalidQuery = (field: string, message: string) =>
   new ApiError("VALIDATION_ERROR", `query.${field}: ${message}`, { details: [{ path: `query.${field}`, message }] });
 
+/** Where a sign-in may return: an entry of the project's redirectUrls, or its hosted sign-in page (which carries its request in `state`). */
+const returnAllowed = (c: Context<AppEnv>, uri: string) => {
+  const project = c.get("project");
+  return redirectUrlsOf(project).includes(uri) || uri === hostedSignInBase(c, project.id);
+};
+
 // Browser steps answer with a redirect; no-store keeps codes out of caches.
 const redirectTo = (c: Context<AppEnv>, location: string) => c.body(null, 302, { Location: location, "Cache-Control": "no-store" });
 
@@ -52,7 +59,7 @@ export const oauthAuthorizeHandler: RouteHandler<typeof oauthAuthorize, AppEnv> 
   const query = c.req.valid("query");
   const base = { type: "auth.oauth.authorize", actorType: "anonymous", targetType: "oauth_provider", targetId: provider } as const;
   await limit(c, project.id, [{ rule: "oauth.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
-  if (!redirectUrlsOf(project).includes(query.redirect_uri)) {
+  if (!returnAllowed(c, query.redirect_uri)) {
     await audit(c, { ...base, outcome: "failure", details: { reason: "redirect_uri_not_allowed" } }).run();
     throw invalidQuery("redirect_uri", "is not on this project's list of redirect URLs (it must match an entry exactly)");
   }
@@ -198,7 +205,7 @@ export const oauthCallbackHandler: RouteHandler<typeof oauthCallback, AppEnv> = 
   const known = attempt ?? (await getOAuthState(c.env.DB, project.id, provider, stateHash));
   if (!known) return fail("unknown_state", invalidQuery("state", "does not belong to a sign-in of this project and provider; start again"));
   // The allow-list may have shrunk since authorize: never redirect to a URI no longer on it.
-  if (!redirectUrlsOf(project).includes(known.redirect_uri))
+  if (!returnAllowed(c, known.redirect_uri))
     return fail("redirect_uri_not_allowed", invalidQuery("state", "belongs to a sign-in whose redirect URI is no longer allowed"));
   if (!attempt) {
     const err = known.consumed_at

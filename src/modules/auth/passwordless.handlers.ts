@@ -20,6 +20,7 @@ import {
 import { isUniqueViolation } from "../../db/sql";
 import { findUserByEmail, insertUser, markEmailVerified, normalizeEmail, touchLogin, type UserRow } from "../../db/users.repo";
 import { emailLink, redirectTarget } from "../../email/links";
+import { isHostedReturn } from "../../lib/hosted-urls";
 import { effectiveTemplate, sendEmail } from "../../email/send";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
@@ -49,7 +50,7 @@ export const passwordlessStartHandler: RouteHandler<typeof passwordlessStart, Ap
   requireEnabled(c);
   const { email, redirectUrl } = c.req.valid("json");
   // Everything that can refuse the request happens before the address is looked up, so no answer depends on it.
-  const base = redirectUrl === undefined ? null : redirectTarget(project, redirectUrl);
+  const base = redirectUrl === undefined ? null : redirectTarget(project, redirectUrl, (url) => isHostedReturn(c, project.id, url));
   const address = normalizeEmail(email);
   await limit(
     c,
