@@ -342,14 +342,14 @@ describe("GET /oauth2/logout", () => {
     expect((await call(`/api/auth/${projectId}/oauth2/logout?id_token_hint=${tokens.access_token}`, { redirect: "manual" })).status).toBe(400);
     const ask = await call(`/api/auth/${projectId}/oauth2/logout`, { headers: { Cookie: cookie } });
     expect(ask.status).toBe(200);
-    expect(await ask.text()).toContain('<form method="post">');
+    expect(await ask.text()).toContain(`<form method="post">`);
     expect((await codeFor(projectId, publicClient, cookie)).code).toMatch(/^ac_/);
     const crossSite = await call(`/api/auth/${projectId}/oauth2/logout`, {
       method: "POST",
       headers: { Cookie: cookie, Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded" },
       body: "",
     });
-    expect(await crossSite.text()).toContain('<form method="post">');
+    expect(await crossSite.text()).toContain(`<form method="post">`);
     const confirmed = await call(`/api/auth/${projectId}/oauth2/logout`, {
       method: "POST",
       headers: { Cookie: cookie, Origin: BASE_URL, "Content-Type": "application/x-www-form-urlencoded" },

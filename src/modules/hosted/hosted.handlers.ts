@@ -21,26 +21,12 @@ import type { AppEnv } from "../../lib/types";
 import { errorRedirect, hostedUrl, issueCode, needsConsent, needsSignIn } from "../../oidc/authorization";
 import { currentIdpSession, startIdpSession, type IdpSession } from "../../oidc/idp-session";
 import { parseScopes } from "../../oidc/scopes";
-import { consentBody, errorBody, layout, signInBody } from "./hosted.pages";
+import { consentBody, errorBody, signInBody } from "./hosted.pages";
+import { render } from "./hosted.render";
 import { HOSTED_FILES } from "./hosted.script";
 import type { hostedAsset, hostedConsent, hostedConsentDecision, hostedSession, hostedSignIn } from "./hosted.routes";
 
 // ---- CSP, CSRF, origin ---------------------------------------------------------------------
-
-/** The hosted pages' policy: only our own script and style (plus the accent colour's nonce), images over https, no framing. */
-function hostedCsp(styleNonce: string | null, formTargets: string[] = []): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    `style-src 'self'${styleNonce ? ` 'nonce-${styleNonce}'` : ""}`,
-    "img-src 'self' https:",
-    "connect-src 'self'",
-    // Chrome applies form-action to the redirect that follows a form POST (the consent screen's).
-    `form-action 'self'${formTargets.map((t) => ` ${t}`).join("")}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join("; ");
-}
 
 const issuerOrigin = (c: Context<AppEnv>) => new URL(issuerOf(c, c.get("project").id)).origin;
 
@@ -61,24 +47,6 @@ function sameOriginWithToken(c: Context<AppEnv>, presented: string): boolean {
   const cookie = getCookie(c, csrfCookie(c));
   const tokenOk = cookie !== undefined && cookie.length === presented.length && timingSafeEqual(utf8(cookie), utf8(presented));
   return c.req.header("Origin") === issuerOrigin(c) && tokenOk;
-}
-
-// ---- rendering ---------------------------------------------------------------------------
-
-function render(
-  c: Context<AppEnv>,
-  status: 200 | 400,
-  title: string,
-  body: Parameters<typeof layout>[1],
-  opts: { data?: unknown; formTargets?: string[] } = {},
-) {
-  const project = c.get("project");
-  const branding = brandingOf(project);
-  const styleNonce = branding.accentColor ? randomToken("n").slice(2, 26) : null;
-  c.header("Content-Security-Policy", hostedCsp(styleNonce, opts.formTargets));
-  c.header("Cache-Control", "no-store");
-  const frame = { title, projectName: project.name, branding, styleNonce, script: opts.data !== undefined };
-  return c.html(layout(frame, body, opts.data), status);
 }
 
 /** The page for a request we cannot continue: unknown, expired or completed. */

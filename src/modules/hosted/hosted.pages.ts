@@ -190,3 +190,17 @@ export function errorBody(title: string, message: string): Html {
   return html`<h1 id="page-title">${title}</h1>
 <p role="alert">${message}</p>`;
 }
+
+/** RP-initiated logout without an id_token_hint: ask first (a same-origin POST ends the session). */
+export function logoutBody(projectName: string, fields: Record<string, string>): Html {
+  return html`<h1 id="page-title">Sign out of ${projectName}?</h1>
+<form method="post">
+${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+<button class="primary" type="submit">Sign out</button>
+</form>`;
+}
+
+export function signedOutBody(): Html {
+  return html`<h1 id="page-title">You are signed out</h1>
+<p>You can close this window.</p>`;
+}

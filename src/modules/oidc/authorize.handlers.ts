@@ -15,10 +15,11 @@ import { CHALLENGE_PATTERN } from "../../oauth/pkce";
 import { withQuery } from "../../oauth/urls";
 import { type AuthorizationRequest, errorRedirect, hostedUrl, issueCode, needsConsent, needsSignIn, promptsFor } from "../../oidc/authorization";
 import { clearIdpCookie, currentIdpSession } from "../../oidc/idp-session";
-import { escapeHtml, simplePage } from "../../oidc/page";
 import { redirectUriMatches } from "../../oidc/redirect-uris";
 import { parseScopes } from "../../oidc/scopes";
 import { verifyOwnJwt } from "../../oidc/verify";
+import { errorBody, logoutBody, signedOutBody } from "../hosted/hosted.pages";
+import { render } from "../hosted/hosted.render";
 import type { authorize, logout, logoutPost } from "./oidc.routes";
 
 const redirectTo = (c: Context<AppEnv>, location: string) => c.body(null, 302, { Location: location, "Cache-Control": "no-store" });
@@ -70,7 +71,7 @@ export const authorizeHandler: RouteHandler<typeof authorize, AppEnv> = async (c
   const client = q.client_id ? await getOAuthClient(db, project.id, q.client_id) : null;
   const refuse = async (reason: string, message: string) => {
     await audit(c, "oauth2.authorize", "failure", client?.client_id ?? null, { reason }).run();
-    return simplePage(c, 400, "This sign-in link is not valid", `<p>${escapeHtml(message)}</p><p>Go back to the app and try again.</p>`);
+    return render(c, 400, "Sign-in link not valid", errorBody("This sign-in link is not valid", `${message} Go back to the app and try again.`));
   };
   if (!client) return refuse("unknown_client", "The application that sent you here is not registered with this service.");
   if (!q.redirect_uri || !redirectUriMatches(redirectUrisOf(client), q.redirect_uri)) {
@@ -132,8 +133,8 @@ export const authorizeHandler: RouteHandler<typeof authorize, AppEnv> = async (c
 
 type LogoutParams = { id_token_hint?: string; post_logout_redirect_uri?: string; client_id?: string; state?: string };
 
-const signedOut = (c: Context<AppEnv>) => simplePage(c, 200, "You are signed out", "<p>You can close this window.</p>");
-const badLogout = (c: Context<AppEnv>, message: string) => simplePage(c, 400, "Sign-out request not valid", `<p>${escapeHtml(message)}</p>`);
+const signedOut = (c: Context<AppEnv>) => render(c, 200, "Signed out", signedOutBody());
+const badLogout = (c: Context<AppEnv>, message: string) => render(c, 400, "Sign-out not valid", errorBody("This sign-out request is not valid", message));
 
 /** Ends the sessions a logout names, clears the cookie and answers (redirect or page). `confirmed`: the browser's own session may end too. */
 async function endSessions(c: Context<AppEnv>, p: LogoutParams, confirmed: boolean) {
@@ -154,11 +155,12 @@ async function endSessions(c: Context<AppEnv>, p: LogoutParams, confirmed: boole
     return badLogout(c, "The application asked to return you to an address it has not registered for sign-out.");
   }
   if (!hinted && !confirmed) {
-    const fields = Object.entries({ post_logout_redirect_uri: p.post_logout_redirect_uri, client_id: p.client_id, state: p.state })
-      .filter(([, v]) => v)
-      .map(([k, v]) => `<input type="hidden" name="${k}" value="${escapeHtml(v!)}">`)
-      .join("");
-    return simplePage(c, 200, `Sign out of ${project.name}?`, `<form method="post">${fields}<button type="submit">Sign out</button></form>`);
+    const fields = Object.fromEntries(
+      Object.entries({ post_logout_redirect_uri: p.post_logout_redirect_uri, client_id: p.client_id, state: p.state }).filter(
+        (e): e is [string, string] => !!e[1],
+      ),
+    );
+    return render(c, 200, "Sign out", logoutBody(project.name, fields));
   }
   const at = iso();
   const statements: D1PreparedStatement[] = [];
