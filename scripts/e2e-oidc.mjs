@@ -2,19 +2,31 @@
 // `openid-client` (panva) in Node discovers the issuer, builds authorization URLs with PKCE, exchanges
 // codes, validates ID tokens, calls UserInfo, refreshes, introspects, revokes and logs out, while
 // Debian's Chromium (playwright-core) signs in on the hosted page of `wrangler dev` (127.0.0.1:8794).
-// The apps' redirect URIs are answered inside the browser (page.route), so no request leaves 127.0.0.1.
-// Port: E2E_PORT (8794). CHROMIUM_PATH overrides /usr/bin/chromium.
+// The apps' redirect URIs are a small HTTP server on 127.0.0.1 (loopback redirect URIs, as native and
+// local apps use them; the SPA registers its URI without a port, RFC 8252 §7.3), and no request may leave 127.0.0.1.
+// Ports: E2E_PORT (8794) for the Worker, a free one for the apps. CHROMIUM_PATH overrides /usr/bin/chromium.
+import { createServer } from "node:http";
 import * as oidc from "openid-client";
 import { launchChromium } from "./lib/chromium.mjs";
-import { generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
+import { freePort, generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const API_PORT = Number(process.env.E2E_PORT ?? 8794);
-const SPA_CALLBACK = "https://spa.example.com/callback";
-const SERVER_CALLBACK = "https://server.example.com/auth/callback";
-const AFTER_LOGOUT = "https://spa.example.com/signed-out";
+const APP_PORT = await freePort();
+const APP = `http://127.0.0.1:${APP_PORT}`;
+const SPA_CALLBACK = `${APP}/spa/callback`;
+const SPA_REGISTERED = "http://127.0.0.1/spa/callback";
+const SERVER_CALLBACK = `${APP}/server/callback`;
+const AFTER_LOGOUT = `${APP}/spa/signed-out`;
 const PASSWORD = "a long user passphrase for the relying party";
-const APP_HOSTS = new Set(["spa.example.com", "server.example.com"]);
 const insecure = { execute: [oidc.allowInsecureRequests] };
+
+/** The apps' side: every request is recorded and answered with a small page. */
+function startApps() {
+  const server = createServer((req, res) => {
+    res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><title>app</title><p>back at the app</p>");
+  });
+  return new Promise((resolve) => server.listen(APP_PORT, "127.0.0.1", () => resolve(server)));
+}
 
 const check = (condition, message) => {
   if (!condition) throw new Error(message);
@@ -50,7 +62,7 @@ async function setUp(baseUrl, vars) {
   const other = await api(baseUrl, "/api/admin/projects", { body: { name: "OIDC e2e other", environment: "development" }, session });
   const clients = `/api/admin/projects/${project.id}/oauth-clients`;
   const spa = await api(baseUrl, clients, {
-    body: { name: "SPA", type: "public", firstParty: true, redirectUris: [SPA_CALLBACK], postLogoutRedirectUris: [AFTER_LOGOUT] },
+    body: { name: "SPA", type: "public", firstParty: true, redirectUris: [SPA_REGISTERED], postLogoutRedirectUris: [AFTER_LOGOUT] },
     session,
   });
   const server = await api(baseUrl, clients, {
@@ -66,30 +78,23 @@ async function setUp(baseUrl, vars) {
   return { project, spa, server, foreign, email };
 }
 
-/** A browser tab whose app callbacks are answered in the page (and recorded); anything else off 127.0.0.1 fails the run. */
+/** A browser tab; anything off 127.0.0.1 is aborted and recorded. `arrive` follows a URL until it lands at the apps. */
 async function openTab(context) {
   const page = await context.newPage();
-  const arrivals = [];
   const escaped = [];
-  await page.route("**/*", async (route) => {
+  await page.route("**/*", (route) => {
     const url = new URL(route.request().url());
-    if (APP_HOSTS.has(url.hostname)) {
-      arrivals.push(url);
-      return route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>app</title><p>back at the app</p>" });
-    }
-    if (url.hostname !== "127.0.0.1") {
-      escaped.push(url.href);
-      return route.abort();
-    }
-    return route.continue();
+    if (url.hostname === "127.0.0.1") return route.continue();
+    escaped.push(url.href);
+    return route.abort();
   });
+  const atApps = (u) => u.port === String(APP_PORT);
   const arrive = async (href) => {
-    const before = arrivals.length;
     await page.goto(href);
-    await page.waitForURL((u) => APP_HOSTS.has(u.hostname), { timeout: 15_000 });
-    return arrivals[before] ?? arrivals.at(-1);
+    await page.waitForURL(atApps, { timeout: 15_000 });
+    return new URL(page.url());
   };
-  return { page, arrive, escaped };
+  return { page, arrive, atApps, escaped };
 }
 
 /** An authorization request as the library builds it: PKCE S256, state and nonce. */
@@ -131,7 +136,7 @@ async function run(baseUrl, vars) {
     check((await tab.page.inputValue("#email")) === email, "the hosted page opens with login_hint in the email field");
     await tab.page.fill("#password", PASSWORD);
     await tab.page.click("#password-form button[type=submit]");
-    await tab.page.waitForURL((u) => u.hostname === "spa.example.com", { timeout: 15_000 });
+    await tab.page.waitForURL(tab.atApps, { timeout: 15_000 });
     const callback = new URL(tab.page.url());
     check(callback.searchParams.get("iss") === issuer.href, "the code comes back with iss (RFC 9207)");
     const tokens = await oidc.authorizationCodeGrant(spaConfig, callback, first.checks);
@@ -143,10 +148,13 @@ async function run(baseUrl, vars) {
     const info = await oidc.fetchUserInfo(spaConfig, tokens.access_token, claims.sub);
     check(info.sub === claims.sub && info.email === email && info.email_verified === false, "UserInfo answers the signed-in user");
     await rejects(oidc.authorizationCodeGrant(spaConfig, callback, first.checks), "invalid_grant", "a replayed code is refused");
+    await rejects(oidc.refreshTokenGrant(spaConfig, tokens.refresh_token), "invalid_grant", "the replay ended the session its code had started");
 
-    // 2. Refresh rotates; the confidential server app introspects.
-    const refreshed = await oidc.refreshTokenGrant(spaConfig, tokens.refresh_token);
-    check(refreshed.refresh_token && refreshed.refresh_token !== tokens.refresh_token, "refresh rotates the refresh token");
+    // 2. Signed in again (single sign-on, no password): refresh rotates; the confidential server app introspects.
+    const again = await authorization(spaConfig, SPA_CALLBACK);
+    const fresh = await oidc.authorizationCodeGrant(spaConfig, await tab.arrive(again.url.href), again.checks);
+    const refreshed = await oidc.refreshTokenGrant(spaConfig, fresh.refresh_token);
+    check(refreshed.refresh_token && refreshed.refresh_token !== fresh.refresh_token, "refresh rotates the refresh token");
     const live = await oidc.tokenIntrospection(serverConfig, refreshed.access_token);
     check(live.active === true && live.client_id === spa.clientId && live.sub === claims.sub, "a confidential client introspects a live access token");
 
@@ -167,9 +175,9 @@ async function run(baseUrl, vars) {
       "invalid_grant",
       "a wrong PKCE verifier is refused",
     );
-    const mismatched = await authorization(spaConfig, "https://spa.example.com/elsewhere");
+    const mismatched = await authorization(spaConfig, `${APP}/spa/elsewhere`);
     const page = await tab.page.goto(mismatched.url.href);
-    check(page.status() === 400 && new URL(tab.page.url()).hostname === "127.0.0.1", "an unregistered redirect URI gets an error page, no redirect");
+    check(page.status() === 400 && new URL(tab.page.url()).port === String(API_PORT), "an unregistered redirect URI gets an error page, no redirect");
     const foreignConfig = await oidc.discovery(issuer, foreign.clientId, undefined, oidc.None(), insecure);
     const foreignPage = await tab.page.goto((await authorization(foreignConfig, SPA_CALLBACK)).url.href);
     check(foreignPage.status() === 400, "a client of another project is unknown here");
@@ -181,7 +189,7 @@ async function run(baseUrl, vars) {
     // 6. RP-initiated logout ends single sign-on; prompt=none then answers login_required.
     const logoutUrl = oidc.buildEndSessionUrl(spaConfig, { id_token_hint: silentTokens.id_token, post_logout_redirect_uri: AFTER_LOGOUT, state: "bye" });
     const signedOut = await tab.arrive(logoutUrl.href);
-    check(signedOut.pathname === "/signed-out" && signedOut.searchParams.get("state") === "bye", "logout returns to the registered post-logout URI with state");
+    check(signedOut.pathname === "/spa/signed-out" && signedOut.searchParams.get("state") === "bye", "logout returns to the registered post-logout URI with state");
     await rejects(
       oidc.refreshTokenGrant(serverConfig, serverTokens.refresh_token),
       "invalid_grant",
@@ -195,14 +203,14 @@ async function run(baseUrl, vars) {
     );
 
     // 7. A fresh browser without a session: prompt=none answers login_required at once.
-    const fresh = await openTab(await browser.newContext());
+    const coldTab = await openTab(await browser.newContext());
     const cold = await authorization(spaConfig, SPA_CALLBACK, { prompt: "none" });
     await rejects(
-      oidc.authorizationCodeGrant(spaConfig, await fresh.arrive(cold.url.href), cold.checks),
+      oidc.authorizationCodeGrant(spaConfig, await coldTab.arrive(cold.url.href), cold.checks),
       "login_required",
       "prompt=none without a session answers login_required",
     );
-    check(tab.escaped.length === 0 && fresh.escaped.length === 0, `no request left 127.0.0.1 (${[...tab.escaped, ...fresh.escaped].join(", ") || "none"})`);
+    check(tab.escaped.length === 0 && coldTab.escaped.length === 0, `no request left 127.0.0.1 (${[...tab.escaped, ...coldTab.escaped].join(", ") || "none"})`);
   } finally {
     await browser.close();
   }
@@ -210,6 +218,7 @@ async function run(baseUrl, vars) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const vars = generateDevVars();
+  const apps = await startApps();
   let server;
   try {
     server = await startWranglerDev({ port: API_PORT, persistTo: ".wrangler/oidc-e2e-state", fresh: true, vars });
@@ -221,6 +230,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exitCode = 1;
   } finally {
     await server?.stop();
+    apps.close();
   }
   if (!process.exitCode) console.log("e2e:oidc passed");
 }
