@@ -7,6 +7,7 @@
 // Ports: E2E_PORT (8794) for the Worker, a free one for the apps. CHROMIUM_PATH overrides /usr/bin/chromium.
 import { createServer } from "node:http";
 import * as oidc from "openid-client";
+import { Secret, TOTP } from "otpauth";
 import { launchChromium } from "./lib/chromium.mjs";
 import { freePort, generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
@@ -16,6 +17,7 @@ const APP = `http://127.0.0.1:${APP_PORT}`;
 const SPA_CALLBACK = `${APP}/spa/callback`;
 const SPA_REGISTERED = "http://127.0.0.1/spa/callback";
 const SERVER_CALLBACK = `${APP}/server/callback`;
+const PARTNER_CALLBACK = `${APP}/partner/callback`;
 const AFTER_LOGOUT = `${APP}/spa/signed-out`;
 const PASSWORD = "a long user passphrase for the relying party";
 const insecure = { execute: [oidc.allowInsecureRequests] };
@@ -73,9 +75,25 @@ async function setUp(baseUrl, vars) {
     body: { name: "Foreign", type: "public", redirectUris: [SPA_CALLBACK] },
     session,
   });
+  const partner = await api(baseUrl, clients, {
+    body: { name: "Partner <app>", type: "public", firstParty: false, redirectUris: [PARTNER_CALLBACK] },
+    session,
+  });
   const email = `rp-${Date.now()}@example.com`;
   await api(baseUrl, `/api/auth/${project.id}/register`, { body: { email, password: PASSWORD, displayName: "Ada Lovelace" } });
-  return { project, spa, server, foreign, email };
+  // A second user with TOTP, enrolled through the JSON API (codes from otpauth).
+  const mfaEmail = `rp-mfa-${Date.now()}@example.com`;
+  const { accessToken } = await api(baseUrl, `/api/auth/${project.id}/register`, { body: { email: mfaEmail, password: PASSWORD } });
+  const bearer = { Authorization: `Bearer ${accessToken}` };
+  const enrolled = await fetch(`${baseUrl}/api/auth/${project.id}/mfa/totp/enroll`, { method: "POST", headers: bearer }).then((r) => r.json());
+  const totp = new TOTP({ secret: Secret.fromBase32(enrolled.data.secret) });
+  const confirmed = await fetch(`${baseUrl}/api/auth/${project.id}/mfa/totp/confirm`, {
+    method: "POST",
+    headers: { ...bearer, "Content-Type": "application/json" },
+    body: JSON.stringify({ code: totp.generate() }),
+  });
+  if (!confirmed.ok) throw new Error(`TOTP confirmation failed: ${confirmed.status}`);
+  return { project, spa, server, partner, foreign, email, mfa: { email: mfaEmail, totp } };
 }
 
 /** A browser tab; anything off 127.0.0.1 is aborted and recorded. `arrive` follows a URL until it lands at the apps. */
@@ -115,7 +133,7 @@ async function authorization(config, redirectUri, extra = {}) {
 }
 
 async function run(baseUrl, vars) {
-  const { project, spa, server, foreign, email } = await setUp(baseUrl, vars);
+  const { project, spa, server, partner, foreign, email, mfa } = await setUp(baseUrl, vars);
   const issuer = new URL(`${baseUrl}/api/auth/${project.id}`);
   const spaConfig = await oidc.discovery(issuer, spa.clientId, undefined, oidc.None(), insecure);
   const serverConfig = await oidc.discovery(issuer, server.clientId, undefined, oidc.ClientSecretBasic(server.clientSecret), insecure);
@@ -167,6 +185,26 @@ async function run(baseUrl, vars) {
     const silentTokens = await oidc.authorizationCodeGrant(spaConfig, await tab.arrive(silent.url.href), silent.checks);
     check(silentTokens.claims().sub === claims.sub, "prompt=none with a session signs in silently");
 
+    // 3b. A third-party app asks for consent first: the page names it and the scopes; Allow sends the code.
+    const partnerConfig = await oidc.discovery(issuer, partner.clientId, undefined, oidc.None(), insecure);
+    const asked = await authorization(partnerConfig, PARTNER_CALLBACK, { scope: "openid email" });
+    await tab.page.goto(asked.url.href);
+    check(
+      new URL(tab.page.url()).pathname.endsWith("/hosted/consent") && (await tab.page.textContent("h1")).includes("Partner <app>"),
+      "a third-party app gets the consent screen (its name escaped)",
+    );
+    await tab.page.click("button[value=allow]");
+    await tab.page.waitForURL(tab.atApps, { timeout: 15_000 }).catch(async (err) => {
+      throw new Error(`${err.message}\n  at ${tab.page.url()}: ${(await tab.page.textContent("body"))?.trim().slice(0, 300)}`);
+    });
+    const partnerTokens = await oidc.authorizationCodeGrant(partnerConfig, new URL(tab.page.url()), asked.checks);
+    check(
+      partnerTokens.claims().email === email && partnerTokens.claims().name === undefined,
+      "after Allow the third-party app gets a code, and only the claims of its scopes",
+    );
+    const remembered = await authorization(partnerConfig, PARTNER_CALLBACK, { scope: "openid email" });
+    check((await tab.arrive(remembered.url.href)).searchParams.has("code"), "consent is remembered for the same scopes");
+
     // 4. Wrong verifier, mismatched redirect URI, a foreign client.
     const wrong = await authorization(spaConfig, SPA_CALLBACK);
     const wrongArrival = await tab.arrive(wrong.url.href);
@@ -189,7 +227,10 @@ async function run(baseUrl, vars) {
     // 6. RP-initiated logout ends single sign-on; prompt=none then answers login_required.
     const logoutUrl = oidc.buildEndSessionUrl(spaConfig, { id_token_hint: silentTokens.id_token, post_logout_redirect_uri: AFTER_LOGOUT, state: "bye" });
     const signedOut = await tab.arrive(logoutUrl.href);
-    check(signedOut.pathname === "/spa/signed-out" && signedOut.searchParams.get("state") === "bye", "logout returns to the registered post-logout URI with state");
+    check(
+      signedOut.pathname === "/spa/signed-out" && signedOut.searchParams.get("state") === "bye",
+      "logout returns to the registered post-logout URI with state",
+    );
     await rejects(
       oidc.refreshTokenGrant(serverConfig, serverTokens.refresh_token),
       "invalid_grant",
@@ -202,6 +243,25 @@ async function run(baseUrl, vars) {
       "after logout, prompt=none answers login_required",
     );
 
+    // 6b. A user with TOTP answers the second step on the hosted page; the ID token says so (amr).
+    const mfaTab = await openTab(await browser.newContext());
+    const withMfa = await authorization(spaConfig, SPA_CALLBACK, { login_hint: mfa.email });
+    await mfaTab.page.goto(withMfa.url.href);
+    await mfaTab.page.fill("#password", PASSWORD);
+    await mfaTab.page.click("#password-form button[type=submit]");
+    await mfaTab.page.waitForSelector("#mfa-code", { state: "visible" });
+    // The next time step: enrolment's confirmation spent the current one (each step works once).
+    await mfaTab.page.fill("#mfa-code", mfa.totp.generate({ timestamp: Date.now() + 30_000 }));
+    await mfaTab.page.click("#mfa-form button[type=submit]");
+    await mfaTab.page.waitForURL(mfaTab.atApps, { timeout: 15_000 }).catch(async (err) => {
+      throw new Error(`${err.message}\n  at ${mfaTab.page.url()}: ${(await mfaTab.page.textContent("#status"))?.trim().slice(0, 300)}`);
+    });
+    const mfaTokens = await oidc.authorizationCodeGrant(spaConfig, new URL(mfaTab.page.url()), withMfa.checks);
+    check(
+      ["pwd", "otp"].every((m) => mfaTokens.claims().amr?.includes(m)),
+      "the hosted page's second step (TOTP) signs in, and the ID token's amr says pwd + otp",
+    );
+
     // 7. A fresh browser without a session: prompt=none answers login_required at once.
     const coldTab = await openTab(await browser.newContext());
     const cold = await authorization(spaConfig, SPA_CALLBACK, { prompt: "none" });
@@ -210,7 +270,8 @@ async function run(baseUrl, vars) {
       "login_required",
       "prompt=none without a session answers login_required",
     );
-    check(tab.escaped.length === 0 && coldTab.escaped.length === 0, `no request left 127.0.0.1 (${[...tab.escaped, ...coldTab.escaped].join(", ") || "none"})`);
+    const escaped = [...tab.escaped, ...mfaTab.escaped, ...coldTab.escaped];
+    check(escaped.length === 0, `no request left 127.0.0.1 (${escaped.join(", ") || "none"})`);
   } finally {
     await browser.close();
   }

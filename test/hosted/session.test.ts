@@ -140,6 +140,9 @@ describe("POST /hosted/session", () => {
     expect(html).toContain("Keep access while you are not using the app");
     expect(html).toContain(`name="csrfToken" value="${page.csrfToken}"`);
     expect(screen.headers.get("content-security-policy")).toContain("form-action 'self' https://app.example.com;");
+    // Under the API's no-referrer a browser posts this form with `Origin: null`, which the form refuses (found by e2e:oidc).
+    expect(screen.headers.get("referrer-policy")).toBe("same-origin");
+    expect(html).toContain('<meta name="referrer" content="same-origin">');
 
     const decide = (decision: string, headers: Record<string, string>) =>
       call(`/api/auth/${projectId}/hosted/consent`, {

@@ -32,7 +32,7 @@ export function layout(frame: Frame, body: Html, data?: unknown): Html {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${frame.title} · ${frame.projectName}</title>
 <link rel="stylesheet" href="${HOSTED_STYLE_PATH}">
 ${frame.styleNonce && branding.accentColor ? html`<style nonce="${frame.styleNonce}">:root { --accent: ${branding.accentColor}; }</style>` : ""}

@@ -34,6 +34,9 @@ export function render(
   const styleNonce = branding.accentColor ? randomToken("n").slice(2, 26) : null;
   c.header("Content-Security-Policy", hostedCsp(styleNonce, opts.formTargets));
   c.header("Cache-Control", "no-store");
+  // Not the API's no-referrer: under it a browser sends `Origin: null` with a form POST, and the consent
+  // and logout forms are accepted only with this origin. same-origin still sends nothing to other sites.
+  c.header("Referrer-Policy", "same-origin");
   const frame = { title, projectName: project.name, branding, styleNonce, script: opts.data !== undefined };
   return c.html(layout(frame, body, opts.data), status);
 }
