@@ -22,9 +22,9 @@ const AFTER_LOGOUT = `${APP}/spa/signed-out`;
 const PASSWORD = "a long user passphrase for the relying party";
 const insecure = { execute: [oidc.allowInsecureRequests] };
 
-/** The apps' side: every request is recorded and answered with a small page. */
+/** The apps' side: every callback is answered with a small page (the browser's URL tells where it landed). */
 function startApps() {
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><title>app</title><p>back at the app</p>");
   });
   return new Promise((resolve) => server.listen(APP_PORT, "127.0.0.1", () => resolve(server)));

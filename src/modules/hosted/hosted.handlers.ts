@@ -9,7 +9,7 @@ import { findHostedCandidate } from "../../db/hosted.repo";
 import { getOAuthClient, type OAuthClientRow } from "../../db/oauth-clients.repo";
 import { listOAuthProviders } from "../../db/oauth.repo";
 import { completeRequest, completedBy, getPendingRequest, upsertConsent, type AuthorizationRequestRow } from "../../db/oidc.repo";
-import { brandingOf, webauthnOf } from "../../db/projects.repo";
+import { webauthnOf } from "../../db/projects.repo";
 import { ApiError } from "../../errors";
 import { amrOf, mustEnroll } from "../../lib/amr";
 import { iso, now } from "../../lib/clock";
