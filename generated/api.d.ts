@@ -761,7 +761,11 @@ export interface paths {
          */
         get: operations["oidcAuthorize"];
         put?: never;
-        post?: never;
+        /**
+         * Authorization endpoint (form POST)
+         * @description The authorization endpoint with its parameters form-encoded in the body (OpenID Connect Core §3.1.2.1); it answers exactly as `GET /oauth2/authorize`.
+         */
+        post: operations["oidcAuthorizePost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9280,6 +9284,178 @@ export interface operations {
                      * @example {
                      *       "error": "invalid_request",
                      *       "error_description": "Project 'mobile_app' does not exist"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many requests; try again in 30 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    oidcAuthorizePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (a readable slug, e.g. `mobile_app`). */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description Must be `code`.
+                     * @example code
+                     */
+                    response_type?: string;
+                    /**
+                     * @description The client's id (Admin API, OAuth clients).
+                     * @example cl_4kq9XyZ2mN7pR3sT8vW1aB
+                     */
+                    client_id?: string;
+                    /**
+                     * @description Exactly one of the client's registered redirect URIs (a loopback IP URI may use any port).
+                     * @example https://app.example.com/callback
+                     */
+                    redirect_uri?: string;
+                    /**
+                     * @description Space-separated: `openid` plus any of `email`, `profile`, `offline_access`.
+                     * @example openid email profile
+                     */
+                    scope?: string;
+                    /**
+                     * @description Returned unchanged with the code or error.
+                     * @example af0ifjsldkj
+                     */
+                    state?: string;
+                    /**
+                     * @description Returned in the ID token's `nonce` claim.
+                     * @example n-0S6_WzA2Mj
+                     */
+                    nonce?: string;
+                    /**
+                     * @description PKCE (RFC 7636): BASE64URL(SHA-256(code_verifier)); required for every client.
+                     * @example E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM
+                     */
+                    code_challenge?: string;
+                    /**
+                     * @description Must be `S256`.
+                     * @example S256
+                     */
+                    code_challenge_method?: string;
+                    /**
+                     * @description `none` (never show a page: `login_required` / `consent_required` instead) or `login` (sign in again).
+                     * @example login
+                     */
+                    prompt?: string;
+                    /**
+                     * @description Seconds: a sign-in older than this must be repeated.
+                     * @example 3600
+                     */
+                    max_age?: string;
+                    /**
+                     * @description Pre-fills the email on the sign-in page.
+                     * @example ada@example.com
+                     */
+                    login_hint?: string;
+                    /**
+                     * @description Only `query` (the default) is supported.
+                     * @example query
+                     */
+                    response_mode?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description To the client (code or error), the hosted sign-in page or the consent page. */
+            302: {
+                headers: {
+                    /** @description The next URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown client, or a redirect URI the client did not register: an HTML page for the user. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The project is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "access_denied",
+                     *       "error_description": "This project is disabled"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description No such project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Project 'mobile_app' does not exist"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Body over the size cap. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Request body is too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The body is not application/x-www-form-urlencoded. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "The body must be application/x-www-form-urlencoded"
                      *     }
                      */
                     "application/json": components["schemas"]["OAuthError"];

@@ -48,7 +48,7 @@ async function setUp(baseUrl, vars) {
      VALUES ('${id}', '${project.id}', 'cl_e2e', '${APP_CALLBACK}', 'openid email', 'st-${id}', 'n', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', '${at}', '${until}');`;
   sql(
     `INSERT INTO oauth_clients (client_id, project_id, name, type, first_party, redirect_uris, created_at, updated_at)
-     VALUES ('cl_e2e', '${project.id}', 'E2E App', 'public', 1, '["${APP_CALLBACK}"]', '${at}', '${at}'); ${request("azr_e2e_password")} ${request("azr_e2e_code")}`,
+     VALUES ('cl_e2e', '${project.id}', 'E2E App', 'public', 1, '["${APP_CALLBACK}"]', '${at}', '${at}'); ${request("azr_e2e_password")} ${request("azr_e2e_code")} ${request("azr_e2e_link")}`,
   );
   return { projectId: project.id, email, sessionToken };
 }
@@ -115,6 +115,30 @@ async function run(baseUrl, vars) {
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL((url) => url.href.startsWith(APP_CALLBACK));
     check(arrived(page, "st-azr_e2e_code"), `email-code sign-in ends at the app with code, state and iss (${page.url()})`);
+    await page.context().close();
+
+    // A magic link asked for in one browser and opened in another (the sign-in CSRF shape): the page names the
+    // account and waits for the user; Continue then signs in.
+    page = await newPage();
+    await page.goto(`${issuer}/hosted/sign-in?request=azr_e2e_link`);
+    await page.getByRole("button", { name: "Email me a sign-in code" }).click();
+    await page.locator("#code-email").fill(email);
+    await page.getByRole("button", { name: "Send me a code" }).click();
+    await page.locator("#code-value").waitFor({ state: "visible" });
+    await page.context().close();
+    const mailed = await json(baseUrl, `/api/admin/projects/${projectId}/outbox?to=${encodeURIComponent(email)}`, { session: sessionToken });
+    const link = /(http\S+type=passwordless\S*)/.exec(mailed[0]?.text ?? "")?.[1];
+    check(Boolean(link), "the magic link arrived in the dev outbox");
+    page = await newPage();
+    await page.goto(link);
+    await page.locator("#confirm-continue").waitFor({ state: "visible" });
+    check(
+      (await page.locator("#confirm-email").textContent()) === email && !page.url().startsWith(APP_CALLBACK),
+      "a link opened in another browser names the account and waits",
+    );
+    await page.locator("#confirm-continue").click();
+    await page.waitForURL((url) => url.href.startsWith(APP_CALLBACK));
+    check(arrived(page, "st-azr_e2e_link"), "Continue signs in with the link");
     await page.context().close();
 
     check(outside.length === 0, `no request left 127.0.0.1${outside.length ? `: ${outside.join(", ")}` : ""}`);

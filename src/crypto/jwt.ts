@@ -39,7 +39,7 @@ export async function signAccessToken(
     now: number;
     amr: readonly string[];
     restricted?: string | null;
-    profile?: ProfileClaims | null;
+    profile?: Partial<ProfileClaims> | null;
     /** A token issued to an OAuth client (RFC 9068): its client_id (also as azp) and the granted scope. */
     client?: { id: string; scope: string } | null;
   },

@@ -67,12 +67,19 @@ export const userSession = createMiddleware<AppEnv>(async (c, next) => {
   if (user.disabled) throw new ApiError("USER_DISABLED", "This account is disabled");
   if (user.session_revoked_at) throw new ApiError("INVALID_TOKEN", "The session of this access token has ended");
   // Judged on the project and session as they are now: a policy change applies to live tokens at once.
+  // A token issued to an OAuth client is for that client's APIs and UserInfo, never for acting as the user here.
+  if (claims.client_id && !declares(c, clientTokensAllowed)) {
+    throw new ApiError("INVALID_TOKEN", "This token was issued to an OAuth client: it works at UserInfo and the client's own APIs, not on this route");
+  }
   if (mustEnroll(c.get("project").mfa_policy, amrOf(user.session_amr)) && !declares(c, enrollingAllowed)) {
     throw new ApiError("MFA_REQUIRED", "This project requires a second factor: enroll one (TOTP or a passkey) before using this session");
   }
   c.set("auth", { claims, user });
   await next();
 });
+
+/** Declared on the user routes a token issued to an OAuth client may call (UserInfo). It does nothing itself. */
+export const clientTokensAllowed = createMiddleware<AppEnv>(async (_c, next) => next());
 
 /** Declared (by userRoute) on the routes a session restricted to enrolling a second factor may use. It does nothing itself. */
 export const enrollingAllowed = createMiddleware<AppEnv>(async (_c, next) => next());

@@ -43,9 +43,10 @@ export const hostedUrl = (c: Context<AppEnv>, page: "sign-in" | "consent", reque
 export const errorRedirect = (c: Context<AppEnv>, req: Pick<AuthorizationRequest, "redirect_uri" | "state">, error: string, description: string) =>
   withQuery(req.redirect_uri, { error, error_description: description, state: req.state, iss: issuerOf(c, c.get("project").id) });
 
-/** Whether a third-party client still needs the user's consent to these scopes. */
+/** Whether a third-party client still needs the user's consent to these scopes (always with prompt=consent). */
 export async function needsConsent(c: Context<AppEnv>, client: OAuthClientRow, req: AuthorizationRequest, userId: string): Promise<boolean> {
   if (client.first_party) return false;
+  if (promptsFor(req, "consent")) return true;
   const granted = await getConsent(c.env.DB, c.get("project").id, client.client_id, userId);
   return granted === null || !scopesCovered(req.scope, granted);
 }

@@ -20,7 +20,10 @@ export async function currentIdpSession(c: Context<AppEnv>): Promise<IdpSession 
   const token = getCookie(c, cookieName(c));
   if (!token) return null;
   const at = now();
-  const session = await findIdpSession(c.env.DB, c.get("project").id, await sha256Hex(token), iso(at), iso(at - IDP_SESSION_IDLE_MS));
+  const project = c.get("project");
+  const found = await findIdpSession(c.env.DB, project.id, await sha256Hex(token), iso(at), iso(at - IDP_SESSION_IDLE_MS));
+  // Never past the project's absolute session lifetime, counted from the sign-in, like every session.
+  const session = found && Date.parse(found.auth_time) + project.session_max_age * 1000 > at ? found : null;
   if (session && at - Date.parse(session.last_seen_at) > IDP_TOUCH_EVERY_MS) {
     await touchIdpSession(c.env.DB, c.get("project").id, session.token_hash, iso(at)).run();
   }
@@ -34,13 +37,14 @@ export async function currentIdpSession(c: Context<AppEnv>): Promise<IdpSession 
 export async function startIdpSession(c: Context<AppEnv>, sessionId: string): Promise<D1PreparedStatement[]> {
   const token = randomToken("sso");
   const at = now();
-  setCookie(c, cookieName(c), token, { ...cookieOptions(c), maxAge: IDP_SESSION_ABSOLUTE_MS / 1000 });
+  const lifetime = Math.min(IDP_SESSION_ABSOLUTE_MS, c.get("project").session_max_age * 1000);
+  setCookie(c, cookieName(c), token, { ...cookieOptions(c), maxAge: Math.floor(lifetime / 1000) });
   return insertIdpSession(c.env.DB, {
     tokenHash: await sha256Hex(token),
     projectId: c.get("project").id,
     sessionId,
     createdAt: iso(at),
-    expiresAt: iso(at + IDP_SESSION_ABSOLUTE_MS),
+    expiresAt: iso(at + lifetime),
   });
 }
 

@@ -22,6 +22,7 @@ export function redirectUriProblem(text: string): string | null {
 
 /** Whether `presented` is one of `registered`: exactly, or a loopback IP URI differing only in its port. */
 export function redirectUriMatches(registered: readonly string[], presented: string): boolean {
+  if (presented.includes("#")) return false;
   if (registered.includes(presented)) return true;
   if (!URL.canParse(presented)) return false;
   const p = new URL(presented);

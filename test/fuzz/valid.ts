@@ -213,6 +213,7 @@ const PLANS: Record<string, Planner> = {
       code_challenge_method: "S256",
     },
   }),
+  oidcAuthorizePost: async (f) => ({ body: (await PLANS.oidcAuthorize!(f, undefined as never)).query }),
   oidcToken: async (f) => {
     const { cookie } = await signedInBrowser(project(f));
     const { code, verifier } = await codeFor(project(f), f.values.confidentialClientId!, cookie);

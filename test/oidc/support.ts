@@ -6,6 +6,7 @@ import { clientSecretHash } from "../../src/oidc/client-auth";
 import { insertOAuthClient } from "../../src/db/oauth-clients.repo";
 import { insertIdpSession } from "../../src/db/oidc.repo";
 import { sha256Hex } from "../../src/crypto/random";
+import { IDP_SESSION_ABSOLUTE_MS } from "../../src/config";
 import { iso } from "../../src/lib/clock";
 import { api, BASE_URL, call } from "../helpers/client";
 import { PASSWORD, registerUser, tokensOf, uniqueId } from "../helpers/fixtures";
@@ -46,7 +47,9 @@ export async function signedInBrowser(projectId: string) {
   const token = `sso_${randomBytes(32).toString("base64url")}`;
   const sessionId = (JSON.parse(atob(tokens.accessToken.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { sid: string }).sid;
   const at = Date.now();
-  await env.DB.batch(insertIdpSession(env.DB, { tokenHash: await sha256Hex(token), projectId, sessionId, createdAt: iso(at), expiresAt: iso(at + 3600_000) }));
+  await env.DB.batch(
+    insertIdpSession(env.DB, { tokenHash: await sha256Hex(token), projectId, sessionId, createdAt: iso(at), expiresAt: iso(at + IDP_SESSION_ABSOLUTE_MS) }),
+  );
   return { user, sessionId, cookie: `__Host-edge_auth_sso_${projectId}=${token}` };
 }
 

@@ -66,8 +66,18 @@ const subjectOf = (state: RefreshTokenState): TokenSubject => ({
   app_metadata: state.user_app_metadata,
 });
 
-const profileClaims = (project: ProjectRow, user: TokenSubject): ProfileClaims | null =>
-  project.include_profile_claims ? { email: user.email, email_verified: user.email_verified === 1, app_metadata: metadataOf(user.app_metadata) } : null;
+/**
+ * The profile claims of an access token (when the project includes them): all of them for the JSON API's
+ * sessions; for an OAuth client's, only what its scopes release (email: email and email_verified; profile: app_metadata).
+ */
+function profileClaims(project: ProjectRow, user: TokenSubject, client: { scope: string } | null): Partial<ProfileClaims> | null {
+  if (!project.include_profile_claims) return null;
+  const scopes = new Set(client ? client.scope.split(" ") : ["email", "profile"]);
+  return {
+    ...(scopes.has("email") ? { email: user.email, email_verified: user.email_verified === 1 } : {}),
+    ...(scopes.has("profile") ? { app_metadata: metadataOf(user.app_metadata) } : {}),
+  };
+}
 
 /** The project's active private key (ID tokens are signed with it too). */
 export async function signingKey(c: Context<AppEnv>, project: ProjectWithKey): Promise<{ key: CryptoKey; kid: string }> {
@@ -93,7 +103,7 @@ async function accessToken(
     now: now(),
     amr,
     restricted: mustEnroll(project.mfa_policy, amr) ? RESTRICTED_MFA_ENROLLMENT : null,
-    profile: profileClaims(project, user),
+    profile: profileClaims(project, user, client),
     client,
   });
 }

@@ -22,6 +22,7 @@ import { errorRedirect, hostedUrl, issueCode, needsConsent, needsSignIn } from "
 import { currentIdpSession, startIdpSession, type IdpSession } from "../../oidc/idp-session";
 import { parseScopes } from "../../oidc/scopes";
 import { consentBody, errorBody, signInBody } from "./hosted.pages";
+import type { SignInError } from "../../oauth/errors";
 import { render } from "./hosted.render";
 import { HOSTED_FILES } from "./hosted.script";
 import type { hostedAsset, hostedConsent, hostedConsentDecision, hostedSession, hostedSignIn } from "./hosted.routes";
@@ -76,9 +77,15 @@ async function pending(c: Context<AppEnv>, id: string | undefined): Promise<{ re
   return client ? { req, client } : null;
 }
 
-// A social sign-in's errors, in words (its error codes are ours, src/oauth/errors.ts).
-const signInErrorText = (error: string, description: string | undefined) =>
-  error === "access_denied" ? "Sign-in was cancelled." : (description ?? "Signing in with that provider failed. Try again or use another method.");
+// A social sign-in's errors in our own words: the URL's error_description is anyone's text, so it is never shown.
+const SIGN_IN_ERROR_TEXT: Partial<Record<SignInError, string>> = {
+  access_denied: "Sign-in was cancelled.",
+  email_not_verified: "That provider did not confirm your email address. Use another way to sign in.",
+  account_exists_unverified: "An account with this email exists. Sign in with it first, then link the provider.",
+  sign_up_disabled: "New accounts cannot be created here.",
+  temporarily_unavailable: "That provider is not answering right now. Try again in a moment.",
+};
+const signInErrorText = (error: string) => SIGN_IN_ERROR_TEXT[error as SignInError] ?? "Signing in with that provider failed. Try again or use another method.";
 
 export const hostedSignInHandler: RouteHandler<typeof hostedSignIn, AppEnv> = async (c) => {
   const project = c.get("project");
@@ -104,7 +111,7 @@ export const hostedSignInHandler: RouteHandler<typeof hostedSignIn, AppEnv> = as
     csrfToken: csrfToken(c),
     passkeys,
     code: query.code ?? null,
-    error: query.error ? signInErrorText(query.error, query.error_description) : null,
+    error: query.error ? signInErrorText(query.error) : null,
     token: query.token ?? null,
     type: query.type ?? null,
   };

@@ -84,6 +84,15 @@ ${v.passwordless ? html`<button type="button" data-go="code-start">Email me a si
 ${v.passkeys ? html`<button type="button" id="passkey-button">Sign in with a passkey</button>` : ""}
 ${v.providers.map((slug) => html`<button type="button" data-provider="${slug}">Continue with ${providerLabel(slug)}</button>`)}
 </section>
+${
+  v.passwordless
+    ? html`<section data-step="confirm-link" hidden aria-labelledby="confirm-title">
+<h2 id="confirm-title">Continue with this sign-in link?</h2>
+<p>It signs you in as <strong id="confirm-email"></strong>. Continue only if you asked for this link yourself.</p>
+<button class="primary" type="button" id="confirm-continue">Continue</button>
+</section>`
+    : ""
+}
 <section data-step="mfa" hidden aria-labelledby="mfa-title">
 <h2 id="mfa-title">Second step</h2>
 <form id="mfa-form" novalidate>

@@ -24,6 +24,7 @@ export const HOSTED_SCRIPT = String.raw`"use strict";
   }
   function field(form, name) { return form.elements.namedItem(name).value; }
   function returnUrl() { return data.signInUrl + "?request=" + encodeURIComponent(data.request); }
+  function linkKey() { return "edge-auth-link:" + data.request; }
 
   async function call(path, body) {
     var res = await fetch(data.issuer + path, {
@@ -165,6 +166,8 @@ export const HOSTED_SCRIPT = String.raw`"use strict";
   });
   onSubmit("code-start-form", async function (form) {
     codeEmail = field(form, "email");
+    // Marks this browser as the one that asked, so its link signs in without a question (see resume).
+    localStorage.setItem(linkKey(), "asked");
     await call("/passwordless/start", { email: codeEmail, redirectUrl: returnUrl() });
     show("code-verify");
     say("If that address can sign in, we sent it a code and a link.");
@@ -193,7 +196,16 @@ export const HOSTED_SCRIPT = String.raw`"use strict";
       await signedIn(await call("/oauth/token", { code: data.code, codeVerifier: verifier }));
     } else if (data.token && data.type === "passwordless") {
       history.replaceState(null, "", returnUrl());
-      await signedIn(await call("/passwordless/verify", { token: data.token }));
+      var asked = localStorage.getItem(linkKey()) !== null;
+      localStorage.removeItem(linkKey());
+      var result = await call("/passwordless/verify", { token: data.token });
+      // A link this browser did not ask for may be someone else's (sign-in CSRF): say whose account it opens, and wait.
+      if (asked || result.mfaRequired) return signedIn(result);
+      document.getElementById("confirm-email").textContent = result.user.email;
+      document.getElementById("confirm-continue").addEventListener("click", function () {
+        signedIn(result).catch(function (err) { say(err.message); });
+      });
+      show("confirm-link");
     } else if (data.token && data.type === "reset_password") {
       history.replaceState(null, "", returnUrl());
       show("reset");

@@ -20,7 +20,7 @@ import { parseScopes } from "../../oidc/scopes";
 import { verifyOwnJwt } from "../../oidc/verify";
 import { errorBody, logoutBody, signedOutBody } from "../hosted/hosted.pages";
 import { render } from "../hosted/hosted.render";
-import type { authorize, logout, logoutPost } from "./oidc.routes";
+import type { authorize, authorizePost, logout, logoutPost } from "./oidc.routes";
 
 const redirectTo = (c: Context<AppEnv>, location: string) => c.body(null, 302, { Location: location, "Cache-Control": "no-store" });
 
@@ -63,10 +63,27 @@ function requestProblem(q: {
   return null;
 }
 
-export const authorizeHandler: RouteHandler<typeof authorize, AppEnv> = async (c) => {
+type AuthorizeParams = {
+  response_type?: string;
+  client_id?: string;
+  redirect_uri?: string;
+  scope?: string;
+  state?: string;
+  nonce?: string;
+  code_challenge?: string;
+  code_challenge_method?: string;
+  prompt?: string;
+  max_age?: string;
+  login_hint?: string;
+  response_mode?: string;
+};
+
+export const authorizeHandler: RouteHandler<typeof authorize, AppEnv> = (c) => authorizeWith(c, c.req.valid("query")) as never;
+export const authorizePostHandler: RouteHandler<typeof authorizePost, AppEnv> = (c) => authorizeWith(c, c.req.valid("form")) as never;
+
+async function authorizeWith(c: Context<AppEnv>, q: AuthorizeParams) {
   const project = c.get("project");
   const db = c.env.DB;
-  const q = c.req.valid("query");
   await limit(c, project.id, [{ rule: "oauth2.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
   const client = q.client_id ? await getOAuthClient(db, project.id, q.client_id) : null;
   const refuse = async (reason: string, message: string) => {
@@ -100,7 +117,7 @@ export const authorizeHandler: RouteHandler<typeof authorize, AppEnv> = async (c
 
   const idp = await currentIdpSession(c);
   const signIn = needsSignIn(req, idp);
-  const consent = !signIn && idp ? (await needsConsent(c, client, req, idp.user_id)) || (promptsFor(req, "consent") && !client.first_party) : false;
+  const consent = !signIn && idp ? await needsConsent(c, client, req, idp.user_id) : false;
   if (!signIn && !consent && idp) {
     const location = await issueCode(c, req, idp);
     return redirectTo(c, location!);
@@ -127,7 +144,7 @@ export const authorizeHandler: RouteHandler<typeof authorize, AppEnv> = async (c
     }),
   ]);
   return redirectTo(c, hostedUrl(c, signIn ? "sign-in" : "consent", id));
-};
+}
 
 // ---- RP-initiated logout ---------------------------------------------------------------------
 
@@ -142,12 +159,14 @@ async function endSessions(c: Context<AppEnv>, p: LogoutParams, confirmed: boole
   const db = c.env.DB;
   let client: OAuthClientRow | null = null;
   let hinted: string | null = null;
+  const idp = await currentIdpSession(c);
   if (p.id_token_hint) {
     const claims = await verifyOwnJwt(c, p.id_token_hint, { typ: "JWT", allowExpired: true });
     const aud = typeof claims?.aud === "string" ? claims.aud : null;
     if (!claims || !aud || (p.client_id && p.client_id !== aud)) return badLogout(c, "The id_token_hint was not issued by this service for this application.");
     client = await getOAuthClient(db, project.id, aud);
-    hinted = claims.sid as string;
+    // A hint of another user than the browser's proves nothing about this browser: ask, as without a hint.
+    hinted = idp && idp.user_id !== claims.sub ? null : (claims.sid as string);
   } else if (p.client_id) {
     client = await getOAuthClient(db, project.id, p.client_id);
   }
@@ -160,7 +179,9 @@ async function endSessions(c: Context<AppEnv>, p: LogoutParams, confirmed: boole
         (e): e is [string, string] => !!e[1],
       ),
     );
-    return render(c, 200, "Sign out", logoutBody(project.name, fields));
+    // Chrome applies form-action to the redirect after the POST too: the (validated) post-logout origin must be allowed.
+    const formTargets = p.post_logout_redirect_uri ? [new URL(p.post_logout_redirect_uri).origin] : [];
+    return render(c, 200, "Sign out", logoutBody(project.name, fields), { formTargets });
   }
   const at = iso();
   const statements: D1PreparedStatement[] = [];
@@ -173,7 +194,6 @@ async function endSessions(c: Context<AppEnv>, p: LogoutParams, confirmed: boole
       ended.push(session.id);
     }
   }
-  const idp = await currentIdpSession(c);
   if (idp) {
     statements.push(revokeSignOnSessions(db, project.id, idp.session_id, "oidc_logout", at));
     ended.push(idp.session_id);

@@ -8,6 +8,7 @@ export const oidc = createRouter();
 
 oidc
   .openapi(routes.authorize, authorizeHandlers.authorizeHandler)
+  .openapi(routes.authorizePost, authorizeHandlers.authorizePostHandler)
   .openapi(routes.token, tokenHandlers.tokenHandler)
   .openapi(routes.userInfo, tokenHandlers.userInfoHandler)
   .openapi(routes.userInfoPost, tokenHandlers.userInfoPostHandler)

@@ -2,7 +2,7 @@
 // They speak OAuth's wire formats (form bodies, redirects, { error, error_description }), declared
 // with `x-oauth-wire` so the spec's rules and docs know these answers are not the envelope.
 import { createRoute } from "@hono/zod-openapi";
-import { userSession } from "../../middleware/project";
+import { clientTokensAllowed, userSession } from "../../middleware/project";
 import { oauthWire } from "../../oidc/wire";
 import { ProjectIdParam } from "../../schemas/auth";
 import {
@@ -51,6 +51,25 @@ export const authorize = createRoute({
   ...wire,
 });
 
+export const authorizePost = createRoute({
+  method: "post",
+  path: "/api/auth/{projectId}/oauth2/authorize",
+  middleware: [oauthWire] as const,
+  operationId: "oidcAuthorizePost",
+  tags,
+  security: [],
+  summary: "Authorization endpoint (form POST)",
+  description:
+    "The authorization endpoint with its parameters form-encoded in the body (OpenID Connect Core §3.1.2.1); it answers exactly as `GET /oauth2/authorize`.",
+  request: { params: ProjectIdParam, body: formBody(AuthorizeQuery) },
+  responses: {
+    302: redirect("To the client (code or error), the hosted sign-in page or the consent page.", "The next URL."),
+    400: htmlPage("Unknown client, or a redirect URI the client did not register: an HTML page for the user."),
+    ...oauthErrorResponses(403, 404, 413, 415, 429),
+  },
+  ...wire,
+});
+
 export const token = createRoute({
   method: "post",
   path: "/api/auth/{projectId}/oauth2/token",
@@ -78,7 +97,7 @@ const userInfoConfig = (method: "get" | "post") =>
   createRoute({
     method,
     path: "/api/auth/{projectId}/oauth2/userinfo",
-    middleware: [oauthWire, userSession] as const,
+    middleware: [oauthWire, userSession, clientTokensAllowed] as const,
     operationId: method === "get" ? "oidcUserInfo" : "oidcUserInfoPost",
     tags,
     security: [{ bearerAuth: [] }],

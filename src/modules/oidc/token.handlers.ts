@@ -81,6 +81,9 @@ async function exchangeCode(c: Context<AppEnv>, client: OAuthClientRow, form: { 
   if (grant.redirect_uri !== form.redirect_uri) return fail("redirect_uri_mismatch", "redirect_uri differs from the one sent to authorize", [], grant.user_id);
   if (!(await verifierMatches(form.code_verifier, grant.code_challenge)))
     return fail("pkce_mismatch", "code_verifier does not match the code_challenge", [], grant.user_id);
+  // The sign-on behind the code may have ended in its 60 s (logout, logout everywhere, a password change).
+  const signOn = grant.idp_session_id ? await getSessionState(db, project.id, grant.idp_session_id) : null;
+  if (grant.idp_session_id && (!signOn || signOn.revoked_at)) return fail("sign_on_ended", "The sign-in behind this code has ended", [], grant.user_id);
   const user = await getUser(db, project.id, grant.user_id);
   if (!user || user.disabled) return fail(user ? "user_disabled" : "user_gone", "This account cannot sign in", [], grant.user_id);
   const amr = amrOf(grant.amr);
@@ -185,7 +188,9 @@ export const introspectHandler: RouteHandler<typeof introspect, AppEnv> = async 
   const project = c.get("project");
   const found = await sessionOfToken(c, form.token);
   const session = found ? await getSessionState(c.env.DB, project.id, found.sessionId) : null;
-  if (!found || !session || session.revoked_at || session.user_disabled) return c.json({ active: false }, 200, noStore);
+  // The project's own (first-party) resource servers see any token of the project; a third-party client only its own.
+  const visible = session && (client.first_party || session.client_id === client.client_id);
+  if (!found || !session || !visible || session.revoked_at || session.user_disabled) return c.json({ active: false }, 200, noStore);
   return c.json(
     {
       active: true,
