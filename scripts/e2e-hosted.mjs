@@ -6,6 +6,7 @@
 // 127.0.0.1 (the app's callback is answered by the test). Port: E2E_PORT (8792). CHROMIUM_PATH overrides /usr/bin/chromium.
 import { spawnSync } from "node:child_process";
 import { launchChromium } from "./lib/chromium.mjs";
+import { envelopeCall as json } from "./lib/envelope-api.mjs";
 import { ROOT, WRANGLER, generateDevVars, startWranglerDev, wranglerEnv } from "./lib/wrangler-dev.mjs";
 
 const API_PORT = Number(process.env.E2E_PORT ?? 8792);
@@ -22,17 +23,6 @@ function sql(command) {
   const args = ["d1", "execute", "DB", "--local", "--persist-to", PERSIST, "--command", command];
   const run = spawnSync(WRANGLER, args, { cwd: ROOT, env: wranglerEnv({ CI: "true" }), encoding: "utf8" });
   if (run.status !== 0) throw new Error(`wrangler d1 execute failed: ${run.stdout}${run.stderr}`);
-}
-
-async function json(baseUrl, path, { body, session, method = body === undefined ? "GET" : "POST" } = {}) {
-  const response = await fetch(baseUrl + path, {
-    method,
-    headers: { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...(session ? { "X-Admin-Session": session } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await response.json();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(data)}`);
-  return data.data;
 }
 
 async function setUp(baseUrl, vars) {

@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import * as oidc from "openid-client";
 import { Secret, TOTP } from "otpauth";
 import { launchChromium } from "./lib/chromium.mjs";
+import { envelopeCall as api } from "./lib/envelope-api.mjs";
 import { freePort, generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const API_PORT = Number(process.env.E2E_PORT ?? 8794);
@@ -46,17 +47,6 @@ async function rejects(promise, expected, message) {
   throw new Error(`${message}: it succeeded`);
 }
 
-async function api(baseUrl, path, { body, session, method = body === undefined ? "GET" : "POST" } = {}) {
-  const response = await fetch(baseUrl + path, {
-    method,
-    headers: { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...(session ? { "X-Admin-Session": session } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await response.json();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(data)}`);
-  return data.data;
-}
-
 /** A project with a user, a public SPA client and a confidential server client (Admin API), plus a client of another project. */
 async function setUp(baseUrl, vars) {
   const { sessionToken: session } = await api(baseUrl, "/api/admin/login", { body: { email: vars.ADMIN_EMAIL, password: vars.ADMIN_PASSWORD } });
@@ -85,14 +75,9 @@ async function setUp(baseUrl, vars) {
   const mfaEmail = `rp-mfa-${Date.now()}@example.com`;
   const { accessToken } = await api(baseUrl, `/api/auth/${project.id}/register`, { body: { email: mfaEmail, password: PASSWORD } });
   const bearer = { Authorization: `Bearer ${accessToken}` };
-  const enrolled = await fetch(`${baseUrl}/api/auth/${project.id}/mfa/totp/enroll`, { method: "POST", headers: bearer }).then((r) => r.json());
-  const totp = new TOTP({ secret: Secret.fromBase32(enrolled.data.secret) });
-  const confirmed = await fetch(`${baseUrl}/api/auth/${project.id}/mfa/totp/confirm`, {
-    method: "POST",
-    headers: { ...bearer, "Content-Type": "application/json" },
-    body: JSON.stringify({ code: totp.generate() }),
-  });
-  if (!confirmed.ok) throw new Error(`TOTP confirmation failed: ${confirmed.status}`);
+  const enrolled = await api(baseUrl, `/api/auth/${project.id}/mfa/totp/enroll`, { body: {}, headers: bearer });
+  const totp = new TOTP({ secret: Secret.fromBase32(enrolled.secret) });
+  await api(baseUrl, `/api/auth/${project.id}/mfa/totp/confirm`, { body: { code: totp.generate() }, headers: bearer });
   return { project, spa, server, partner, foreign, email, mfa: { email: mfaEmail, totp } };
 }
 

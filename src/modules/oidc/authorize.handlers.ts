@@ -1,18 +1,18 @@
 // The browser endpoints: authorization (code flow + PKCE) and RP-initiated logout.
-import type { RouteHandler } from "@hono/zod-openapi";
+import type { RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { OIDC_REQUEST_TTL_MS } from "../../config";
 import { randomId } from "../../crypto/random";
-import { insertAudit } from "../../db/audit.repo";
 import { getOAuthClient, postLogoutUrisOf, redirectUrisOf, type OAuthClientRow } from "../../db/oauth-clients.repo";
 import { insertAuthorizationRequest } from "../../db/oidc.repo";
 import { getSessionState, revokeSignOnSessions, revokeSession } from "../../db/sessions.repo";
 import { iso, now } from "../../lib/clock";
 import { limit, overridesOf } from "../../lib/rate-limit";
-import { auditEntry, clientBucket } from "../../lib/request-meta";
+import { clientBucket } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { CHALLENGE_PATTERN } from "../../oauth/pkce";
 import { withQuery } from "../../oauth/urls";
+import { oidcAudit } from "../../oidc/audit";
 import { type AuthorizationRequest, errorRedirect, hostedUrl, issueCode, needsConsent, needsSignIn, promptsFor } from "../../oidc/authorization";
 import { clearIdpCookie, currentIdpSession } from "../../oidc/idp-session";
 import { redirectUriMatches } from "../../oidc/redirect-uris";
@@ -20,35 +20,15 @@ import { parseScopes } from "../../oidc/scopes";
 import { verifyOwnJwt } from "../../oidc/verify";
 import { errorBody, logoutBody, signedOutBody } from "../hosted/hosted.pages";
 import { render } from "../hosted/hosted.render";
+import type { AuthorizeQuery } from "../../schemas/oidc";
 import type { authorize, authorizePost, logout, logoutPost } from "./oidc.routes";
 
 const redirectTo = (c: Context<AppEnv>, location: string) => c.body(null, 302, { Location: location, "Cache-Control": "no-store" });
 
-const audit = (c: Context<AppEnv>, type: string, outcome: "success" | "failure", clientId: string | null, details: Record<string, unknown>, userId?: string) =>
-  insertAudit(
-    c.env.DB,
-    auditEntry(c, {
-      type,
-      outcome,
-      actorType: userId ? "user" : "anonymous",
-      actorId: userId ?? null,
-      projectId: c.get("project").id,
-      targetType: clientId ? "oauth_client" : null,
-      targetId: clientId,
-      details,
-    }),
-  );
+type AuthorizeParams = z.infer<typeof AuthorizeQuery>;
 
 /** Why a validated request cannot proceed (sent to the client's redirect URI), or null. */
-function requestProblem(q: {
-  response_type?: string;
-  response_mode?: string;
-  code_challenge?: string;
-  code_challenge_method?: string;
-  scope?: string;
-  prompt?: string;
-  max_age?: string;
-}): [string, string] | null {
+function requestProblem(q: AuthorizeParams): [string, string] | null {
   if (q.response_type !== "code") return ["unsupported_response_type", "Only response_type=code is supported"];
   if (q.response_mode !== undefined && q.response_mode !== "query") return ["invalid_request", "Only response_mode=query is supported"];
   if (!q.code_challenge || !CHALLENGE_PATTERN.test(q.code_challenge)) return ["invalid_request", "PKCE is required: send code_challenge (S256, 43 characters)"];
@@ -63,21 +43,6 @@ function requestProblem(q: {
   return null;
 }
 
-type AuthorizeParams = {
-  response_type?: string;
-  client_id?: string;
-  redirect_uri?: string;
-  scope?: string;
-  state?: string;
-  nonce?: string;
-  code_challenge?: string;
-  code_challenge_method?: string;
-  prompt?: string;
-  max_age?: string;
-  login_hint?: string;
-  response_mode?: string;
-};
-
 export const authorizeHandler: RouteHandler<typeof authorize, AppEnv> = (c) => authorizeWith(c, c.req.valid("query")) as never;
 export const authorizePostHandler: RouteHandler<typeof authorizePost, AppEnv> = (c) => authorizeWith(c, c.req.valid("form")) as never;
 
@@ -87,7 +52,7 @@ async function authorizeWith(c: Context<AppEnv>, q: AuthorizeParams) {
   await limit(c, project.id, [{ rule: "oauth2.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
   const client = q.client_id ? await getOAuthClient(db, project.id, q.client_id) : null;
   const refuse = async (reason: string, message: string) => {
-    await audit(c, "oauth2.authorize", "failure", client?.client_id ?? null, { reason }).run();
+    await oidcAudit(c, { type: "oauth2.authorize", outcome: "failure", clientId: client?.client_id ?? null, details: { reason } }).run();
     return render(c, 400, "Sign-in link not valid", errorBody("This sign-in link is not valid", `${message} Go back to the app and try again.`));
   };
   if (!client) return refuse("unknown_client", "The application that sent you here is not registered with this service.");
@@ -109,7 +74,7 @@ async function authorizeWith(c: Context<AppEnv>, q: AuthorizeParams) {
     login_hint: q.login_hint ?? null,
   };
   const toClient = async (error: string, description: string) => {
-    await audit(c, "oauth2.authorize", "failure", client.client_id, { reason: error }).run();
+    await oidcAudit(c, { type: "oauth2.authorize", outcome: "failure", clientId: client.client_id, details: { reason: error } }).run();
     return redirectTo(c, errorRedirect(c, req, error, description));
   };
   const problem = requestProblem(q);
@@ -199,7 +164,7 @@ async function endSessions(c: Context<AppEnv>, p: LogoutParams, confirmed: boole
     ended.push(idp.session_id);
   }
   const userId = idp?.user_id;
-  statements.push(audit(c, "oauth2.logout", "success", client?.client_id ?? null, { sessions: ended }, userId));
+  statements.push(oidcAudit(c, { type: "oauth2.logout", outcome: "success", clientId: client?.client_id ?? null, details: { sessions: ended }, userId }));
   await db.batch(statements);
   clearIdpCookie(c);
   if (p.post_logout_redirect_uri) return redirectTo(c, withQuery(p.post_logout_redirect_uri, { state: p.state }));

@@ -27,6 +27,11 @@ const redirect = (description: string, location: string) => ({
   headers: { Location: { description: location, schema: { type: "string" as const, format: "uri" } } },
 });
 
+const authorizeAnswers = {
+  302: redirect("To the client (code or error), the hosted sign-in page or the consent page.", "The next URL."),
+  400: htmlPage("Unknown client, or a redirect URI the client did not register: an HTML page for the user."),
+};
+
 export const authorize = createRoute({
   method: "get",
   path: "/api/auth/{projectId}/oauth2/authorize",
@@ -44,8 +49,7 @@ export const authorize = createRoute({
   ].join("\n"),
   request: { params: ProjectIdParam, query: AuthorizeQuery },
   responses: {
-    302: redirect("To the client (code or error), the hosted sign-in page or the consent page.", "The next URL."),
-    400: htmlPage("Unknown client, or a redirect URI the client did not register: an HTML page for the user."),
+    ...authorizeAnswers,
     ...oauthErrorResponses(403, 404, 429),
   },
   ...wire,
@@ -63,8 +67,7 @@ export const authorizePost = createRoute({
     "The authorization endpoint with its parameters form-encoded in the body (OpenID Connect Core §3.1.2.1); it answers exactly as `GET /oauth2/authorize`.",
   request: { params: ProjectIdParam, body: formBody(AuthorizeQuery) },
   responses: {
-    302: redirect("To the client (code or error), the hosted sign-in page or the consent page.", "The next URL."),
-    400: htmlPage("Unknown client, or a redirect URI the client did not register: an HTML page for the user."),
+    ...authorizeAnswers,
     ...oauthErrorResponses(403, 404, 413, 415, 429),
   },
   ...wire,

@@ -2,7 +2,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { sha256Hex } from "../../crypto/random";
-import { insertAudit } from "../../db/audit.repo";
 import type { OAuthClientRow } from "../../db/oauth-clients.repo";
 import { consumeAuthorizationCode, getAuthorizationCode, setCodeSession } from "../../db/oidc.repo";
 import { findRefreshToken, getSessionState, revokeSession } from "../../db/sessions.repo";
@@ -11,37 +10,16 @@ import { ApiError } from "../../errors";
 import { amrOf } from "../../lib/amr";
 import { iso, now } from "../../lib/clock";
 import { unknownToken } from "../../lib/rate-limit";
-import { auditEntry, issuerOf } from "../../lib/request-meta";
+import { issuerOf } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { verifierMatches } from "../../oauth/pkce";
+import { oidcAudit } from "../../oidc/audit";
 import { authenticateClient } from "../../oidc/client-auth";
 import { signIdToken } from "../../oidc/id-token";
 import { verifyOwnJwt } from "../../oidc/verify";
 import { OAuthError } from "../../oidc/wire";
 import { rotate, signingKey, startSession } from "../auth/session-tokens";
 import type { introspect, revoke, token, userInfo, userInfoPost } from "./oidc.routes";
-
-const audit = (
-  c: Context<AppEnv>,
-  type: string,
-  outcome: "success" | "failure",
-  client: OAuthClientRow | null,
-  details: Record<string, unknown>,
-  userId?: string,
-) =>
-  insertAudit(
-    c.env.DB,
-    auditEntry(c, {
-      type,
-      outcome,
-      actorType: userId ? "user" : "anonymous",
-      actorId: userId ?? null,
-      projectId: c.get("project").id,
-      targetType: "oauth_client",
-      targetId: client?.client_id ?? null,
-      details,
-    }),
-  );
 
 const noStore = { "Cache-Control": "no-store", Pragma: "no-cache" };
 
@@ -62,7 +40,10 @@ async function exchangeCode(c: Context<AppEnv>, client: OAuthClientRow, form: { 
   const codeHash = await sha256Hex(form.code);
   const at = iso();
   const fail = async (reason: string, message: string, extra: D1PreparedStatement[] = [], userId?: string): Promise<never> => {
-    await db.batch([...extra, audit(c, "oauth2.token", "failure", client, { reason, grantType: "authorization_code" }, userId)]);
+    await db.batch([
+      ...extra,
+      oidcAudit(c, { type: "oauth2.token", outcome: "failure", clientId: client.client_id, details: { reason, grantType: "authorization_code" }, userId }),
+    ]);
     throw new OAuthError("invalid_grant", message);
   };
   const grant = await consumeAuthorizationCode(db, project.id, codeHash, at);
@@ -93,7 +74,15 @@ async function exchangeCode(c: Context<AppEnv>, client: OAuthClientRow, form: { 
     amr,
     {
       before: [touchLogin(db, project.id, user.id, at)],
-      after: [audit(c, "oauth2.token", "success", client, { grantType: "authorization_code", scope: grant.scope }, user.id)],
+      after: [
+        oidcAudit(c, {
+          type: "oauth2.token",
+          outcome: "success",
+          clientId: client.client_id,
+          details: { grantType: "authorization_code", scope: grant.scope },
+          userId: user.id,
+        }),
+      ],
     },
     { id: client.client_id, scope: grant.scope, authTime: grant.auth_time, idpSessionId: grant.idp_session_id },
   );
@@ -175,7 +164,7 @@ export const revokeHandler: RouteHandler<typeof revoke, AppEnv> = async (c) => {
   if (session && session.client_id === client.client_id && !session.revoked_at) {
     await c.env.DB.batch([
       revokeSession(c.env.DB, project.id, session.id, "oauth_revoked", iso()),
-      audit(c, "oauth2.revoke", "success", client, { tokenType: found!.kind }, session.user_id),
+      oidcAudit(c, { type: "oauth2.revoke", outcome: "success", clientId: client.client_id, details: { tokenType: found!.kind }, userId: session.user_id }),
     ]);
   }
   return c.body(null, 200, noStore);
