@@ -1,6 +1,17 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+// The Worker's module aliases (wrangler.toml [alias]) apply here too, so the tests run the code that ships.
+const aliasTable =
+  readFileSync(new URL("./wrangler.toml", import.meta.url), "utf8")
+    .split(/^\[alias\]$/m)[1]
+    ?.split(/^\[/m)[0] ?? "";
+const aliases = [...aliasTable.matchAll(/^"([^"]+)"\s*=\s*"([^"]+)"/gm)].map(([, from, to]) => ({
+  find: new RegExp(`^${from!.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`),
+  replacement: fileURLToPath(new URL(to!, import.meta.url)),
+}));
 
 // Tests run inside workerd against the real Worker (wrangler.toml) and a real local D1,
 // migrated in test/setup.ts from the same SQL files `wrangler d1 migrations apply` uses.
@@ -27,6 +38,7 @@ export default defineConfig({
       },
     })),
   ],
+  resolve: { alias: aliases },
   test: {
     include: ["test/**/*.test.ts"],
     // Script tests spawn processes, which workerd cannot: they run in Node (vitest.node.config.ts).

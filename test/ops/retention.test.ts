@@ -42,6 +42,9 @@ async function seed(projectId: string, userId: string, age: number) {
     delivered: uniqueId("whd"),
     failed: uniqueId("whd"),
     address: `${uniqueId("pl")}@example.com`,
+    client: uniqueId("cl"),
+    request: uniqueId("azr"),
+    authCode: uniqueId("ac"),
   };
   await env.DB.batch([
     env.DB.prepare(`INSERT INTO sessions (id, project_id, user_id, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`).bind(
@@ -61,6 +64,15 @@ async function seed(projectId: string, userId: string, age: number) {
     env.DB.prepare(
       `INSERT INTO oauth_codes (code_hash, project_id, provider, user_id, code_challenge, created_at, expires_at) VALUES (?, ?, 'github', ?, 'c', ?, ?)`,
     ).bind(ids.code, projectId, userId, at, at),
+    env.DB.prepare(
+      `INSERT INTO oauth_clients (client_id, project_id, name, type, redirect_uris, created_at, updated_at) VALUES (?, ?, 'App', 'public', '["https://app.example.com/cb"]', ?, ?)`,
+    ).bind(ids.client, projectId, at, at),
+    env.DB.prepare(
+      `INSERT INTO oauth2_requests (id, project_id, client_id, redirect_uri, scope, code_challenge, created_at, expires_at) VALUES (?, ?, ?, 'https://app.example.com/cb', 'openid', 'c', ?, ?)`,
+    ).bind(ids.request, projectId, ids.client, at, at),
+    env.DB.prepare(
+      `INSERT INTO oauth2_codes (code_hash, project_id, client_id, user_id, redirect_uri, code_challenge, scope, amr, auth_time, created_at, expires_at) VALUES (?, ?, ?, ?, 'https://app.example.com/cb', 'c', 'openid', '["pwd"]', ?, ?, ?)`,
+    ).bind(ids.authCode, projectId, ids.client, userId, at, at, at),
     env.DB.prepare(`INSERT INTO webauthn_challenges (id, project_id, purpose, challenge, created_at, expires_at) VALUES (?, ?, 'login', 'ch', ?, ?)`).bind(
       ids.challenge,
       projectId,
@@ -130,12 +142,16 @@ describe("retention (Cron Trigger)", () => {
       expect(await exists("oauth_states", "state_hash", ids.state)).toBe(false);
       expect(await exists("oauth_codes", "code_hash", ids.code)).toBe(false);
       expect(await exists("webauthn_challenges", "id", ids.challenge)).toBe(false);
+      expect(await exists("oauth2_requests", "id", ids.request)).toBe(false);
+      expect(await exists("oauth2_codes", "code_hash", ids.authCode)).toBe(false);
     }
     expect(await exists("sessions", "id", fresh.session)).toBe(true);
     expect(await exists("one_time_tokens", "token_hash", fresh.link)).toBe(true);
     expect(await exists("oauth_states", "state_hash", fresh.state)).toBe(true);
     expect(await exists("oauth_codes", "code_hash", fresh.code)).toBe(true);
     expect(await exists("webauthn_challenges", "id", fresh.challenge)).toBe(true);
+    expect(await exists("oauth2_requests", "id", fresh.request)).toBe(true);
+    expect(await exists("oauth2_codes", "code_hash", fresh.authCode)).toBe(true);
     // Second-factor challenges go a day after expiry, like the other challenges.
     expect(await exists("mfa_challenges", "token_hash", old.mfa)).toBe(false);
     expect(await exists("mfa_challenges", "token_hash", fresh.mfa)).toBe(true);
@@ -164,6 +180,8 @@ describe("retention (Cron Trigger)", () => {
       emailLinksDeleted: 2,
       oauthStatesDeleted: 2,
       oauthCodesDeleted: 2,
+      oidcRequestsDeleted: 2,
+      oidcCodesDeleted: 2,
       webauthnChallengesDeleted: 2,
       mfaChallengesDeleted: 2,
       passwordlessCodesDeleted: 2,
@@ -183,6 +201,8 @@ describe("retention (Cron Trigger)", () => {
       emailLinksDeleted: 0,
       oauthStatesDeleted: 0,
       oauthCodesDeleted: 0,
+      oidcRequestsDeleted: 0,
+      oidcCodesDeleted: 0,
       webauthnChallengesDeleted: 0,
       outboxRowsDeleted: 0,
       outboxBodiesErased: 0,
