@@ -33,6 +33,10 @@ export interface AccessTokenClaims {
   email_verified?: boolean;
   /** The app's data about the user (roles, plan), written only through the Admin API. */
   app_metadata?: Record<string, unknown>;
+  /** Tokens issued to an OAuth client (the OpenID Provider's token endpoint): the client (also as `azp`) and the granted scope. */
+  client_id?: string;
+  azp?: string;
+  scope?: string;
 }
 
 /** A fetch the verifier can use; the global one by default. */
@@ -125,13 +129,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   async function online(token: string, claims: AccessTokenClaims): Promise<Result<AccessTokenClaims>> {
+    // A client's token is asked about where it is valid: UserInfo (the JSON API's /me refuses it). Both check the session live.
+    const path = claims.client_id ? "/oauth2/userinfo" : "/me";
     let response: Response;
     try {
-      response = await doFetch(`${projectBase}/me`, { method: "GET", headers: { Authorization: `Bearer ${token}` } });
+      response = await doFetch(`${projectBase}${path}`, { method: "GET", headers: { Authorization: `Bearer ${token}` } });
     } catch (err) {
       return networkError(err);
     }
     if (response.ok) return ok(claims);
+    // UserInfo answers in OAuth's words: an invalid_token is our INVALID_TOKEN.
+    if (claims.client_id && response.status === 401) return unauthorized("INVALID_TOKEN", "The session of this access token has ended");
     const body = (await response.json().catch(() => undefined)) as { error: string; code: ErrorCode } | undefined;
     return fromFetch<AccessTokenClaims>({ error: body?.code ? body : undefined, response });
   }

@@ -7,6 +7,7 @@ import { adminClient, ownerToken } from "../helpers/admin";
 import { api, BASE_URL } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
 import { bearer, createProject, PASSWORD, registerUser, tokensOf } from "../helpers/fixtures";
+import { APP, codeFor, createOAuthClient, form, signedInBrowser } from "../oidc/support";
 
 const TTL = 300;
 const TOLERANCE_S = 30;
@@ -128,6 +129,21 @@ describe("createVerifier().verify(token, { online: true })", () => {
     expect((await verifier.verify(user.accessToken)).error).toBeNull();
     expect((await verifier.verify(user.accessToken, { online: true })).error).toMatchObject({ status: 401, code: "INVALID_TOKEN" });
     expect((await verifier.verify(other.accessToken, { online: true })).error).toMatchObject({ status: 401, code: "INVALID_TOKEN" });
+  });
+
+  it("verifies a token issued to an OAuth client (the resource server's case) online too, until the client revokes it", async () => {
+    const client = await createOAuthClient(projectId);
+    const browser = await signedInBrowser(projectId);
+    const { code, verifier: pkceVerifier } = await codeFor(projectId, client.clientId, browser.cookie);
+    const exchanged = { grant_type: "authorization_code", code: code!, redirect_uri: APP, code_verifier: pkceVerifier, client_id: client.clientId };
+    const tokens = await (await form(projectId, "token", exchanged)).json<{ access_token: string; refresh_token: string }>();
+    const verifier = verifierFor();
+    const { data, error } = await verifier.verify(tokens.access_token, { online: true });
+    expect(error).toBeNull();
+    expect(data).toMatchObject({ sub: browser.user.user.id, client_id: client.clientId, scope: "openid email profile" });
+    await form(projectId, "revoke", { token: tokens.refresh_token, client_id: client.clientId });
+    expect((await verifier.verify(tokens.access_token)).error).toBeNull();
+    expect((await verifier.verify(tokens.access_token, { online: true })).error).toMatchObject({ status: 401, code: "INVALID_TOKEN" });
   });
 });
 
