@@ -2,7 +2,7 @@
 // `openid-client` (panva) in Node discovers the issuer, builds authorization URLs with PKCE, exchanges
 // codes, validates ID tokens, calls UserInfo, refreshes, introspects, revokes and logs out, while
 // Debian's Chromium (playwright-core) signs in on the hosted page of `wrangler dev` (127.0.0.1:8794).
-// The apps' redirect URIs are a small HTTP server on 127.0.0.1 (loopback redirect URIs, as native and
+// Also a passkey on the hosted page (a CDP virtual authenticator, origin http://localhost). The apps' redirect URIs are a small HTTP server on 127.0.0.1 (loopback redirect URIs, as native and
 // local apps use them; the SPA registers its URI without a port, RFC 8252 §7.3), and no request may leave 127.0.0.1.
 // Ports: E2E_PORT (8794) for the Worker, a free one for the apps. CHROMIUM_PATH overrides /usr/bin/chromium.
 import { createServer } from "node:http";
@@ -87,7 +87,7 @@ async function openTab(context) {
   const escaped = [];
   await page.route("**/*", (route) => {
     const url = new URL(route.request().url());
-    if (url.hostname === "127.0.0.1") return route.continue();
+    if (url.hostname === "127.0.0.1" || url.hostname === "localhost") return route.continue();
     escaped.push(url.href);
     return route.abort();
   });
@@ -255,11 +255,75 @@ async function run(baseUrl, vars) {
       "login_required",
       "prompt=none without a session answers login_required",
     );
-    const escaped = [...tab.escaped, ...mfaTab.escaped, ...coldTab.escaped];
-    check(escaped.length === 0, `no request left 127.0.0.1 (${escaped.join(", ") || "none"})`);
+    // 8. Passkeys on the hosted page: a project whose WebAuthn origins list the issuer's (http://localhost:<port>,
+    // rpId localhost), a passkey registered through the JSON API, then discoverable sign-in on the page.
+    const passkeyTab = await passkeySignIn(baseUrl, vars, browser);
+    const escaped = [...tab.escaped, ...mfaTab.escaped, ...coldTab.escaped, ...passkeyTab.escaped];
+    check(escaped.length === 0, `no request left the machine (127.0.0.1, localhost): ${escaped.join(", ") || "none"}`);
   } finally {
     await browser.close();
   }
+}
+
+/** Signs in with a passkey on the hosted page (a CDP virtual authenticator); the ID token's amr must say webauthn. */
+async function passkeySignIn(baseUrl, vars, browser) {
+  const localBase = baseUrl.replace("127.0.0.1", "localhost");
+  const { sessionToken: session } = await api(baseUrl, "/api/admin/login", { body: { email: vars.ADMIN_EMAIL, password: vars.ADMIN_PASSWORD } });
+  const project = await api(baseUrl, "/api/admin/projects", { body: { name: "OIDC passkeys", environment: "development" }, session });
+  const webauthn = { rpId: "localhost", rpName: "OIDC passkeys", origins: [localBase] };
+  await api(baseUrl, `/api/admin/projects/${project.id}`, { method: "PATCH", body: { webauthn }, session });
+  const spa = await api(baseUrl, `/api/admin/projects/${project.id}/oauth-clients`, {
+    body: { name: "SPA", type: "public", firstParty: true, redirectUris: [SPA_REGISTERED] },
+    session,
+  });
+  // Through the localhost origin, so the token's issuer is the one this project's pages use (PUBLIC_URL is unset locally).
+  const user = await api(localBase, `/api/auth/${project.id}/register`, { body: { email: `rp-passkey-${Date.now()}@example.com`, password: PASSWORD } });
+
+  const context = await browser.newContext();
+  const tab = await openTab(context);
+  const cdp = await context.newCDPSession(tab.page);
+  await cdp.send("WebAuthn.enable");
+  const options = {
+    protocol: "ctap2",
+    transport: "internal",
+    hasResidentKey: true,
+    hasUserVerification: true,
+    isUserVerified: true,
+    automaticPresenceSimulation: true,
+  };
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", { options });
+  // Registration is an app's job (JSON API, bearer token), done here from a page of the allowed origin.
+  await tab.page.goto(`${localBase}/health`);
+  const registered = await tab.page.evaluate(
+    async ({ issuer, token }) => {
+      const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+      const started = await (await fetch(`${issuer}/passkeys/register/options`, { method: "POST", headers, body: "{}" })).json();
+      if (!started.success) return `options: ${JSON.stringify(started)}`;
+      const credential = await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(started.data) });
+      const verified = await fetch(`${issuer}/passkeys/register/verify`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ response: credential.toJSON(), name: "e2e" }),
+      });
+      return verified.status;
+    },
+    { issuer: `${localBase}/api/auth/${project.id}`, token: user.accessToken },
+  );
+  check(registered === 201 || registered === 200, `a passkey is registered for the hosted page's origin (${registered})`);
+
+  const config = await oidc.discovery(new URL(`${localBase}/api/auth/${project.id}`), spa.clientId, undefined, oidc.None(), insecure);
+  const request = await authorization(config, SPA_CALLBACK);
+  await tab.page.goto(request.url.href);
+  await tab.page.click("#passkey-button");
+  await tab.page.waitForURL(tab.atApps, { timeout: 15_000 });
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(tab.page.url()), request.checks);
+  check(
+    tokens.claims().amr?.includes("webauthn") && tokens.claims().sub === user.user.id,
+    "a passkey signs in on the hosted page (discoverable), and the ID token's amr says webauthn",
+  );
+  const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+  check(credentials.length === 1 && credentials[0].rpId === "localhost", "the virtual authenticator holds the passkey for rpId localhost");
+  return tab;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
