@@ -2,8 +2,9 @@
 // `openid-client` (panva) in Node discovers the issuer, builds authorization URLs with PKCE, exchanges
 // codes, validates ID tokens, calls UserInfo, refreshes, introspects, revokes and logs out, while
 // Debian's Chromium (playwright-core) signs in on the hosted page of `wrangler dev` (127.0.0.1:8794).
-// Also a passkey on the hosted page (a CDP virtual authenticator, origin http://localhost). The apps' redirect URIs are a small HTTP server on 127.0.0.1 (loopback redirect URIs, as native and
-// local apps use them; the SPA registers its URI without a port, RFC 8252 §7.3), and no request may leave 127.0.0.1.
+// A passkey signs in there too (a CDP virtual authenticator, origin http://localhost). The apps' redirect
+// URIs are a small HTTP server on 127.0.0.1 (loopback redirect URIs, as native and local apps use them;
+// the SPA registers its URI without a port, RFC 8252 §7.3), and no request may leave the machine.
 // Ports: E2E_PORT (8794) for the Worker, a free one for the apps. CHROMIUM_PATH overrides /usr/bin/chromium.
 import { createServer } from "node:http";
 import * as oidc from "openid-client";
