@@ -228,3 +228,59 @@ export function upsertConsent(db: D1Database, projectId: string, clientId: strin
     )
     .bind(projectId, clientId, userId, scope, at);
 }
+
+/** A consent with the name of the client it was granted to (the user's "connected apps"). */
+export interface UserConsentRow {
+  client_id: string;
+  client_name: string;
+  scope: string;
+  granted_at: string;
+}
+
+/** The user's consents, newest first; a consent's client is always of the same project. */
+export function listUserConsents(db: D1Database, projectId: string, userId: string): Promise<D1Result<UserConsentRow>> {
+  return db
+    .prepare(
+      `SELECT c.client_id, o.name AS client_name, c.scope, c.granted_at
+       FROM oauth2_consents c JOIN oauth_clients o ON o.client_id = c.client_id AND o.project_id = c.project_id
+       WHERE c.project_id = ? AND c.user_id = ? ORDER BY c.granted_at DESC, c.client_id`,
+    )
+    .bind(projectId, userId)
+    .all<UserConsentRow>();
+}
+
+/** Holds while the user's consent to the client exists. */
+export const consentExists = (projectId: string, clientId: string, userId: string): Guard =>
+  guard(`SELECT 1 FROM oauth2_consents WHERE project_id = ? AND client_id = ? AND user_id = ?`, projectId, clientId, userId);
+
+/**
+ * Withdraws a consent, in this order for one batch: the user's live sessions issued to the client
+ * end (`reason`, at `at`; the first result's `changes` counts them), the user's unspent codes of the
+ * client are spent (a code issued just before cannot start a session after), then the consent row
+ * goes (the last result returns it: none when there was no consent, and then nothing else applied).
+ * Put guarded statements (audit, events) between with `consentExists`.
+ */
+export function revokeConsent(
+  db: D1Database,
+  projectId: string,
+  clientId: string,
+  userId: string,
+  reason: string,
+  at: string,
+): { endSessions: D1PreparedStatement; spendCodes: D1PreparedStatement; deleteConsent: D1PreparedStatement } {
+  const held = consentExists(projectId, clientId, userId);
+  return {
+    endSessions: db
+      .prepare(
+        `UPDATE sessions SET revoked_at = ?1, revoked_reason = ?2
+         WHERE project_id = ?3 AND user_id = ?4 AND client_id = ?5 AND revoked_at IS NULL${andExists(held)}`,
+      )
+      .bind(at, reason, projectId, userId, clientId, ...held.bindings),
+    spendCodes: db
+      .prepare(`UPDATE oauth2_codes SET consumed_at = ?1 WHERE project_id = ?2 AND user_id = ?3 AND client_id = ?4 AND consumed_at IS NULL${andExists(held)}`)
+      .bind(at, projectId, userId, clientId, ...held.bindings),
+    deleteConsent: db
+      .prepare(`DELETE FROM oauth2_consents WHERE project_id = ? AND client_id = ? AND user_id = ? RETURNING client_id`)
+      .bind(projectId, clientId, userId),
+  };
+}

@@ -2,6 +2,8 @@ import { createRouter } from "../../lib/create-router";
 import { projectCors } from "../../middleware/cors";
 import { resolveProject } from "../../middleware/project";
 import { registerHosted } from "../hosted/hosted.index";
+import * as consentHandlers from "./consents.handlers";
+import * as consentRoutes from "./consents.routes";
 import * as credentialsHandlers from "./credentials.handlers";
 import * as credentialsRoutes from "./credentials.routes";
 import * as emailHandlers from "./email.handlers";
@@ -33,6 +35,8 @@ auth
   .openapi(meRoutes.changePassword, meHandlers.changePasswordHandler)
   .openapi(meRoutes.listSessions, meHandlers.listSessionsHandler)
   .openapi(meRoutes.deleteSession, meHandlers.deleteSessionHandler)
+  .openapi(consentRoutes.listMyConsents, consentHandlers.listMyConsentsHandler)
+  .openapi(consentRoutes.revokeMyConsent, consentHandlers.revokeMyConsentHandler)
   .openapi(emailRoutes.sendVerificationEmail, emailHandlers.sendVerificationEmailHandler)
   .openapi(emailRoutes.confirmEmail, emailHandlers.confirmEmailHandler)
   .openapi(emailRoutes.forgotPassword, emailHandlers.forgotPasswordHandler)

@@ -19,6 +19,8 @@ import { iso, now } from "../../lib/clock";
 import { decodeCursor, page } from "../../lib/cursor";
 import { adminAction } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
+import { listUserConsents } from "../../db/oidc.repo";
+import { toConnectedApp, withdrawConsent } from "../../oidc/consents";
 import { endsSessions, toAdminUserSession, toProjectUser, toUserFactors, toUserIdentity, updateDetails } from "./project-users.mappers";
 import type {
   createProjectUser,
@@ -27,9 +29,11 @@ import type {
   getProjectUser,
   listProjectUserFactors,
   listProjectUserIdentities,
+  listProjectUserConsents,
   listProjectUserSessions,
   listProjectUsers,
   resetProjectUserFactors,
+  revokeProjectUserConsent,
   revokeProjectUserSessions,
   updateProjectUser,
 } from "./project-users.routes";
@@ -202,4 +206,20 @@ export const listProjectUserIdentitiesHandler: RouteHandler<typeof listProjectUs
   await requireUser(c, projectId, userId);
   const { results } = await listUserIdentities(c.env.DB, projectId, userId);
   return c.json({ success: true as const, data: results.map(toUserIdentity) }, 200);
+};
+
+export const listProjectUserConsentsHandler: RouteHandler<typeof listProjectUserConsents, AppEnv> = async (c) => {
+  const { projectId, userId } = c.req.valid("param");
+  await requireUser(c, projectId, userId);
+  const { results } = await listUserConsents(c.env.DB, projectId, userId);
+  return c.json({ success: true as const, data: results.map(toConnectedApp) }, 200);
+};
+
+export const revokeProjectUserConsentHandler: RouteHandler<typeof revokeProjectUserConsent, AppEnv> = async (c) => {
+  const { projectId, userId, clientId } = c.req.valid("param");
+  await requireUser(c, projectId, userId);
+  const audit = userAudit(c, projectId, userId, "admin.consent.revoke", iso(), { clientId });
+  const endedSessions = await withdrawConsent(c, projectId, userId, clientId, "consent_revoked_by_admin", audit);
+  if (endedSessions === null) throw new ApiError("NOT_FOUND", "This user has no consent for this client");
+  return c.json({ success: true as const, data: { revoked: true as const, endedSessions } }, 200);
 };

@@ -18,7 +18,9 @@ export const projectUsers = createRouter()
   .openapi(routes.resetProjectUserFactors, handlers.resetProjectUserFactorsHandler)
   .openapi(routes.listProjectUserSessions, handlers.listProjectUserSessionsHandler)
   .openapi(routes.endProjectUserSession, handlers.endProjectUserSessionHandler)
-  .openapi(routes.listProjectUserIdentities, handlers.listProjectUserIdentitiesHandler);
+  .openapi(routes.listProjectUserIdentities, handlers.listProjectUserIdentitiesHandler)
+  .openapi(routes.listProjectUserConsents, handlers.listProjectUserConsentsHandler)
+  .openapi(routes.revokeProjectUserConsent, handlers.revokeProjectUserConsentHandler);
 // The import body is parsed row by row (a bad row is that row's error), so its schemas are registered here, not validated by the route.
 projectUsers.openAPIRegistry.register("UserImportRow", transfer.ImportUserRow);
 projectUsers.openAPIRegistry.register("ExportedUser", transfer.ExportedUserSchema);

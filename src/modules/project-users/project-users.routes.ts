@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { adminRoute } from "../../lib/admin-route";
 import { ProjectIdParam } from "../../schemas/auth";
+import { ConnectedAppSchema, RevokeConsentResultSchema, UserConsentParam } from "../../schemas/consents";
 import { BODY_ERRORS, errorResponses, jsonBody, ok, okList } from "../../schemas/envelope";
 import { ResetFactorsResultSchema, UserFactorsSchema } from "../../schemas/mfa";
 import {
@@ -136,4 +137,26 @@ export const listProjectUserIdentities = adminRoute("viewer", {
     "The provider accounts (issuer and subject) linked to the user by social sign-in, oldest link first. 404 `NOT_FOUND` when the project does not exist or has no user with this id.",
   request: { params: UserIdParam },
   responses: { 200: ok(z.array(UserIdentitySchema), "The linked identities."), ...errorResponses(400, 404) },
+});
+
+export const listProjectUserConsents = adminRoute("viewer", {
+  method: "get",
+  path: `${USER}/consents`,
+  operationId: "listProjectUserConsents",
+  summary: "List a user's connected apps",
+  description:
+    "The third-party apps (OAuth clients that are not `firstParty`) the user allowed on the consent screen, newest first, with the scopes granted. 404 `NOT_FOUND` when the project does not exist or has no user with this id.",
+  request: { params: UserIdParam },
+  responses: { 200: ok(z.array(ConnectedAppSchema), "The user's connected apps (possibly none)."), ...errorResponses(400, 404) },
+});
+
+export const revokeProjectUserConsent = adminRoute("admin", {
+  method: "delete",
+  path: `${USER}/consents/{clientId}`,
+  operationId: "revokeProjectUserConsent",
+  summary: "Revoke one of a user's connected apps",
+  description:
+    "Withdraws the user's consent to the app, as the user can on `DELETE /api/auth/{projectId}/me/consents/{clientId}`: the user's sessions issued to the app end (webhook event `session.revoked` for each), a code it was just given can no longer be exchanged, and its next sign-in request shows the consent screen again. The user's other sessions and apps go on; the app stays registered for other users (delete the OAuth client to cut it off for everyone). Audited as `admin.consent.revoke`. 404 `NOT_FOUND` when the user does not exist or has no consent for this client.",
+  request: { params: UserConsentParam },
+  responses: { 200: ok(RevokeConsentResultSchema, "The consent is withdrawn and the app's sessions ended."), ...errorResponses(400, 404) },
 });
