@@ -3,6 +3,7 @@
 // state events, also from other tabs sharing the storage. Every call answers { data, error }.
 import type { Middleware } from "openapi-fetch";
 import { type ApiClient, createApiClient } from "./api";
+import { type ConnectedAppMethods, connectedAppMethods } from "./connected-apps";
 import { type MfaMethods, mfaMethods } from "./mfa";
 import { passwordlessMethods, type PasswordlessMethods } from "./passwordless";
 import { type PasskeyCredentials, type PasskeyMethods, passkeyMethods } from "./passkeys";
@@ -49,7 +50,7 @@ export interface AuthClientOptions {
   passkeys?: PasskeyCredentials;
 }
 
-export interface AuthClient extends MfaMethods, PasswordlessMethods, PasskeyMethods {
+export interface AuthClient extends MfaMethods, PasswordlessMethods, PasskeyMethods, ConnectedAppMethods {
   signUp(body: SignUpBody): Promise<Result<AuthResult>>;
   /** Tokens are stored when the answer is a session; a user with a second factor gets the challenge instead (`"mfaRequired" in data`). */
   signIn(body: SignInBody): Promise<Result<SignInResult>>;
@@ -326,6 +327,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     ...mfaMethods({ api, raw, inProject, run, store, refreshNow: async () => refresh((await read())?.accessToken) }),
     ...passwordlessMethods({ raw, inProject, run, store }),
     ...passkeyMethods({ projectId, api, raw, run, store, credentials: options.passkeys }),
+    ...connectedAppMethods({ projectId, api, run }),
     signUp: async (body) => store(await run(() => raw.POST("/api/auth/{projectId}/register", { ...inProject, body }))),
     signIn: async (body) => store(await run(() => raw.POST("/api/auth/{projectId}/login", { ...inProject, body }))),
     async signOut() {

@@ -22,6 +22,7 @@ export {
   type PasskeyRegistrationResponse,
   type PasskeyAuthenticationResponse,
 } from "./passkeys";
+export type { ConnectedApp, ConnectedAppMethods, RevokeConnectedAppResult } from "./connected-apps";
 export { memoryStorage, localStorageAdapter, sessionStorageAdapter, type AuthStorage } from "./storage";
 export {
   createAdminClient,
