@@ -27,7 +27,9 @@ import {
   throwawayAdmin,
 } from "./context";
 import { SoftAuthenticator } from "../helpers/webauthn";
-import { APP as OIDC_APP, codeFor, pkce, signedInBrowser } from "../oidc/support";
+import { upsertConsent } from "../../src/db/oidc.repo";
+import { iso } from "../../src/lib/clock";
+import { APP as OIDC_APP, codeFor, createOAuthClient, pkce, signedInBrowser } from "../oidc/support";
 import { fromPlain } from "./json";
 import { HOSTED_SCRIPT_PATH } from "../../src/modules/hosted/hosted.script";
 import { cookiesOf, handOver, insertClient, insertRequest, openSignIn, ORIGIN } from "../hosted/helpers";
@@ -248,11 +250,23 @@ const PLANS: Record<string, Planner> = {
     };
   },
   hostedAsset: async () => ({ params: { file: HOSTED_SCRIPT_PATH.split("/").pop()! } }),
+  // Connected apps: the fixture user has consented to a third-party app (the admin ops' fixture client, or a new one).
+  listMyConsents: async (f) => ({ params: { clientId: await consented(f) } }),
+  revokeMyConsent: async (f) => ({ params: { clientId: await consented(f) } }),
+  listProjectUserConsents: async (f) => ({ params: { clientId: await consented(f) } }),
+  revokeProjectUserConsent: async (f) => ({ params: { clientId: await consented(f) } }),
   deleteOAuthProvider: async (f, shared) => {
     await configureProvider(project(f), await liveOwnerSession(shared), "doomed");
     return { params: { provider: "doomed" } };
   },
 };
+
+/** The fixture user's consent to the fixture client (admin ops) or to a new third-party client; its client id. */
+async function consented(f: OperationFixtures): Promise<string> {
+  const clientId = f.params.clientId ?? (await createOAuthClient(project(f), { firstParty: false })).clientId;
+  await upsertConsent(env.DB, project(f), clientId, f.params.userId!, "openid email", iso()).run();
+  return clientId;
+}
 
 /** A waiting request of a (first- or third-party) client, its sign-in page opened and a user just signed in. */
 async function hostedSignInStarted(projectId: string, firstParty: boolean) {
