@@ -1,5 +1,5 @@
 // One user: profile, actions (disable/enable, revoke sessions, delete), second factors and their reset, live sessions
-// (end one), linked identities, metadata and the user's audit trail.
+// (end one), connected apps (revoke one), linked identities, metadata and the user's audit trail.
 import { api, type ApiFailure, call, fieldError } from "../api";
 import { ConfirmButton } from "../components/confirm";
 import { EventTable } from "../components/events";
@@ -96,6 +96,7 @@ export function UserDetail({ projectId, userId }: { projectId: string; userId: s
           ) : null}
           <Factors projectId={projectId} userId={userId} email={u.email} writer={writer} />
           <Sessions projectId={projectId} userId={userId} writer={writer} version={user.data} />
+          <ConnectedApps projectId={projectId} userId={userId} writer={writer} onRevoked={user.reload} />
           <Identities projectId={projectId} userId={userId} />
           <Metadata projectId={projectId} userId={userId} metadata={u.metadata} appMetadata={u.appMetadata} writer={writer} onSaved={user.reload} />
         </div>
@@ -293,6 +294,66 @@ function Sessions({ projectId, userId, writer, version }: { projectId: string; u
                         );
                         setError(r.error);
                         sessions.reload();
+                      }}
+                    />
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
+
+/** The third-party apps the user consented to; an admin revokes one (its sessions end too, so the sessions reload). */
+function ConnectedApps({ projectId, userId, writer, onRevoked }: { projectId: string; userId: string; writer: boolean; onRevoked: () => void }) {
+  const path = { projectId, userId };
+  const apps = useLoad(() => call(api().GET("/api/admin/projects/{projectId}/users/{userId}/consents", { params: { path } })), [projectId, userId]);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const list = apps.data?.data;
+  return (
+    <section class="card" aria-labelledby="apps-title">
+      <h3 id="apps-title">Connected apps</h3>
+      <Failure error={apps.error ?? error} />
+      {apps.loading && !list ? <Loading what="the connected apps" /> : null}
+      {list && list.length === 0 ? <Empty>No third-party apps have access.</Empty> : null}
+      {list?.length ? (
+        <table data-testid="user-connected-apps">
+          <caption class="sr-only">Third-party apps the user allowed</caption>
+          <thead>
+            <tr>
+              <th scope="col">App</th>
+              <th scope="col">Client id</th>
+              <th scope="col">Scopes</th>
+              <th scope="col">Allowed</th>
+              {writer ? <th scope="col">Actions</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((a) => (
+              <tr key={a.clientId}>
+                <td>{a.clientName}</td>
+                <td>
+                  <code>{a.clientId}</code>
+                </td>
+                <td>{a.scope.join(" ")}</td>
+                <td>{when(a.grantedAt)}</td>
+                {writer ? (
+                  <td>
+                    <ConfirmButton
+                      label={`Revoke ${a.clientName}`}
+                      question="Revoke this app's access? Its sessions end and it must ask the user again."
+                      onConfirm={async () => {
+                        const r = await call(
+                          api().DELETE("/api/admin/projects/{projectId}/users/{userId}/consents/{clientId}", {
+                            params: { path: { ...path, clientId: a.clientId } },
+                          }),
+                        );
+                        setError(r.error);
+                        apps.reload();
+                        onRevoked();
                       }}
                     />
                   </td>
