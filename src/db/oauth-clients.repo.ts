@@ -86,13 +86,8 @@ export interface OAuthClientChanges {
   postLogoutRedirectUris?: string[];
 }
 
-/** Applies the given fields (others stay) and returns the row, or null when there is no such client. */
-export function updateOAuthClient(db: D1Database, projectId: string, clientId: string, ch: OAuthClientChanges, at: string): Promise<OAuthClientRow | null> {
-  return updateOAuthClientStatement(db, projectId, clientId, ch, at).first<OAuthClientRow>();
-}
-
 /** updateOAuthClient as a statement, to share a batch (its row is the updated client). */
-export function updateOAuthClientStatement(db: D1Database, projectId: string, clientId: string, ch: OAuthClientChanges, at: string): D1PreparedStatement {
+export function updateOAuthClient(db: D1Database, projectId: string, clientId: string, ch: OAuthClientChanges, at: string): D1PreparedStatement {
   const json = (v: string[] | undefined) => (v === undefined ? null : JSON.stringify(v));
   return db
     .prepare(
@@ -111,20 +106,8 @@ export function updateOAuthClientStatement(db: D1Database, projectId: string, cl
     );
 }
 
-/** A new secret for a confidential client; the current one keeps working until `previousUntil`. */
-export function rotateOAuthClientSecret(
-  db: D1Database,
-  projectId: string,
-  clientId: string,
-  secretHash: string,
-  previousUntil: string,
-  at: string,
-): Promise<OAuthClientRow | null> {
-  return rotateOAuthClientSecretStatement(db, projectId, clientId, secretHash, previousUntil, at).first<OAuthClientRow>();
-}
-
 /** rotateOAuthClientSecret as a statement, to share a batch (its row is the rotated client; none for a public or missing one). */
-export function rotateOAuthClientSecretStatement(
+export function rotateOAuthClientSecret(
   db: D1Database,
   projectId: string,
   clientId: string,

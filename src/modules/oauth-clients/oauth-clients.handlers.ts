@@ -96,7 +96,7 @@ export const updateOAuthClientHandler: Handler<"updateOAuthClient"> = async (c) 
       audit(c, projectId, clientId, "admin.oauth_client.update", at, { fields: Object.keys(changes) }),
       repo.oauthClientExists(projectId, clientId),
     ),
-    repo.updateOAuthClientStatement(c.env.DB, projectId, clientId, changes, at),
+    repo.updateOAuthClient(c.env.DB, projectId, clientId, changes, at),
   ]);
   const row = updated!.results[0] as repo.OAuthClientRow | undefined;
   if (!row) throw noSuchClient();
@@ -133,7 +133,7 @@ export const rotateOAuthClientSecretHandler: Handler<"rotateOAuthClientSecret"> 
       audit(c, projectId, clientId, "admin.oauth_client.rotate_secret", iso(at), { previousSecretExpiresAt: previousUntil }),
       repo.oauthClientExists(projectId, clientId, "confidential"),
     ),
-    repo.rotateOAuthClientSecretStatement(c.env.DB, projectId, clientId, hash, previousUntil, iso(at)),
+    repo.rotateOAuthClientSecret(c.env.DB, projectId, clientId, hash, previousUntil, iso(at)),
   ]);
   const row = rotated!.results[0] as repo.OAuthClientRow | undefined;
   if (!row) throw noSuchClient();
