@@ -86,7 +86,7 @@ export interface OAuthClientChanges {
   postLogoutRedirectUris?: string[];
 }
 
-/** updateOAuthClient as a statement, to share a batch (its row is the updated client). */
+/** Applies the given fields (others stay); RETURNING the updated client, none when there is no such client. */
 export function updateOAuthClient(db: D1Database, projectId: string, clientId: string, ch: OAuthClientChanges, at: string): D1PreparedStatement {
   const json = (v: string[] | undefined) => (v === undefined ? null : JSON.stringify(v));
   return db
@@ -106,7 +106,7 @@ export function updateOAuthClient(db: D1Database, projectId: string, clientId: s
     );
 }
 
-/** rotateOAuthClientSecret as a statement, to share a batch (its row is the rotated client; none for a public or missing one). */
+/** A new secret for a confidential client, the current one kept until previousUntil; RETURNING the client, none for a public or missing one. */
 export function rotateOAuthClientSecret(
   db: D1Database,
   projectId: string,
