@@ -2738,6 +2738,11 @@ export interface components {
             absoluteExpiresAt: string;
             /** @description True for the session of the access token making this request. */
             current: boolean;
+            /**
+             * @description The OAuth client (app) this session was issued to through the OpenID Provider; null for a sign-in through the Auth API itself (including the hosted page's single sign-on session).
+             * @example null
+             */
+            clientId: string | null;
         };
         EndSessionResult: {
             /** @enum {boolean} */
@@ -3810,6 +3815,11 @@ export interface components {
              *     ]
              */
             amr: ("pwd" | "otp" | "recovery_code" | "webauthn" | "email" | "fed")[];
+            /**
+             * @description The OAuth client (app) this session was issued to through the OpenID Provider; null for a sign-in through the Auth API itself (including the hosted page's single sign-on session).
+             * @example null
+             */
+            clientId: string | null;
         };
         EndUserSessionResult: {
             /** @enum {boolean} */

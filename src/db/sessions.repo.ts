@@ -14,6 +14,8 @@ export interface SessionRow {
   revoked_reason: string | null;
   /** JSON list of how the session was signed in (lib/amr.ts). */
   amr: string;
+  /** The OAuth client the session was issued to (the OpenID Provider's token endpoint), or null. */
+  client_id: string | null;
 }
 
 export interface NewSession {

@@ -85,6 +85,11 @@ export const SessionSchema = z
       description: "When the session ends however often it is refreshed: `createdAt` plus the project's `sessionMaxAge`. The user then logs in again.",
     }),
     current: z.boolean().openapi({ description: "True for the session of the access token making this request." }),
+    clientId: z.string().nullable().openapi({
+      description:
+        "The OAuth client (app) this session was issued to through the OpenID Provider; null for a sign-in through the Auth API itself (including the hosted page's single sign-on session).",
+      example: null,
+    }),
   })
   .openapi("Session");
 

@@ -97,6 +97,11 @@ export const AdminUserSessionSchema = z
       example: "2026-03-01T00:00:00.000Z",
     }),
     amr: z.array(z.enum(AMR_VALUES)).openapi({ description: "How the session was signed in.", example: ["pwd", "otp"] }),
+    clientId: z.string().nullable().openapi({
+      description:
+        "The OAuth client (app) this session was issued to through the OpenID Provider; null for a sign-in through the Auth API itself (including the hosted page's single sign-on session).",
+      example: null,
+    }),
   })
   .openapi("AdminUserSession");
 

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { atHash } from "../../src/oidc/id-token";
+import { adminClient, ownerToken } from "../helpers/admin";
 import { BASE_URL, call } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
 import { createProject } from "../helpers/fixtures";
@@ -231,6 +232,19 @@ describe("POST /oauth2/token (authorization_code)", () => {
     expect(await json.json()).toEqual({ error: "invalid_request", error_description: "The body must be application/x-www-form-urlencoded" });
     const grant = await form(projectId, "token", { grant_type: "password", client_id: publicClient });
     expect(await grant.json()).toMatchObject({ error: "unsupported_grant_type" });
+  });
+});
+
+describe("session lists", () => {
+  it("name the OAuth client a session was issued to, for the user and for admins", async () => {
+    const { cookie, user } = await signedInBrowser(projectId);
+    const { code, verifier } = await codeFor(projectId, publicClient, cookie);
+    expect((await exchange(publicClient, code!, verifier)).status).toBe(200);
+    const mine = await (await call(`/api/auth/${projectId}/sessions`, { headers: { Authorization: `Bearer ${user.accessToken}` } })).json<any>();
+    expect(mine.data.map((s: { clientId: string | null }) => s.clientId).sort()).toEqual([null, null, publicClient].sort());
+    const owner = adminClient(await ownerToken());
+    const { data } = await owner.GET("/api/admin/projects/{projectId}/users/{userId}/sessions", { params: { path: { projectId, userId: user.user.id } } });
+    expect(data!.data.filter((s) => s.clientId === publicClient)).toHaveLength(1);
   });
 });
 

@@ -264,6 +264,7 @@ function Sessions({ projectId, userId, writer, version }: { projectId: string; u
               <th scope="col">Device</th>
               <th scope="col">IP</th>
               <th scope="col">Signed in with</th>
+              <th scope="col">App</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
               <th scope="col">Ends</th>
@@ -276,6 +277,7 @@ function Sessions({ projectId, userId, writer, version }: { projectId: string; u
                 <td>{s.userAgent ?? "unknown"}</td>
                 <td>{s.ip ?? ""}</td>
                 <td>{s.amr.join(", ")}</td>
+                <td>{s.clientId ?? "this project (Auth API)"}</td>
                 <td>{when(s.createdAt)}</td>
                 <td>{when(s.lastUsedAt)}</td>
                 <td>

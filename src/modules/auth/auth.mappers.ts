@@ -30,4 +30,5 @@ export const toSession = (s: SessionRow, currentSessionId: string, absoluteEnd: 
   expiresAt: iso(Math.min(Date.parse(s.expires_at), absoluteEnd)),
   absoluteExpiresAt: iso(absoluteEnd),
   current: s.id === currentSessionId,
+  clientId: s.client_id,
 });

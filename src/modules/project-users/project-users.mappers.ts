@@ -64,6 +64,7 @@ export const toAdminUserSession = (s: SessionRow, absoluteEnd: number) => ({
   expiresAt: iso(Math.min(Date.parse(s.expires_at), absoluteEnd)),
   absoluteExpiresAt: iso(absoluteEnd),
   amr: amrOf(s.amr),
+  clientId: s.client_id,
 });
 
 export const toUserIdentity = (i: IdentityRow) => ({
