@@ -17,3 +17,6 @@ export function validationError(issues: FieldIssue[]): ApiError {
   const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
   return new ApiError("VALIDATION_ERROR", message || "Invalid request", { details: issues });
 }
+
+/** A browser step's redirect; no-store keeps the codes and states it carries out of caches. */
+export const redirectTo = (c: Context, location: string): Response => c.body(null, 302, { Location: location, "Cache-Control": "no-store" });

@@ -105,3 +105,9 @@ export const errorResponses = <S extends ErrorStatus>(...statuses: S[]) =>
 
 /** Statuses every operation with a JSON body can answer besides its own. */
 export const BODY_ERRORS = [400, 413, 415] as const;
+
+/** A documented 302: the browser is sent on to `Location` (browser steps of sign-in flows). */
+export const redirectResponse = (description: string, location: string) => ({
+  description,
+  headers: { Location: { description: location, schema: { type: "string" as const, format: "uri" } } },
+});

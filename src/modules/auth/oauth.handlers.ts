@@ -37,6 +37,7 @@ import { fetchProfile } from "../../oauth/profile";
 import { callbackUrl, refusedEndpoint, withQuery } from "../../oauth/urls";
 import type { oauthAuthorize, oauthCallback, oauthToken } from "./oauth.routes";
 import { completeSignIn } from "./sign-in";
+import { redirectTo } from "../../lib/respond";
 
 type Audit = Omit<AuditEntry, "at" | "ip" | "userAgent" | "requestId" | "projectId">;
 const audit = (c: Context<AppEnv>, e: Audit) => insertAudit(c.env.DB, auditEntry(c, { ...e, projectId: c.get("project").id }));
@@ -49,9 +50,6 @@ const returnAllowed = (c: Context<AppEnv>, uri: string) => {
   const project = c.get("project");
   return redirectUrlsOf(project).includes(uri) || uri === hostedSignInBase(c, project.id);
 };
-
-// Browser steps answer with a redirect; no-store keeps codes out of caches.
-const redirectTo = (c: Context<AppEnv>, location: string) => c.body(null, 302, { Location: location, "Cache-Control": "no-store" });
 
 export const oauthAuthorizeHandler: RouteHandler<typeof oauthAuthorize, AppEnv> = async (c) => {
   const project = c.get("project");

@@ -1,16 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { SIGN_IN_ERRORS } from "../../oauth/errors";
 import { ProjectIdParam, SignInResultSchema } from "../../schemas/auth";
-import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
+import { BODY_ERRORS, errorResponses, jsonBody, ok, redirectResponse } from "../../schemas/envelope";
 import { AuthorizeQuery, CallbackQuery, OAuthTokenRequest, ProviderParam } from "../../schemas/oauth";
 
 const tags = ["Auth"];
 const security: Array<Record<string, string[]>> = [];
-
-const redirect = (description: string, location: string) => ({
-  description,
-  headers: { Location: { description: location, schema: { type: "string" as const, format: "uri" } } },
-});
 
 export const oauthAuthorize = createRoute({
   method: "get",
@@ -28,7 +23,7 @@ export const oauthAuthorize = createRoute({
   ].join("\n"),
   request: { params: ProviderParam, query: AuthorizeQuery },
   responses: {
-    302: redirect(
+    302: redirectResponse(
       "Redirect to the provider's authorization endpoint.",
       "The provider's authorization URL with `response_type=code`, `client_id`, `redirect_uri` (this service's callback), `scope`, `state`, `nonce` and `code_challenge` (S256).",
     ),
@@ -54,7 +49,7 @@ export const oauthCallback = createRoute({
   ].join("\n"),
   request: { params: ProviderParam, query: CallbackQuery },
   responses: {
-    302: redirect(
+    302: redirectResponse(
       "Redirect to the app's redirect URI.",
       "The app's `redirect_uri` with `code` and `state` on success, or `error`, `error_description` and `state` on failure.",
     ),

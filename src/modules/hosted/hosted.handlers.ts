@@ -26,6 +26,7 @@ import type { SignInError } from "../../oauth/errors";
 import { render } from "./hosted.render";
 import { HOSTED_FILES } from "./hosted.script";
 import type { hostedAsset, hostedConsent, hostedConsentDecision, hostedSession, hostedSignIn } from "./hosted.routes";
+import { redirectTo } from "../../lib/respond";
 
 // ---- CSP, CSRF, origin ---------------------------------------------------------------------
 
@@ -175,9 +176,9 @@ export const hostedSessionHandler: RouteHandler<typeof hostedSession, AppEnv> = 
   if (needsSignIn(req, idp)) throw refuse("This request asks for a new sign-in; sign in again");
   if (await needsConsent(c, found.client, req, idp.user_id))
     return c.json({ success: true as const, data: { redirectTo: hostedUrl(c, "consent", req.id) } }, 200);
-  const redirectTo = await issueCode(c, req, idp);
-  if (!redirectTo) throw new ApiError("VALIDATION_ERROR", "This sign-in request was already completed; go back to the app and start again");
-  return c.json({ success: true as const, data: { redirectTo } }, 200);
+  const location = await issueCode(c, req, idp);
+  if (!location) throw new ApiError("VALIDATION_ERROR", "This sign-in request was already completed; go back to the app and start again");
+  return c.json({ success: true as const, data: { redirectTo: location } }, 200);
 };
 
 // ---- consent ----------------------------------------------------------------------------
@@ -188,7 +189,7 @@ const formTarget = (redirectUri: string) => {
   return url.protocol === "http:" || url.protocol === "https:" ? url.origin : url.protocol;
 };
 
-const toSignIn = (c: Context<AppEnv>, id: string) => c.body(null, 302, { Location: hostedUrl(c, "sign-in", id), "Cache-Control": "no-store" });
+const toSignIn = (c: Context<AppEnv>, id: string) => redirectTo(c, hostedUrl(c, "sign-in", id));
 
 export const hostedConsentHandler: RouteHandler<typeof hostedConsent, AppEnv> = async (c) => {
   const project = c.get("project");
@@ -231,7 +232,6 @@ export const hostedConsentDecisionHandler: RouteHandler<typeof hostedConsentDeci
       targetId: client.client_id,
       details: outcome === "success" ? { scope: req.scope } : { scope: req.scope, reason: "denied" },
     });
-  const go = (location: string) => c.body(null, 302, { Location: location, "Cache-Control": "no-store" });
   if (form.decision === "deny") {
     // Denying completes the request too, so the same request cannot be allowed afterwards.
     const marker = `denied:${randomToken("d")}`;
@@ -240,13 +240,13 @@ export const hostedConsentDecisionHandler: RouteHandler<typeof hostedConsentDeci
       insertAuditIf(db, consent("failure"), completedBy(project.id, req.id, marker)),
     ]);
     if (!done!.results.length) return startAgain(c);
-    return go(errorRedirect(c, req, "access_denied", "The user denied the request"));
+    return redirectTo(c, errorRedirect(c, req, "access_denied", "The user denied the request"));
   }
   const location = await issueCode(c, req, idp, [
     upsertConsent(db, project.id, client.client_id, idp.user_id, req.scope, at),
     insertAudit(db, consent("success")),
   ]);
-  return location ? go(location) : startAgain(c);
+  return location ? redirectTo(c, location) : startAgain(c);
 };
 
 // ---- static files ------------------------------------------------------------------------

@@ -1,17 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { HOSTED_ADOPT_WINDOW_MS } from "../../config";
 import { ProjectIdParam } from "../../schemas/auth";
-import { BODY_ERRORS, errorResponses, jsonBody, ok } from "../../schemas/envelope";
+import { BODY_ERRORS, errorResponses, jsonBody, ok, redirectResponse } from "../../schemas/envelope";
 
 const tags = ["Auth"];
 const security: Array<Record<string, string[]>> = [];
 
 /** An HTML page (the hosted pages are for browsers, not for code). */
 const page = (description: string) => ({ description, content: { "text/html": { schema: z.string().openapi({ description: "An HTML document." }) } } });
-const redirect = (description: string, location: string) => ({
-  description,
-  headers: { Location: { description: location, schema: { type: "string" as const, format: "uri" } } },
-});
 
 const requestParam = (name: "request" | "state", description: string) =>
   z
@@ -117,7 +113,7 @@ export const hostedConsent = createRoute({
   request: { params: ProjectIdParam, query: HostedConsentQuery },
   responses: {
     200: page("The consent screen."),
-    302: redirect("No usable sign-on session: to the hosted sign-in page.", "`<issuer>/hosted/sign-in?request=<id>`."),
+    302: redirectResponse("No usable sign-on session: to the hosted sign-in page.", "`<issuer>/hosted/sign-in?request=<id>`."),
     400: page("The request is unknown, expired or already completed."),
     ...errorResponses(403, 404),
   },
@@ -145,7 +141,7 @@ export const hostedConsentDecision = createRoute({
     body: { required: true, content: { "application/x-www-form-urlencoded": { schema: HostedConsentForm } } },
   },
   responses: {
-    302: redirect(
+    302: redirectResponse(
       "To the app (a code, or `error=access_denied`), or back to sign-in.",
       "The app's redirect URI with `code`, `state` and `iss`, or with `error`; or the hosted sign-in page.",
     ),

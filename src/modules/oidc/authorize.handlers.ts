@@ -22,8 +22,7 @@ import { errorBody, logoutBody, signedOutBody } from "../hosted/hosted.pages";
 import { render } from "../hosted/hosted.render";
 import type { AuthorizeQuery } from "../../schemas/oidc";
 import type { authorize, authorizePost, logout, logoutPost } from "./oidc.routes";
-
-const redirectTo = (c: Context<AppEnv>, location: string) => c.body(null, 302, { Location: location, "Cache-Control": "no-store" });
+import { redirectTo } from "../../lib/respond";
 
 type AuthorizeParams = z.infer<typeof AuthorizeQuery>;
 

@@ -5,6 +5,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { clientTokensAllowed, userSession } from "../../middleware/project";
 import { oauthWire } from "../../oidc/wire";
 import { ProjectIdParam } from "../../schemas/auth";
+import { redirectResponse } from "../../schemas/envelope";
 import {
   AuthorizeQuery,
   IntrospectionSchema,
@@ -22,13 +23,8 @@ const tags = ["OpenID Connect"];
 const wire = { "x-oauth-wire": true, "x-envelope": false } as const;
 const clientAuth: Array<Record<string, string[]>> = [{ clientSecretBasic: [] }, {}];
 
-const redirect = (description: string, location: string) => ({
-  description,
-  headers: { Location: { description: location, schema: { type: "string" as const, format: "uri" } } },
-});
-
 const authorizeAnswers = {
-  302: redirect("To the client (code or error), the hosted sign-in page or the consent page.", "The next URL."),
+  302: redirectResponse("To the client (code or error), the hosted sign-in page or the consent page.", "The next URL."),
   400: htmlPage("Unknown client, or a redirect URI the client did not register: an HTML page for the user."),
 };
 
@@ -163,7 +159,7 @@ const logoutBase = {
 };
 const logoutAnswers = {
   200: htmlPage("Signed out, or (without id_token_hint) the confirmation page."),
-  302: redirect("To the client's post-logout redirect URI.", "post_logout_redirect_uri with state."),
+  302: redirectResponse("To the client's post-logout redirect URI.", "post_logout_redirect_uri with state."),
   400: htmlPage("Invalid id_token_hint or post_logout_redirect_uri."),
 };
 
