@@ -17,20 +17,20 @@ import { oidcAudit } from "../../oidc/audit";
 import { authenticateClient } from "../../oidc/client-auth";
 import { signIdToken } from "../../oidc/id-token";
 import { verifyOwnJwt } from "../../oidc/verify";
+import { CLAIMS_OF_SCOPE, SUPPORTED_SCOPES } from "../../oidc/scopes";
 import { OAuthError } from "../../oidc/wire";
 import { rotate, signingKey, startSession } from "../auth/session-tokens";
 import type { introspect, revoke, token, userInfo, userInfoPost } from "./oidc.routes";
 
 const noStore = { "Cache-Control": "no-store", Pragma: "no-cache" };
 
-/** The claims `scope` releases about `user` (ID token, UserInfo). */
+/** The ID token and UserInfo claims the granted scopes release (src/oidc/scopes.ts, as discovery lists them). */
 function profileClaims(user: Pick<UserRow, "email" | "email_verified" | "display_name">, scope: string | null): Record<string, string | boolean> {
   // A token of the JSON API (no client, no scope) sees everything UserInfo can tell.
   const granted = new Set((scope ?? "openid email profile").split(" "));
-  const claims: Record<string, string | boolean> = {};
-  if (granted.has("email")) Object.assign(claims, { email: user.email, email_verified: user.email_verified === 1 });
-  if (granted.has("profile") && user.display_name) claims.name = user.display_name;
-  return claims;
+  const released = new Set(SUPPORTED_SCOPES.filter((s) => granted.has(s)).flatMap((s) => CLAIMS_OF_SCOPE[s]));
+  const values = { email: user.email, email_verified: user.email_verified === 1, name: user.display_name || null };
+  return Object.fromEntries(Object.entries(values).filter(([claim, value]) => released.has(claim) && value !== null)) as Record<string, string | boolean>;
 }
 
 async function exchangeCode(c: Context<AppEnv>, client: OAuthClientRow, form: { code?: string; redirect_uri?: string; code_verifier?: string }) {
