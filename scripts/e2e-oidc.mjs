@@ -9,7 +9,7 @@
 import { createServer } from "node:http";
 import * as oidc from "openid-client";
 import { Secret, TOTP } from "otpauth";
-import { launchChromium } from "./lib/chromium.mjs";
+import { addVirtualAuthenticator, launchChromium } from "./lib/chromium.mjs";
 import { envelopeCall as api } from "./lib/envelope-api.mjs";
 import { freePort, generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
@@ -282,17 +282,7 @@ async function passkeySignIn(baseUrl, vars, browser) {
 
   const context = await browser.newContext();
   const tab = await openTab(context);
-  const cdp = await context.newCDPSession(tab.page);
-  await cdp.send("WebAuthn.enable");
-  const options = {
-    protocol: "ctap2",
-    transport: "internal",
-    hasResidentKey: true,
-    hasUserVerification: true,
-    isUserVerified: true,
-    automaticPresenceSimulation: true,
-  };
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", { options });
+  const authenticator = await addVirtualAuthenticator(context, tab.page);
   // Registration is an app's job (JSON API, bearer token), done here from a page of the allowed origin.
   await tab.page.goto(`${localBase}/health`);
   const registered = await tab.page.evaluate(
@@ -322,7 +312,7 @@ async function passkeySignIn(baseUrl, vars, browser) {
     tokens.claims().amr?.includes("webauthn") && tokens.claims().sub === user.user.id,
     "a passkey signs in on the hosted page (discoverable), and the ID token's amr says webauthn",
   );
-  const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+  const credentials = await authenticator.credentials();
   check(credentials.length === 1 && credentials[0].rpId === "localhost", "the virtual authenticator holds the passkey for rpId localhost");
   return tab;
 }

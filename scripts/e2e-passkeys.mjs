@@ -7,7 +7,7 @@
 // ceremonies. No request may leave 127.0.0.1/localhost. Ports: E2E_PORT (8791), PASSKEY_PAGE_PORTS ("5181,5182").
 // CHROMIUM_PATH overrides /usr/bin/chromium.
 import { createServer } from "node:http";
-import { launchChromium } from "./lib/chromium.mjs";
+import { addVirtualAuthenticator, launchChromium } from "./lib/chromium.mjs";
 import { generateDevVars, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const API_PORT = Number(process.env.E2E_PORT ?? 8791);
@@ -117,18 +117,7 @@ async function run(baseUrl, vars) {
     const pageErrors = [];
     page.on("pageerror", (err) => pageErrors.push(err.message));
 
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("WebAuthn.enable");
-    const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: {
-        protocol: "ctap2",
-        transport: "internal",
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const authenticator = await addVirtualAuthenticator(context, page);
 
     const open = async (origin) => {
       await page.goto(`${origin}/`);
@@ -145,7 +134,7 @@ async function run(baseUrl, vars) {
 
     const added = await step("addPasskey", api, accessToken);
     check(added.status === 201, `a passkey is registered through navigator.credentials.create (${added.status} ${added.body.code ?? ""})`);
-    const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+    const credentials = await authenticator.credentials();
     check(
       credentials.length === 1 && credentials[0].isResidentCredential && credentials[0].rpId === "localhost",
       "the virtual authenticator holds one discoverable credential for rpId localhost",
@@ -165,7 +154,7 @@ async function run(baseUrl, vars) {
     check(token.sub === user.id && JSON.stringify(token.amr) === '["webauthn"]', `the access token is the user's, amr ${JSON.stringify(token.amr)}`);
     const me = await step("me", api, signedIn.body.data.accessToken);
     check(me.status === 200 && me.body.data.email === email, "GET /me works with the passkey session");
-    const counted = (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials[0].signCount;
+    const counted = (await authenticator.credentials())[0].signCount;
     check(counted >= 1, `the authenticator signed (signCount ${counted})`);
 
     // The same page from an origin the project does not list: the browser still performs both ceremonies (rpId
