@@ -142,12 +142,18 @@ export async function verifyAgainstDummy(password: string, pepper?: string | Pep
 
 let commonPasswords: Set<string> | undefined;
 
+/** The list of common-passwords.json, front-coded there (scripts/common-passwords.mjs): each line a base-36 count of characters shared with the line before, then the rest. */
+export function commonPasswordList(): string[] {
+  let previous = "";
+  return COMMON_PASSWORDS.passwords.split("\n").map((line) => (previous = previous.slice(0, Number.parseInt(line[0]!, 36)) + line.slice(1)));
+}
+
 /** Why a new password is unacceptable (NIST SP 800-63B: length and blocklist, no composition rules), or null. */
 export function passwordProblem(password: string): string | null {
   const length = [...password].length;
   if (length < PASSWORD_MIN) return `must be at least ${PASSWORD_MIN} characters`;
   if (length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters`;
-  commonPasswords ??= new Set(COMMON_PASSWORDS.passwords);
+  commonPasswords ??= new Set(commonPasswordList());
   if (commonPasswords.has(password.toLowerCase())) return "is one of the most commonly used passwords; choose another";
   return null;
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { CURRENT_PARAMS, hashPassword, hashStats, needsRehash, passwordProblem, verifyAgainstDummy, verifyPassword } from "../../src/crypto/password";
+import {
+  CURRENT_PARAMS,
+  commonPasswordList,
+  hashPassword,
+  hashStats,
+  needsRehash,
+  passwordProblem,
+  verifyAgainstDummy,
+  verifyPassword,
+} from "../../src/crypto/password";
 
 describe("password hashing", () => {
   it("produces a self-describing scrypt string at OWASP's minimum parameters", async () => {
@@ -61,5 +70,21 @@ describe("password policy (NIST SP 800-63B)", () => {
     expect(passwordProblem("password123")).toMatch(/common/);
     expect(passwordProblem("PassWord123")).toMatch(/common/);
     expect(passwordProblem("qwertyuiop")).toMatch(/common/);
+  });
+
+  it("decodes the front-coded list into 10,000 distinct, sorted, lower-cased passwords of 8 to 128 characters", () => {
+    const list = commonPasswordList();
+    expect(list).toHaveLength(10_000);
+    expect(new Set(list).size).toBe(10_000);
+    expect(list).toEqual([...list].sort());
+    for (const password of list) {
+      expect(password).toBe(password.toLowerCase());
+      expect([...password].length).toBeGreaterThanOrEqual(8);
+      expect([...password].length).toBeLessThanOrEqual(128);
+    }
+    // First, last and a few known entries, so a decoder that drops or garbles prefixes fails here.
+    expect(list[0]).toBe("!qaz2wsx");
+    expect(list).toEqual(expect.arrayContaining(["password", "12345678", "baseball", "football", "qwertyuiop", "password123"]));
+    for (const password of ["password", "12345678", "baseball", list.at(-1)!]) expect(passwordProblem(password)).toMatch(/common/);
   });
 });
