@@ -21,7 +21,6 @@ import { outbox } from "./modules/outbox/outbox.index";
 import { projectUsers } from "./modules/project-users/project-users.index";
 import { projects } from "./modules/projects/projects.index";
 import { webhooks } from "./modules/webhooks/webhooks.index";
-import { registerOpenApi } from "./openapi";
 import { OAuthError, fromApiError, oauthErrorResponse, speaksOAuth } from "./oidc/wire";
 
 // What framework-level HTTP exceptions (body parsing, media type) mean in our vocabulary.
@@ -54,7 +53,6 @@ export function createApp() {
   app.route("/", emailTemplates);
   app.route("/", webhooks);
   app.route("/", maintenance);
-  registerOpenApi(app);
   registerDocs(app);
   registerConsole(app);
 

@@ -98,15 +98,3 @@ function nameWebhooks(doc: Doc): Doc {
   if (doc.webhooks) doc.webhooks = Object.fromEntries(Object.entries(doc.webhooks).map(([name, item]) => [name.replace(/^\//, ""), item]));
   return doc;
 }
-
-/** Serves the document; the current origin is listed first so "try it" targets this deployment. */
-export function registerOpenApi(app: Router) {
-  let doc: ReturnType<typeof openApiDocument> | undefined;
-  app.get("/openapi.json", (c) => {
-    doc ??= openApiDocument(app);
-    const origin = new URL(c.req.url).origin;
-    const servers = doc.servers?.some((s) => s.url === origin) ? doc.servers : [{ url: origin, description: "This deployment" }, ...(doc.servers ?? [])];
-    c.header("Cache-Control", "public, max-age=60");
-    return c.json({ ...doc, servers });
-  });
-}

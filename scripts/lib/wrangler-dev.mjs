@@ -9,7 +9,6 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 export const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
-export const SCALAR_BUNDLE = join(ROOT, "generated/assets/scalar.js");
 export const CONSOLE_BUNDLE = join(ROOT, "generated/assets/console/app.js");
 
 const LOG_LINES = 40;
@@ -35,11 +34,12 @@ export function generateDevVars() {
 
 /** wrangler's [assets] directory must hold Scalar's bundle before wrangler dev or deploy start. */
 export function ensureDocsAssets() {
+  // docs-assets always (a copy): the served /openapi.json must be the committed one of this checkout.
   for (const [bundle, script] of [
-    [SCALAR_BUNDLE, "scripts/docs-assets.mjs"],
+    [null, "scripts/docs-assets.mjs"],
     [CONSOLE_BUNDLE, "scripts/console-build.mjs"],
   ]) {
-    if (existsSync(bundle)) continue;
+    if (bundle && existsSync(bundle)) continue;
     const run = spawnSync(process.execPath, [join(ROOT, script)], { cwd: ROOT, stdio: "inherit" });
     if (run.status !== 0) throw new Error(`${script} failed: is node_modules installed (npm install)?`);
   }
