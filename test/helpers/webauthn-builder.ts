@@ -59,7 +59,7 @@ export interface SoftCredential {
 export async function softCredential(alg: Alg): Promise<SoftCredential> {
   let keys: CryptoKeyPair;
   let coseEntries: [number, CborValue][];
-  let params: AlgorithmIdentifier | EcdsaParams;
+  let params: { name: string; hash?: string };
   if (alg === "ES256") {
     keys = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const jwk = (await crypto.subtle.exportKey("jwk", keys.publicKey)) as JsonWebKey;
@@ -97,7 +97,7 @@ export async function softCredential(alg: Alg): Promise<SoftCredential> {
     params = { name: "RSASSA-PKCS1-v1_5" };
   }
   const sign = async (data: Uint8Array, raw = false) => {
-    const sig = new Uint8Array(await crypto.subtle.sign(params, keys.privateKey, data));
+    const sig = new Uint8Array(await crypto.subtle.sign(params, keys.privateKey, new Uint8Array(data)));
     return alg === "ES256" && !raw ? derSignature(sig) : sig;
   };
   return { alg, keys, coseEntries, cose: cbor(new Map(coseEntries)), sign };
@@ -188,7 +188,7 @@ export async function registrationResponse(cred: SoftCredential, p: Parts = {}) 
 export async function authenticationResponse(cred: SoftCredential, credentialId: string, p: Parts = {}, signer: SoftCredential = cred) {
   const clientData = clientDataOf("webauthn.get", p);
   const flags = p.flags ?? FLAG.UP | FLAG.UV;
-  let authData = concat(
+  let authData: Uint8Array = concat(
     await sha256(p.rpId ?? RP_ID),
     new Uint8Array([flags]),
     u32(p.counter ?? 1),
@@ -197,7 +197,7 @@ export async function authenticationResponse(cred: SoftCredential, credentialId:
     p.trailing ?? new Uint8Array(),
   );
   const signed = concat(authData, await sha256(clientData));
-  let signature = await signer.sign(signed);
+  let signature: Uint8Array = await signer.sign(signed);
   if (p.signature instanceof Uint8Array) signature = p.signature;
   else if (p.signature) signature = await p.signature(signature, signed);
   if (p.authDataAfterSigning) authData = p.authDataAfterSigning(authData);
