@@ -1,12 +1,4 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type RegistrationResponseJSON,
-} from "@simplewebauthn/server";
 import type { Context } from "hono";
 import { PASSKEYS_PER_USER_MAX, WEBAUTHN_CHALLENGE_TTL_MS, WEBAUTHN_SWEEP_ROWS } from "../../config";
 import { base64url, fromBase64url, fromUtf8, utf8 } from "../../crypto/encoding";
@@ -23,6 +15,8 @@ import { iso, now } from "../../lib/clock";
 import { limit, overridesOf, succeeded, take } from "../../lib/rate-limit";
 import { auditEntry, clientBucket } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
+import { authenticationOptions, registrationOptions } from "../../webauthn/options";
+import { verifyAuthentication, verifyRegistration, type VerifiedAuthentication, type VerifiedRegistration } from "../../webauthn/verify";
 import { dispatchDeliveries } from "../../webhooks/delivery";
 import type {
   deletePasskey,
@@ -76,7 +70,7 @@ function newChallenge(c: Context<AppEnv>, purpose: "register" | "login", userId:
     expiresAt: iso(at + WEBAUTHN_CHALLENGE_TTL_MS),
   } as const;
   const statements = [passkeys.sweepExpiredChallenges(c.env.DB, row.projectId, row.createdAt, WEBAUTHN_SWEEP_ROWS), passkeys.insertChallenge(c.env.DB, row)];
-  // The library base64url-encodes the challenge it is given: bytes, so the options carry exactly what is stored.
+  // The options carry base64url(bytes): exactly the challenge stored.
   return { row, bytes, statements };
 }
 
@@ -87,18 +81,15 @@ export const passkeyRegisterOptionsHandler: RouteHandler<typeof passkeyRegisterO
   const { results: existing } = await passkeys.listUserPasskeys(c.env.DB, project.id, user.id);
   if (existing.length >= PASSKEYS_PER_USER_MAX) throw new ApiError("CONFLICT", `A user may hold at most ${PASSKEYS_PER_USER_MAX} passkeys; remove one first`);
   const { bytes, statements } = newChallenge(c, "register", user.id);
-  const options = await generateRegistrationOptions({
+  const options = registrationOptions({
     rpName: settings.rpName,
-    rpID: settings.rpId,
+    rpId: settings.rpId,
     userName: user.email,
     userDisplayName: user.display_name ?? user.email,
-    userID: await userHandle(project.id, user.id),
+    userId: await userHandle(project.id, user.id),
     challenge: bytes,
     timeout: WEBAUTHN_CHALLENGE_TTL_MS,
-    attestationType: "none",
     excludeCredentials: existing.map((p) => ({ id: p.credential_id, transports: passkeys.transportsOf(p.transports) })),
-    // A passkey signs in on its own and counts as a second factor: it must be discoverable and verify the user.
-    authenticatorSelection: { residentKey: "required", requireResidentKey: true, userVerification: "required" },
   });
   await c.env.DB.batch(statements);
   return c.json({ success: true as const, data: options }, 200);
@@ -120,30 +111,28 @@ export const passkeyRegisterVerifyHandler: RouteHandler<typeof passkeyRegisterVe
   const spent = challenge ? await passkeys.spendRegisterChallenge(c.env.DB, project.id, user.id, challenge, at) : null;
   if (!spent)
     return failed("unknown_challenge", "No pending passkey registration matches this response (unknown, expired or already used): request new options");
-  let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>["registrationInfo"];
+  let info: VerifiedRegistration;
   try {
-    const verified = await verifyRegistrationResponse({
-      response: response as RegistrationResponseJSON,
+    info = await verifyRegistration({
+      response,
       expectedChallenge: challenge!,
-      expectedOrigin: settings.origins,
-      expectedRPID: settings.rpId,
+      expectedOrigins: settings.origins,
+      expectedRpId: settings.rpId,
       requireUserVerification: true,
     });
-    info = verified.verified ? verified.registrationInfo : undefined;
   } catch (err) {
     return failed("not_verified", `The passkey response did not verify: ${reasonOf(err)}`);
   }
-  if (!info) return failed("not_verified", "The passkey response did not verify");
   const passkey: passkeys.NewPasskey = {
     id: randomId("pk"),
     projectId: project.id,
     userId: user.id,
-    credentialId: info.credential.id,
-    publicKey: base64url(info.credential.publicKey),
-    counter: info.credential.counter,
+    credentialId: info.credentialId,
+    publicKey: base64url(info.publicKey),
+    counter: info.counter,
     transports: (response.response.transports ?? []).slice(0, 10),
-    deviceType: info.credentialDeviceType,
-    backedUp: info.credentialBackedUp,
+    deviceType: info.deviceType,
+    backedUp: info.backedUp,
     aaguid: info.aaguid,
     name: name ?? "Passkey",
     createdAt: at,
@@ -173,12 +162,7 @@ export const passkeyLoginOptionsHandler: RouteHandler<typeof passkeyLoginOptions
   const project = c.get("project");
   await limit(c, project.id, [{ rule: "passkey_options.ip", key: clientBucket(c) }], overridesOf(project.rate_limits));
   const { row, bytes, statements } = newChallenge(c, "login", null);
-  const options = await generateAuthenticationOptions({
-    rpID: settings.rpId,
-    challenge: bytes,
-    timeout: WEBAUTHN_CHALLENGE_TTL_MS,
-    userVerification: "required",
-  });
+  const options = authenticationOptions({ rpId: settings.rpId, challenge: bytes, timeout: WEBAUTHN_CHALLENGE_TTL_MS });
   await c.env.DB.batch(statements);
   return c.json({ success: true as const, data: { challengeId: row.id, options } }, 200);
 };
@@ -215,22 +199,21 @@ export const passkeyLoginVerifyHandler: RouteHandler<typeof passkeyLoginVerify, 
   if (!passkey) return failed("unknown_credential");
   const handle = response.response.userHandle;
   if (handle !== undefined && handle !== base64url(await userHandle(project.id, passkey.user_id))) return failed("user_handle_mismatch");
-  let info: Awaited<ReturnType<typeof verifyAuthenticationResponse>>["authenticationInfo"] | undefined;
+  let info: VerifiedAuthentication;
   try {
-    const verified = await verifyAuthenticationResponse({
-      response: response as AuthenticationResponseJSON,
+    // The counter is judged after the signature (below), not by the verifier.
+    info = await verifyAuthentication({
+      response,
       expectedChallenge: spent.challenge,
-      expectedOrigin: settings.origins,
-      expectedRPID: settings.rpId,
-      // Counter 0 here: the library would refuse a regression before checking the signature; we judge it after (below).
-      credential: { id: passkey.credential_id, publicKey: fromBase64url(passkey.public_key), counter: 0, transports: [] },
+      expectedOrigins: settings.origins,
+      expectedRpId: settings.rpId,
+      credentialId: passkey.credential_id,
+      publicKey: fromBase64url(passkey.public_key),
       requireUserVerification: true,
     });
-    info = verified.verified ? verified.authenticationInfo : undefined;
   } catch {
-    info = undefined;
+    return failed("not_verified");
   }
-  if (!info) return failed("not_verified");
   const counter = info.newCounter;
   // A genuine signature whose counter did not move forward: two copies of one authenticator exist.
   if ((counter > 0 || passkey.counter > 0) && counter <= passkey.counter) return failed("counter_regression");
@@ -256,7 +239,7 @@ export const passkeyLoginVerifyHandler: RouteHandler<typeof passkeyLoginVerify, 
     throw new ApiError("USER_DISABLED", "This account is disabled");
   }
   const before = [
-    passkeys.usePasskey(c.env.DB, { projectId: project.id, id: passkey.id, counter, backedUp: info.credentialBackedUp, at, seenCounter: passkey.counter }),
+    passkeys.usePasskey(c.env.DB, { projectId: project.id, id: passkey.id, counter, backedUp: info.backedUp, at, seenCounter: passkey.counter }),
     passkeys.failIfUnchanged(c.env.DB),
     touchLogin(c.env.DB, project.id, user.id, at),
   ];
