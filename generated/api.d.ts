@@ -4148,7 +4148,7 @@ export interface components {
             auditRetentionDays?: number;
             branding?: components["schemas"]["BrandingChanges"];
         };
-        /** @description Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default). */
+        /** @description Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default). `refresh.session` takes a window rule only. */
         RateLimits: {
             "login.account_ip"?: components["schemas"]["RateRule"];
             "login.account"?: components["schemas"]["RateRule"];

@@ -85,6 +85,9 @@ export interface RefreshTokenState {
   /** The OAuth client the session was issued to (token endpoint), and its scope; null for the JSON API's sessions. */
   session_client_id: string | null;
   session_scope: string | null;
+  /** The session's refresh.session window (epoch ms of its start) and the refreshes counted in it. */
+  session_refresh_window_start: number;
+  session_refresh_count: number;
   user_disabled: number;
   /** The user's profile claims, read in the same batch as the rotation, so a new access token carries today's values. */
   user_email: string;
@@ -94,7 +97,8 @@ export interface RefreshTokenState {
 
 const REFRESH_TOKEN_STATE = `SELECT t.token_hash, t.session_id, t.expires_at, t.rotated_at, t.successor_hash, t.successor_box,
               s.user_id, s.created_at AS session_created_at, s.revoked_at AS session_revoked_at, s.amr AS session_amr,
-              s.client_id AS session_client_id, s.scope AS session_scope, u.disabled AS user_disabled,
+              s.client_id AS session_client_id, s.scope AS session_scope, s.refresh_window_start AS session_refresh_window_start,
+              s.refresh_count AS session_refresh_count, u.disabled AS user_disabled,
               u.email AS user_email, u.email_verified AS user_email_verified, u.app_metadata AS user_app_metadata
        FROM refresh_tokens t
        JOIN sessions s ON s.id = t.session_id
@@ -118,7 +122,22 @@ export interface Rotation {
   eraseBefore: string;
   /** The OAuth client refreshing (token endpoint), or null (POST /refresh): a session rotates only for the client it was issued to. */
   clientId: string | null;
+  /** The refresh.session rule: at most `limit` refreshes per session in a fixed window of `windowMs`. */
+  window: RefreshWindow;
 }
+
+export interface RefreshWindow {
+  limit: number;
+  windowMs: number;
+}
+
+// The session's refresh.session counter, counting one refresh at epoch ms `at` (?at) under a window of ?ms:
+// a window that ended starts over at `at`. SQLite evaluates every SET expression on the row as it was.
+const countRefresh = (at: string, ms: string) =>
+  `refresh_count = CASE WHEN refresh_window_start + ${ms} <= ${at} THEN 1 ELSE refresh_count + 1 END,
+   refresh_window_start = CASE WHEN refresh_window_start + ${ms} <= ${at} THEN ${at} ELSE refresh_window_start END`;
+/** Whether session `s` may count one more refresh at ?at (its window ended, or it has room). */
+const refreshAllowed = (s: string, at: string, ms: string, limit: string) => `(${s}.refresh_window_start + ${ms} <= ${at} OR ${s}.refresh_count < ${limit})`;
 
 // Epoch ms of an ISO column, exact (julianday keeps milliseconds; ROUND drops float noise), and back.
 const msOf = (column: string) => `CAST(ROUND((julianday(${column}) - 2440587.5) * 86400000) AS INTEGER)`;
@@ -129,9 +148,9 @@ const SUCCESSOR_EXPIRY = isoOf(`MIN(?1 + p.refresh_token_ttl * 1000, ${msOf("s.c
 /**
  * Refresh in one batch (one transaction, one round trip). The old token is marked rotated only if
  * nobody rotated it first and everything that may refuse a refresh allows it (token unexpired,
- * session live and within its absolute lifetime, user enabled, project enabled); the successor,
- * the session's touch, the audit row and the erasure of stale successor boxes follow only if that
- * mark is ours. The last two statements read what the caller decides on:
+ * session live and within its absolute lifetime and its refresh.session window, user enabled,
+ * project enabled); the successor, the session's touch (which counts the refresh in its window),
+ * the audit row and the erasure of stale successor boxes follow only if that mark is ours. The last two statements read what the caller decides on:
  * `refreshOutcome(results)` → the project (with its active key), whether this call won, and the
  * token's state after the batch (for the rare paths: refusals, grace-window duplicates, reuse).
  */
@@ -144,9 +163,10 @@ export function rotateRefreshToken(db: D1Database, r: Rotation, project: D1Prepa
          WHERE token_hash = ?3 AND project_id = ?5 AND rotated_at IS NULL AND expires_at > ?2
            AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id JOIN projects p ON p.id = s.project_id
                        WHERE s.id = refresh_tokens.session_id AND s.revoked_at IS NULL AND u.disabled = 0 AND p.enabled = 1
-                         AND s.client_id IS ?7 AND ${msOf("s.created_at")} + p.session_max_age * 1000 > ?1)`,
+                         AND s.client_id IS ?7 AND ${msOf("s.created_at")} + p.session_max_age * 1000 > ?1
+                         AND ${refreshAllowed("s", "?1", "?8", "?9")})`,
       )
-      .bind(r.at, atIso, r.oldHash, r.newHash, r.projectId, r.successorBox, r.clientId),
+      .bind(r.at, atIso, r.oldHash, r.newHash, r.projectId, r.successorBox, r.clientId, r.window.windowMs, r.window.limit),
     db
       .prepare(
         `INSERT INTO refresh_tokens (token_hash, session_id, project_id, created_at, expires_at)
@@ -157,10 +177,10 @@ export function rotateRefreshToken(db: D1Database, r: Rotation, project: D1Prepa
       .bind(r.at, atIso, r.oldHash, r.newHash),
     db
       .prepare(
-        `UPDATE sessions SET last_used_at = ?1, expires_at = (SELECT expires_at FROM refresh_tokens WHERE token_hash = ?2)
+        `UPDATE sessions SET last_used_at = ?1, expires_at = (SELECT expires_at FROM refresh_tokens WHERE token_hash = ?2), ${countRefresh("?4", "?5")}
          WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = ?3 AND successor_hash = ?2)`,
       )
-      .bind(atIso, r.newHash, r.oldHash),
+      .bind(atIso, r.newHash, r.oldHash, r.at, r.window.windowMs),
     db
       .prepare(
         `INSERT INTO audit_log (id, created_at, type, outcome, actor_type, actor_id, project_id, target_type, target_id, ip, user_agent, request_id, details)
@@ -196,26 +216,33 @@ export function refreshOutcome<P>(results: D1Result[]): RefreshOutcome<P> {
   };
 }
 
+/** A session's refresh.session counter. */
+export interface SessionRefreshWindow {
+  refresh_window_start: number;
+  refresh_count: number;
+}
+
 /**
- * Undoes a won rotation whose caller is refused afterwards (rate limited): the old token is live again
- * and its successor gone, unless the successor has been used already (then the grace window applies).
+ * Counts a refresh that rotates nothing (a duplicate inside the grace window, answered with the
+ * winner's successor) in the session's refresh.session window, then reads the counter: the first
+ * result's `meta.changes` is 0 when the window was full, the second holds the counter as it is.
  */
-export function undoRotation(db: D1Database, projectId: string, oldHash: string, newHash: string): D1PreparedStatement[] {
+export function countDuplicateRefresh(db: D1Database, projectId: string, sessionId: string, at: number, window: RefreshWindow): D1PreparedStatement[] {
   return [
     db
-      .prepare(
-        `UPDATE refresh_tokens SET rotated_at = NULL, successor_hash = NULL, successor_box = NULL
-         WHERE token_hash = ?1 AND successor_hash = ?2 AND project_id = ?3
-           AND EXISTS (SELECT 1 FROM refresh_tokens WHERE token_hash = ?2 AND rotated_at IS NULL)`,
-      )
-      .bind(oldHash, newHash, projectId),
-    db
-      .prepare(
-        `DELETE FROM refresh_tokens WHERE token_hash = ?2 AND project_id = ?3 AND rotated_at IS NULL
-           AND NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE token_hash = ?1 AND successor_hash = ?2)`,
-      )
-      .bind(oldHash, newHash, projectId),
+      .prepare(`UPDATE sessions SET ${countRefresh("?3", "?4")} WHERE project_id = ?1 AND id = ?2 AND ${refreshAllowed("sessions", "?3", "?4", "?5")}`)
+      .bind(projectId, sessionId, at, window.windowMs, window.limit),
+    db.prepare(`SELECT refresh_window_start, refresh_count FROM sessions WHERE project_id = ? AND id = ?`).bind(projectId, sessionId),
   ];
+}
+
+/** Holds while the session's current refresh.session block has not been audited yet. */
+export const refreshBlockUnaudited = (projectId: string, sessionId: string): Guard =>
+  guard(`SELECT 1 FROM sessions WHERE project_id = ? AND id = ? AND refresh_block_audited != refresh_window_start`, projectId, sessionId);
+
+/** Marks the session's current refresh.session block audited (after insertAuditIf with refreshBlockUnaudited, in one batch). */
+export function markRefreshBlockAudited(db: D1Database, projectId: string, sessionId: string): D1PreparedStatement {
+  return db.prepare(`UPDATE sessions SET refresh_block_audited = refresh_window_start WHERE project_id = ? AND id = ?`).bind(projectId, sessionId);
 }
 
 /**

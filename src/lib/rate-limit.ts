@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { DEFAULT_RULES } from "../config";
 import type { Rule, Verdict } from "../durable-objects/rate-limiter";
 import { insertAudit } from "../db/audit.repo";
+import type { RefreshWindow } from "../db/sessions.repo";
 import { ApiError } from "../errors";
 import { now } from "./clock";
 import { auditEntry, clientBucket } from "./request-meta";
@@ -49,27 +50,38 @@ function stub(c: Context<AppEnv>, scope: string, s: Subject) {
   return c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(`${scope}|${s.rule}|${s.key}`));
 }
 
-/** 429 with Retry-After; audited once per block (its first refusal), so a flood of refusals adds no rows. */
+/** The audit entry of a block: written for its first refusal only, so a flood of refusals adds no rows. */
+export const blockAudit = (c: Context<AppEnv>, scope: string, rule: RuleName, retryAfter: number) =>
+  auditEntry(c, {
+    type: "ratelimit.block",
+    outcome: "blocked",
+    actorType: "anonymous",
+    projectId: scope === "admin" ? null : scope,
+    details: { rule, retryAfter },
+  });
+
+/** 429 RATE_LIMITED, with Retry-After in seconds. */
+export const rateLimited = (retryAfter: number) =>
+  new ApiError("RATE_LIMITED", `Too many requests; try again in ${retryAfter} s`, { headers: { "Retry-After": String(retryAfter) } });
+
+/** 429 with Retry-After; audited once per block (its first refusal). */
 async function block(c: Context<AppEnv>, scope: string, refusals: { subject: Subject; verdict: Verdict }[]): Promise<never> {
   const retryAfter = Math.max(...refusals.map((r) => r.verdict.retryAfter));
   const fresh = refusals.filter((r) => r.verdict.firstRefusal);
   if (fresh.length) {
-    await c.env.DB.batch(
-      fresh.map(({ subject, verdict }) =>
-        insertAudit(
-          c.env.DB,
-          auditEntry(c, {
-            type: "ratelimit.block",
-            outcome: "blocked",
-            actorType: "anonymous",
-            projectId: scope === "admin" ? null : scope,
-            details: { rule: subject.rule, retryAfter: verdict.retryAfter },
-          }),
-        ),
-      ),
-    );
+    await c.env.DB.batch(fresh.map(({ subject, verdict }) => insertAudit(c.env.DB, blockAudit(c, scope, subject.rule, verdict.retryAfter))));
   }
-  throw new ApiError("RATE_LIMITED", `Too many requests; try again in ${retryAfter} s`, { headers: { "Retry-After": String(retryAfter) } });
+  throw rateLimited(retryAfter);
+}
+
+/**
+ * refresh.session as the session row counts it (src/db/sessions.repo.ts): a window rule. A
+ * backoff override (the API no longer accepts one for this rule) falls back to the default.
+ */
+export function refreshWindow(overrides?: RuleOverrides): RefreshWindow {
+  const rule = ruleFor("refresh.session", overrides);
+  const { limit, windowSeconds } = rule.kind === "window" ? rule : DEFAULT_RULES["refresh.session"];
+  return { limit, windowMs: windowSeconds * 1000 };
 }
 
 /**

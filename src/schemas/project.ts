@@ -133,7 +133,14 @@ const BackoffRuleSchema = z
 export const RateRuleSchema = z.discriminatedUnion("kind", [WindowRuleSchema, BackoffRuleSchema]).openapi("RateRule");
 
 /** Rule name → rule; the names are those of DEFAULT_RULES (README, "Rate limits"). */
-export const RateLimitsSchema = z.partialRecord(z.enum(RULE_NAMES as [RuleName, ...RuleName[]]), RateRuleSchema).openapi("RateLimits");
+export const RateLimitsSchema = z
+  .partialRecord(z.enum(RULE_NAMES as [RuleName, ...RuleName[]]), RateRuleSchema)
+  // The session row counts refresh.session in the rotation's own batch (src/db/sessions.repo.ts): a fixed window only.
+  .superRefine((rules, ctx) => {
+    if (rules["refresh.session"] && rules["refresh.session"].kind !== "window")
+      ctx.addIssue({ code: "custom", path: ["refresh.session", "kind"], message: "refresh.session takes a window rule only" });
+  })
+  .openapi("RateLimits");
 
 export const ProjectSchema = z
   .object({
@@ -238,7 +245,8 @@ export const UpdateProjectRequest = z
     corsOrigins: z.array(OriginSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
     redirectUrls: z.array(RedirectUrlSchema).max(50).optional().openapi({ description: "Replaces the list (at most 50)." }),
     rateLimits: RateLimitsSchema.optional().openapi({
-      description: "Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default).",
+      description:
+        "Overrides of the default rules, by name; replaces earlier overrides (`{}` restores every default). `refresh.session` takes a window rule only.",
     }),
     auditRetentionDays: z
       .number()

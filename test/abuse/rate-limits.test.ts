@@ -113,6 +113,17 @@ describe("window limits", () => {
     advance(61);
     expect((await refresh(second.data!.data.refreshToken)).response.status).toBe(200);
   });
+
+  it("takes a window rule only for refresh.session, which the session row counts", async () => {
+    const owner = adminClient(await ownerToken());
+    const patch = (rateLimits: Record<string, unknown>) =>
+      owner.PATCH("/api/admin/projects/{projectId}", { params: { path: { projectId } }, body: { rateLimits } as never });
+    const refused = await patch({ "refresh.session": { kind: "backoff", freeFailures: 5, baseSeconds: 2, maxSeconds: 60 } });
+    expect(refused.response.status).toBe(400);
+    expect(refused.error).toMatchObject({ code: "VALIDATION_ERROR", error: expect.stringContaining("refresh.session takes a window rule only") });
+    // Other rules keep either kind.
+    expect((await patch({ "register.ip": { kind: "backoff", freeFailures: 5, baseSeconds: 2, maxSeconds: 60 } })).response.status).toBe(200);
+  });
 });
 
 describe("admin login failures", () => {

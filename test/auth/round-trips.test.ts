@@ -2,7 +2,6 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { sha256Hex } from "../../src/crypto/random";
 import { PROJECT_CACHE_TTL_MS } from "../../src/config";
-import { clearSessionHints } from "../../src/modules/auth/session-tokens";
 import { adminClient, ownerToken } from "../helpers/admin";
 import { api } from "../helpers/client";
 import { bearer, createProject, registerUser } from "../helpers/fixtures";
@@ -78,10 +77,24 @@ describe("POST /api/auth/:projectId/refresh round trips", () => {
     expect((await refresh(user.refreshToken)).error?.code).toBe("REFRESH_TOKEN_REUSED");
   });
 
-  it.each([
-    ["issued by this isolate (rate limit alongside the batch)", false],
-    ["issued by another isolate (rate limit after the batch)", true],
-  ])("leaves the presented token usable when the rate limit refuses the refresh of a token %s", async (_, elsewhere) => {
+  it("calls no Durable Object: refresh.session is counted by the session row in the same batch", async () => {
+    const user = await registerUser(projectId);
+    const namespace = Object.getPrototypeOf(env.RATE_LIMITER) as Record<string, (...args: unknown[]) => unknown>;
+    const original = namespace.get!;
+    let stubs = 0;
+    namespace.get = function (this: unknown, ...args: unknown[]) {
+      stubs++;
+      return original.apply(this, args);
+    };
+    try {
+      expect((await refresh(user.refreshToken)).response.status).toBe(200);
+    } finally {
+      namespace.get = original;
+    }
+    expect(stubs).toBe(0);
+  });
+
+  it("leaves the presented token usable when the session's window refuses the refresh, and audits the block once", async () => {
     const id = await createProject();
     expect(
       (
@@ -93,16 +106,40 @@ describe("POST /api/auth/:projectId/refresh round trips", () => {
     ).toBe(200);
     const user = await registerUser(id);
     const call = (refreshToken: string) => api.POST("/api/auth/{projectId}/refresh", { params: { path: { projectId: id } }, body: { refreshToken } });
+    const start = Date.now();
+    vi.useFakeTimers({ now: start, toFake: ["Date"] });
     const next = (await call(user.refreshToken)).data!.data.refreshToken;
-    if (elsewhere) clearSessionHints();
-    const refused = await call(next);
-    expect(refused.response.status).toBe(429);
-    expect(refused.response.headers.get("Retry-After")).not.toBeNull();
-    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
-    if (elsewhere) clearSessionHints();
+    vi.setSystemTime(start + 20_000);
+    for (let i = 0; i < 3; i++) {
+      const refused = await call(next);
+      expect(refused.response.status).toBe(429);
+      expect(refused.error?.code).toBe("RATE_LIMITED");
+      expect(refused.response.headers.get("Retry-After")).toBe("40");
+    }
+    const blocks = await env.DB.prepare(`SELECT details FROM audit_log WHERE project_id = ? AND type = 'ratelimit.block'`).bind(id).all<{ details: string }>();
+    expect(blocks.results.map((r) => JSON.parse(r.details))).toEqual([{ rule: "refresh.session", retryAfter: 40 }]);
+    vi.setSystemTime(start + 61_000);
     const later = await call(next);
     expect(later.response.status).toBe(200);
     expect((await call(later.data!.data.refreshToken)).response.status).toBe(429);
+  });
+
+  it("counts a grace-window duplicate in the session's window, like a refresh", async () => {
+    const id = await createProject();
+    await owner.PATCH("/api/admin/projects/{projectId}", {
+      params: { path: { projectId: id } },
+      body: { rateLimits: { "refresh.session": { kind: "window", limit: 2, windowSeconds: 60 } } },
+    });
+    const user = await registerUser(id);
+    const call = (refreshToken: string) => api.POST("/api/auth/{projectId}/refresh", { params: { path: { projectId: id } }, body: { refreshToken } });
+    const first = await call(user.refreshToken);
+    const duplicate = await call(user.refreshToken);
+    expect(duplicate.data!.data.refreshToken).toBe(first.data!.data.refreshToken);
+    const third = await call(user.refreshToken);
+    expect(third.response.status).toBe(429);
+    // The refused duplicate revoked nothing: the successor still rotates once the window passes.
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
+    expect((await call(first.data!.data.refreshToken)).response.status).toBe(200);
   });
 });
 

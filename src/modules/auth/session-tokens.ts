@@ -6,18 +6,22 @@ import { open, seal, sealingSecrets } from "../../crypto/box";
 import { signAccessToken, type ProfileClaims } from "../../crypto/jwt";
 import { importPrivateKey } from "../../crypto/keys";
 import { randomId, randomToken, sha256Hex } from "../../crypto/random";
-import { insertAudit, type AuditEntry } from "../../db/audit.repo";
+import { insertAudit, insertAuditIf, type AuditEntry } from "../../db/audit.repo";
 import { selectProjectWithKey, type ProjectRow, type ProjectWithKey } from "../../db/projects.repo";
 import {
+  countDuplicateRefresh,
   findRefreshToken,
   insertSession,
+  markRefreshBlockAudited,
+  refreshBlockUnaudited,
   refreshOutcome,
+  type RefreshTokenState,
+  type RefreshWindow,
   revokeSession,
-  type SessionClient,
   revokeUserSessions,
   rotateRefreshToken,
-  undoRotation,
-  type RefreshTokenState,
+  type SessionClient,
+  type SessionRefreshWindow,
 } from "../../db/sessions.repo";
 import { metadataOf } from "../../db/users.repo";
 import { sessionEvent } from "../../db/webhooks.repo";
@@ -25,22 +29,10 @@ import { dispatchDeliveries } from "../../webhooks/delivery";
 import { type Amr, RESTRICTED_MFA_ENROLLMENT, amrOf, mustEnroll } from "../../lib/amr";
 import { ApiError } from "../../errors";
 import { iso, now } from "../../lib/clock";
-import { limit, overridesOf, unknownToken } from "../../lib/rate-limit";
+import { blockAudit, overridesOf, rateLimited, refreshWindow, unknownToken } from "../../lib/rate-limit";
 import { auditEntry, clientIp, issuerOf, userAgent } from "../../lib/request-meta";
 import type { AppEnv } from "../../lib/types";
 import { projectNotFound } from "../../middleware/project";
-
-// The session of each refresh token this isolate issued, so that token's refresh can start its
-// rate-limit call alongside the batch; on a miss (another isolate issued it) the call follows the batch.
-const SESSION_HINTS_MAX = 10_000;
-const sessionHints = new Map<string, string>();
-function hintSession(tokenHash: string, sessionId: string): void {
-  if (sessionHints.size >= SESSION_HINTS_MAX) sessionHints.clear();
-  sessionHints.set(tokenHash, sessionId);
-}
-
-/** Forgets every hint: this isolate then behaves as one that issued none of the tokens (tests use it). */
-export const clearSessionHints = (): void => sessionHints.clear();
 
 const SUCCESSOR_PURPOSE = "once:refresh-successor";
 
@@ -155,7 +147,6 @@ export async function startSession(
   const created = sessionEvent(c.env.DB, project.id, "session.created", sessionId, iso(at));
   const results = await c.env.DB.batch([...(statements.before ?? []), ...session, ...(statements.after ?? []), ...created]);
   dispatchDeliveries(c, results);
-  hintSession(tokenHash, sessionId);
   return { tokens: pair(project, await signing, refreshToken), sessionId, results };
 }
 
@@ -174,10 +165,27 @@ async function successorOf(c: Context<AppEnv>, presented: string, state: Refresh
 }
 
 /**
+ * 429 for session `sessionId`, whose refresh.session window (as read with the refused statement)
+ * is full; audited once per block, in one batch with the block's mark.
+ */
+async function refuseOverWindow(c: Context<AppEnv>, sessionId: string, counter: SessionRefreshWindow, window: RefreshWindow, at: number): Promise<never> {
+  const projectId = c.get("project").id;
+  const end = counter.refresh_window_start + window.windowMs;
+  if (end <= at || counter.refresh_count < window.limit) throw new Error("a refresh was refused although its session's window allows it");
+  const retryAfter = Math.max(1, Math.ceil((end - at) / 1000));
+  await c.env.DB.batch([
+    insertAuditIf(c.env.DB, blockAudit(c, projectId, "refresh.session", retryAfter), refreshBlockUnaudited(projectId, sessionId)),
+    markRefreshBlockAudited(c.env.DB, projectId, sessionId),
+  ]);
+  throw rateLimited(retryAfter);
+}
+
+/**
  * Rotates `presented`. Exactly one caller wins the rotation; concurrent duplicates inside the
  * grace window receive the winner's successor (one chain, nobody logged out); a rotated token
  * replayed after the window revokes the whole session. The common case (a live token, first use)
- * is one D1 batch that reads the project, decides and writes; the refusals read what they need after it.
+ * is one D1 batch that reads the project, decides, counts the refresh in the session's
+ * refresh.session window and writes; the refusals read what they need after it.
  */
 export async function rotate(
   c: Context<AppEnv>,
@@ -187,17 +195,8 @@ export async function rotate(
   const cached = c.get("project"); // may be a few seconds old (project cache): the batch reads the project again
   const projectId = cached.id;
   const db = c.env.DB;
+  const window = refreshWindow(overridesOf(cached.rate_limits));
   const oldHash = await sha256Hex(presented);
-  const limitSession = (project: ProjectRow, sessionId: string) =>
-    limit(c, projectId, [{ rule: "refresh.session", key: sessionId }], overridesOf(project.rate_limits));
-  const hinted = sessionHints.get(oldHash);
-  // Settled into a value, so a refusal is not an unhandled rejection while the batch runs.
-  const early = hinted
-    ? limitSession(cached, hinted).then(
-        () => null,
-        (err: unknown) => ({ err }),
-      )
-    : null;
   const successor = randomToken("rt");
   const newHash = await sha256Hex(successor);
   const at = now();
@@ -212,6 +211,7 @@ export async function rotate(
       audit: { id: randomId("evt"), ip: clientIp(c), userAgent: userAgent(c), requestId: c.get("requestId") },
       eraseBefore: iso(at - REUSE_GRACE_MS),
       clientId,
+      window,
     },
     selectProjectWithKey(db, projectId),
   );
@@ -234,22 +234,13 @@ export async function rotate(
     throw new ApiError("INVALID_TOKEN", clientId ? "This refresh token was not issued to this client" : "Refresh token is invalid");
   }
   const client = state.session_client_id ? { id: state.session_client_id, scope: state.session_scope ?? "" } : null;
-  const limited = async () => {
-    if (!early || hinted !== state.session_id) return limitSession(project, state.session_id);
-    const verdict = await early;
-    if (verdict) throw verdict.err;
-  };
-  if (won) {
-    const signing = accessToken(c, project, subjectOf(state), state.session_id, amrOf(state.session_amr), client); // overlaps the rate-limit call
-    // Refused after the commit: undo the rotation, so the presented token stays usable (as before any rotation).
-    await limited().catch(async (err: unknown) => {
-      await db.batch(undoRotation(db, project.id, oldHash, newHash));
-      throw err;
-    });
-    sessionHints.delete(oldHash);
-    hintSession(newHash, state.session_id);
-    return { tokens: pair(project, await signing, successor), userId: state.user_id, sessionId: state.session_id, scope: state.session_scope };
-  }
+  const issued = async (refreshToken: string) => ({
+    tokens: pair(project, await accessToken(c, project, subjectOf(state), state.session_id, amrOf(state.session_amr), client), refreshToken),
+    userId: state.user_id,
+    sessionId: state.session_id,
+    scope: state.session_scope,
+  });
+  if (won) return issued(successor);
 
   const actor = { ...base, actorType: "user" as const, actorId: state.user_id, targetId: state.session_id };
   // Disabled first: disabling also revokes the sessions, and the caller should learn why.
@@ -277,16 +268,17 @@ export async function rotate(
     throw new ApiError("TOKEN_EXPIRED", "Refresh token has expired; log in again");
   }
 
-  // Live but not won: rotated already (a duplicate inside the grace window, or a reuse).
-  await limited();
+  // Live, unrotated and not won: the one check left is the session's refresh.session window.
+  if (!state.rotated_at) {
+    const counter = { refresh_window_start: state.session_refresh_window_start, refresh_count: state.session_refresh_count };
+    return refuseOverWindow(c, state.session_id, counter, window, at);
+  }
+  // Rotated already: a duplicate inside the grace window (counted like a refresh), or a reuse.
   const granted = await successorOf(c, presented, state);
   if (granted) {
-    return {
-      tokens: pair(project, await accessToken(c, project, subjectOf(state), state.session_id, amrOf(state.session_amr), client), granted),
-      userId: state.user_id,
-      sessionId: state.session_id,
-      scope: state.session_scope,
-    };
+    const [counted, counter] = await db.batch(countDuplicateRefresh(db, project.id, state.session_id, at, window));
+    if (!counted?.meta.changes) return refuseOverWindow(c, state.session_id, counter!.results[0] as SessionRefreshWindow, window, at);
+    return issued(granted);
   }
   const revokedAt = iso();
   const results = await db.batch([
