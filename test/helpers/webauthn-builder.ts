@@ -2,50 +2,12 @@
 // for ES256, EdDSA (Ed25519) and RS256 (WebCrypto keys), and registration/authentication
 // responses where every part (client data, flags, attested data, attestation statement,
 // signature) can be replaced, to present malformed or hostile input.
-import { b64url, cbor } from "./webauthn";
+import { FLAG, b64url, cbor, concat, derSignature, fromB64url, sha256, u32 } from "./webauthn";
 
 export type Alg = "ES256" | "EdDSA" | "RS256";
 export const COSE_ALG_OF: Record<Alg, number> = { ES256: -7, EdDSA: -8, RS256: -257 };
 
 type CborValue = Parameters<typeof cbor>[0];
-const enc = new TextEncoder();
-export const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-export const sha256 = async (bytes: Uint8Array | string) =>
-  new Uint8Array(await crypto.subtle.digest("SHA-256", typeof bytes === "string" ? enc.encode(bytes) : bytes));
-const u32 = (n: number) => new Uint8Array([(n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
-const fromJwk = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-
-export const FLAG = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40, ED: 0x80 } as const;
-
-/** An unsigned big-endian integer as a minimal DER INTEGER. */
-export function derInteger(bytes: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < bytes.length - 1 && bytes[i] === 0) i++;
-  let v = bytes.slice(i);
-  if (v[0]! & 0x80) v = concat(new Uint8Array([0]), v);
-  return concat(new Uint8Array([0x02, v.length]), v);
-}
-
-/** A DER SEQUENCE of the given (already encoded) parts. */
-export const derSequence = (...parts: Uint8Array[]) => {
-  const body = concat(...parts);
-  return concat(new Uint8Array([0x30, body.length]), body);
-};
-
-/** WebCrypto's ECDSA signature (r||s) as the DER SEQUENCE WebAuthn carries. */
-export function derSignature(raw: Uint8Array): Uint8Array {
-  const half = raw.length / 2;
-  return derSequence(derInteger(raw.slice(0, half)), derInteger(raw.slice(half)));
-}
-
 export interface SoftCredential {
   alg: Alg;
   keys: CryptoKeyPair;
@@ -67,8 +29,8 @@ export async function softCredential(alg: Alg): Promise<SoftCredential> {
       [1, 2],
       [3, -7],
       [-1, 1],
-      [-2, fromJwk(jwk.x!)],
-      [-3, fromJwk(jwk.y!)],
+      [-2, fromB64url(jwk.x!)],
+      [-3, fromB64url(jwk.y!)],
     ];
     params = { name: "ECDSA", hash: "SHA-256" };
   } else if (alg === "EdDSA") {
@@ -91,8 +53,8 @@ export async function softCredential(alg: Alg): Promise<SoftCredential> {
     coseEntries = [
       [1, 3],
       [3, -257],
-      [-1, fromJwk(jwk.n!)],
-      [-2, fromJwk(jwk.e!)],
+      [-1, fromB64url(jwk.n!)],
+      [-2, fromB64url(jwk.e!)],
     ];
     params = { name: "RSASSA-PKCS1-v1_5" };
   }
@@ -142,7 +104,7 @@ export interface Parts {
 function clientDataOf(type: string, p: Parts): Uint8Array {
   if (p.clientDataBytes) return p.clientDataBytes;
   const fields: Record<string, unknown> = { type, challenge: CHALLENGE, origin: ORIGINS[0], crossOrigin: false, ...p.clientData };
-  return enc.encode(JSON.stringify(fields));
+  return new TextEncoder().encode(JSON.stringify(fields));
 }
 
 /** A registration response (credential.toJSON() shape) and the credential id it attests. */

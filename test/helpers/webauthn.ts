@@ -49,9 +49,9 @@ export const b64url = (bytes: Uint8Array | ArrayBuffer) =>
     .replace(/=+$/, "");
 export const fromB64url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
-const sha256 = async (bytes: Uint8Array | string) =>
+export const sha256 = async (bytes: Uint8Array | string) =>
   new Uint8Array(await crypto.subtle.digest("SHA-256", typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes));
-const concat = (...parts: Uint8Array[]) => {
+export const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -60,22 +60,31 @@ const concat = (...parts: Uint8Array[]) => {
   }
   return out;
 };
-const u32 = (n: number) => new Uint8Array([(n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
+export const u32 = (n: number) => new Uint8Array([(n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
 
-/** WebCrypto's ECDSA signature (r||s) as the DER SEQUENCE WebAuthn carries. */
-function derSignature(raw: Uint8Array): Uint8Array {
-  const integer = (bytes: Uint8Array) => {
-    let i = 0;
-    while (i < bytes.length - 1 && bytes[i] === 0) i++;
-    let v = bytes.slice(i);
-    if (v[0]! & 0x80) v = concat(new Uint8Array([0]), v);
-    return concat(new Uint8Array([0x02, v.length]), v);
-  };
-  const body = concat(integer(raw.slice(0, 32)), integer(raw.slice(32)));
-  return concat(new Uint8Array([0x30, body.length]), body);
+/** An unsigned big-endian integer as a minimal DER INTEGER. */
+export function derInteger(bytes: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  let v = bytes.slice(i);
+  if (v[0]! & 0x80) v = concat(new Uint8Array([0]), v);
+  return concat(new Uint8Array([0x02, v.length]), v);
 }
 
-const FLAG = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40 } as const;
+/** A DER SEQUENCE of the given (already encoded) parts. */
+export const derSequence = (...parts: Uint8Array[]) => {
+  const body = concat(...parts);
+  return concat(new Uint8Array([0x30, body.length]), body);
+};
+
+/** WebCrypto's ECDSA signature (r||s) as the DER SEQUENCE WebAuthn carries. */
+export function derSignature(raw: Uint8Array): Uint8Array {
+  const half = raw.length / 2;
+  return derSequence(derInteger(raw.slice(0, half)), derInteger(raw.slice(half)));
+}
+
+/** authenticatorData flag bits (WebAuthn §6.1). */
+export const FLAG = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40, ED: 0x80 } as const;
 
 export interface StoredCredential {
   id: Uint8Array;

@@ -13,11 +13,6 @@ import {
   authenticationResponse,
   CHALLENGE,
   COSE_ALG_OF,
-  concat,
-  derInteger,
-  derSequence,
-  derSignature,
-  FLAG,
   ORIGINS,
   type Parts,
   RP_ID,
@@ -25,6 +20,7 @@ import {
   type SoftCredential,
   softCredential,
 } from "../helpers/webauthn-builder";
+import { concat, derInteger, derSequence, derSignature, FLAG } from "../helpers/webauthn";
 
 const ALGS: Alg[] = ["ES256", "EdDSA", "RS256"];
 const creds = {} as Record<Alg, SoftCredential>;
