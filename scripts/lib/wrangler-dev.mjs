@@ -32,17 +32,15 @@ export function generateDevVars() {
   };
 }
 
-/** wrangler's [assets] directory must hold Scalar's bundle before wrangler dev or deploy start. */
+/** wrangler's [assets] directory before wrangler dev starts: the docs assets, and the console when missing. */
 export function ensureDocsAssets() {
-  // docs-assets always (a copy): the served /openapi.json must be the committed one of this checkout.
-  for (const [bundle, script] of [
-    [null, "scripts/docs-assets.mjs"],
-    [CONSOLE_BUNDLE, "scripts/console-build.mjs"],
-  ]) {
-    if (bundle && existsSync(bundle)) continue;
-    const run = spawnSync(process.execPath, [join(ROOT, script)], { cwd: ROOT, stdio: "inherit" });
-    if (run.status !== 0) throw new Error(`${script} failed: is node_modules installed (npm install)?`);
-  }
+  const run = (script) => {
+    const result = spawnSync(process.execPath, [join(ROOT, script)], { cwd: ROOT, stdio: "inherit" });
+    if (result.status !== 0) throw new Error(`${script} failed: is node_modules installed (npm install)?`);
+  };
+  // Copied every time (cheap): the served /openapi.json must be this checkout's committed spec.
+  run("scripts/docs-assets.mjs");
+  if (!existsSync(CONSOLE_BUNDLE)) run("scripts/console-build.mjs");
 }
 
 /**

@@ -150,9 +150,10 @@ const SUCCESSOR_EXPIRY = isoOf(`MIN(?1 + p.refresh_token_ttl * 1000, ${msOf("s.c
  * nobody rotated it first and everything that may refuse a refresh allows it (token unexpired,
  * session live and within its absolute lifetime and its refresh.session window, user enabled,
  * project enabled); the successor, the session's touch (which counts the refresh in its window),
- * the audit row and the erasure of stale successor boxes follow only if that mark is ours. The last two statements read what the caller decides on:
- * `refreshOutcome(results)` → the project (with its active key), whether this call won, and the
- * token's state after the batch (for the rare paths: refusals, grace-window duplicates, reuse).
+ * the audit row and the erasure of stale successor boxes follow only if that mark is ours. The
+ * last two statements read what the caller decides on: `refreshOutcome(results)` → the project
+ * (with its active key), whether this call won, and the token's state after the batch (for the
+ * rare paths: refusals, grace-window duplicates, reuse).
  */
 export function rotateRefreshToken(db: D1Database, r: Rotation, project: D1PreparedStatement): D1PreparedStatement[] {
   const atIso = new Date(r.at).toISOString();

@@ -1,5 +1,6 @@
 // The rate-limit rules and the one way handlers apply them. Limits are per project (Admin API
-// setting `rateLimits`, falling back to these defaults) and enforced by RateLimiter objects.
+// setting `rateLimits`, falling back to these defaults) and enforced by RateLimiter objects, except
+// refresh.session, which the session row counts in the rotation's own batch (refreshWindow below).
 import type { Context } from "hono";
 import { DEFAULT_RULES } from "../config";
 import type { Rule, Verdict } from "../durable-objects/rate-limiter";
