@@ -20,7 +20,9 @@ import {
 } from "../../schemas/oidc";
 
 const tags = ["OpenID Connect"];
-const wire = { "x-oauth-wire": true, "x-envelope": false } as const;
+// OAuth's wire format, declared once per route for both readers: app.onError (the oauthWire
+// marker among the route's middleware) and the spec (x-oauth-wire).
+const wire = { middleware: [oauthWire], "x-oauth-wire": true as const, "x-envelope": false as const };
 const clientAuth: Array<Record<string, string[]>> = [{ clientSecretBasic: [] }, {}];
 
 const authorizeAnswers = {
@@ -31,7 +33,6 @@ const authorizeAnswers = {
 export const authorize = createRoute({
   method: "get",
   path: "/api/auth/{projectId}/oauth2/authorize",
-  middleware: [oauthWire] as const,
   operationId: "oidcAuthorize",
   tags,
   security: [],
@@ -54,7 +55,6 @@ export const authorize = createRoute({
 export const authorizePost = createRoute({
   method: "post",
   path: "/api/auth/{projectId}/oauth2/authorize",
-  middleware: [oauthWire] as const,
   operationId: "oidcAuthorizePost",
   tags,
   security: [],
@@ -72,7 +72,6 @@ export const authorizePost = createRoute({
 export const token = createRoute({
   method: "post",
   path: "/api/auth/{projectId}/oauth2/token",
-  middleware: [oauthWire] as const,
   operationId: "oidcToken",
   tags,
   security: clientAuth,
@@ -96,7 +95,6 @@ const userInfoConfig = (method: "get" | "post") =>
   createRoute({
     method,
     path: "/api/auth/{projectId}/oauth2/userinfo",
-    middleware: [oauthWire, userSession, clientTokensAllowed] as const,
     operationId: method === "get" ? "oidcUserInfo" : "oidcUserInfoPost",
     tags,
     security: [{ bearerAuth: [] }],
@@ -109,6 +107,7 @@ const userInfoConfig = (method: "get" | "post") =>
       ...oauthErrorResponses(401, 403, 404, 429),
     },
     ...wire,
+    middleware: [...wire.middleware, userSession, clientTokensAllowed],
   });
 export const userInfo = userInfoConfig("get");
 export const userInfoPost = userInfoConfig("post");
@@ -116,7 +115,6 @@ export const userInfoPost = userInfoConfig("post");
 export const revoke = createRoute({
   method: "post",
   path: "/api/auth/{projectId}/oauth2/revoke",
-  middleware: [oauthWire] as const,
   operationId: "oidcRevoke",
   tags,
   security: clientAuth,
@@ -134,7 +132,6 @@ export const revoke = createRoute({
 export const introspect = createRoute({
   method: "post",
   path: "/api/auth/{projectId}/oauth2/introspect",
-  middleware: [oauthWire] as const,
   operationId: "oidcIntrospect",
   tags,
   security: [{ clientSecretBasic: [] }],
@@ -165,7 +162,6 @@ const logoutAnswers = {
 
 export const logout = createRoute({
   ...logoutBase,
-  middleware: [oauthWire] as const,
   method: "get",
   operationId: "oidcLogout",
   summary: "End-session endpoint (RP-initiated logout)",
@@ -175,7 +171,6 @@ export const logout = createRoute({
 
 export const logoutPost = createRoute({
   ...logoutBase,
-  middleware: [oauthWire] as const,
   method: "post",
   operationId: "oidcLogoutPost",
   summary: "End-session endpoint (POST)",
