@@ -27,6 +27,29 @@ export interface ProfileClaims {
   app_metadata: Record<string, unknown>;
 }
 
+/** Who issued a JWT, for whom, about whom, and for how long: the registered claims every token we sign carries. */
+export interface RegisteredClaims {
+  issuer: string;
+  audience: string;
+  subject: string;
+  /** Epoch ms; `iat` is its second, `exp` that plus `ttlSeconds`. */
+  now: number;
+  ttlSeconds: number;
+}
+
+/** The one way this service signs a JWT: ES256 with the project's key `kid`, typed `typ`. */
+export function signJwt(key: CryptoKey, kid: string, typ: string, registered: RegisteredClaims, payload: Record<string, unknown>): Promise<string> {
+  const iat = Math.floor(registered.now / 1000);
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: SIGNING_ALG, kid, typ })
+    .setIssuer(registered.issuer)
+    .setAudience(registered.audience)
+    .setSubject(registered.subject)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + registered.ttlSeconds)
+    .sign(key);
+}
+
 export async function signAccessToken(
   key: CryptoKey,
   kid: string,
@@ -44,17 +67,10 @@ export async function signAccessToken(
     client?: { id: string; scope: string } | null;
   },
 ): Promise<string> {
-  const iat = Math.floor(claims.now / 1000);
   const restricted = claims.restricted ? { restricted: claims.restricted } : {};
   const client = claims.client ? { client_id: claims.client.id, azp: claims.client.id, scope: claims.client.scope } : {};
-  return new SignJWT({ sid: claims.sessionId, amr: [...claims.amr], ...restricted, ...client, ...claims.profile })
-    .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: "at+jwt" })
-    .setIssuer(claims.issuer)
-    .setAudience(claims.projectId)
-    .setSubject(claims.userId)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + claims.ttlSeconds)
-    .sign(key);
+  const registered = { issuer: claims.issuer, audience: claims.projectId, subject: claims.userId, now: claims.now, ttlSeconds: claims.ttlSeconds };
+  return signJwt(key, kid, "at+jwt", registered, { sid: claims.sessionId, amr: [...claims.amr], ...restricted, ...client, ...claims.profile });
 }
 
 /** The kid in a compact JWS header, or null when the token is not a JWS at all. */

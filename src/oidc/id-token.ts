@@ -1,7 +1,6 @@
 // ID tokens (OpenID Connect Core §2): ES256 with the project's signing key, for the client (aud).
-import { SignJWT } from "jose";
 import { base64url, utf8 } from "../crypto/encoding";
-import { SIGNING_ALG } from "../crypto/keys";
+import { signJwt } from "../crypto/jwt";
 
 /** at_hash: base64url of the left half of SHA-256(access token) (Core §3.1.3.6, for ES256). */
 export async function atHash(accessToken: string): Promise<string> {
@@ -26,8 +25,8 @@ export interface IdTokenClaims {
 }
 
 export async function signIdToken(key: CryptoKey, kid: string, c: IdTokenClaims): Promise<string> {
-  const iat = Math.floor(c.now / 1000);
-  return new SignJWT({
+  const registered = { issuer: c.issuer, audience: c.clientId, subject: c.userId, now: c.now, ttlSeconds: c.ttlSeconds };
+  return signJwt(key, kid, "JWT", registered, {
     ...c.profile,
     azp: c.clientId,
     sid: c.sessionId,
@@ -35,12 +34,5 @@ export async function signIdToken(key: CryptoKey, kid: string, c: IdTokenClaims)
     amr: [...c.amr],
     at_hash: await atHash(c.accessToken),
     ...(c.nonce ? { nonce: c.nonce } : {}),
-  })
-    .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: "JWT" })
-    .setIssuer(c.issuer)
-    .setAudience(c.clientId)
-    .setSubject(c.userId)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + c.ttlSeconds)
-    .sign(key);
+  });
 }
