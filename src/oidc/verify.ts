@@ -9,6 +9,18 @@ import { cachedVerificationKeys } from "../lib/project-cache";
 import { issuerOf } from "../lib/request-meta";
 import type { AppEnv } from "../lib/types";
 
+// One key set per cached key list (the project cache hands out the same array until it changes),
+// so jose imports each key once, not on every introspection, revocation or logout.
+const keySets = new WeakMap<readonly unknown[], ReturnType<typeof createLocalJWKSet>>();
+function keySetOf(keys: readonly unknown[]): ReturnType<typeof createLocalJWKSet> {
+  let set = keySets.get(keys);
+  if (!set) {
+    set = createLocalJWKSet({ keys: keys as never });
+    keySets.set(keys, set);
+  }
+  return set;
+}
+
 /** The claims of `token` when this project signed it (and, unless `allowExpired`, it has not expired), else null. */
 export async function verifyOwnJwt(
   c: Context<AppEnv>,
@@ -18,7 +30,7 @@ export async function verifyOwnJwt(
   const project = c.get("project");
   const keys = await cachedVerificationKeys(c.env.DB, project.id);
   try {
-    const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: keys as never }), {
+    const { payload } = await jwtVerify(token, keySetOf(keys), {
       algorithms: [SIGNING_ALG],
       issuer: issuerOf(c, project.id),
       audience: expect.audience,
