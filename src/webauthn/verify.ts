@@ -48,6 +48,14 @@ export interface VerifiedAuthentication {
 
 const sha256 = async (bytes: Uint8Array<ArrayBuffer>) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
 
+/** What an assertion or a self attestation signs: authenticatorData || SHA-256(clientDataJSON) (§6.3.3, §8.2). */
+async function signedData(authData: Uint8Array, clientDataJSON: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  const signed = new Uint8Array(authData.length + 32);
+  signed.set(authData);
+  signed.set(await sha256(clientDataJSON), authData.length);
+  return signed;
+}
+
 function decodeBase64url(text: unknown, what: string): Uint8Array<ArrayBuffer> {
   if (typeof text !== "string" || !/^[A-Za-z0-9_-]*$/.test(text)) throw new Error(`${what} is not base64url`);
   try {
@@ -130,10 +138,7 @@ export async function verifyRegistration(opts: Expected & { response: Registrati
     // Self attestation (§8.2, no certificate): signed by the credential's own key with its own alg.
     const sig = attStmt.get("sig");
     if (attStmt.size !== 2 || attStmt.get("alg") !== key.alg || !(sig instanceof Uint8Array)) throw new Error("Malformed packed self attestation statement");
-    const signed = new Uint8Array(rawAuthData.length + 32);
-    signed.set(rawAuthData);
-    signed.set(await sha256(clientDataJSON), rawAuthData.length);
-    if (!(await key.verify(sig, signed))) throw new Error("Packed self attestation signature did not verify");
+    if (!(await key.verify(sig, await signedData(rawAuthData, clientDataJSON)))) throw new Error("Packed self attestation signature did not verify");
   } else if (fmt === "packed") {
     throw new Error("attestation certificates are not accepted (this service requests attestation: none)");
   } else {
@@ -165,9 +170,6 @@ export async function verifyAuthentication(
   const stored = readWhole(opts.publicKey);
   if (!isMap(stored)) throw new Error("Stored public key is not a CBOR map");
   const key = await importCredentialKey(stored);
-  const signed = new Uint8Array(rawAuthData.length + 32);
-  signed.set(rawAuthData);
-  signed.set(await sha256(clientDataJSON), rawAuthData.length);
-  if (!(await key.verify(signature, signed))) throw new Error("The signature did not verify");
+  if (!(await key.verify(signature, await signedData(rawAuthData, clientDataJSON)))) throw new Error("The signature did not verify");
   return { newCounter: authData.counter, ...backup, userVerified: authData.flags.uv };
 }
