@@ -3,7 +3,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import spec from "../../openapi/openapi.json";
 import { call, json } from "../helpers/client";
-import { bearer, createProject, registerUser } from "../helpers/fixtures";
+import { alteredToken, bearer, createProject, registerUser } from "../helpers/fixtures";
 
 type Json = Record<string, any>;
 
@@ -17,7 +17,7 @@ afterEach(() => {
 
 const tamper = (jwt: string) => {
   const [header, payload, signature] = jwt.split(".");
-  return `${header}.${payload}.${signature!.startsWith("A") ? "B" : "A"}${signature!.slice(1)}`;
+  return `${header}.${payload}.${alteredToken(signature!)}`;
 };
 
 describe("user routes", () => {

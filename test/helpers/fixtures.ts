@@ -21,6 +21,17 @@ export async function createProject(overrides: { id?: string; accessTokenTtl?: n
   return id;
 }
 
+/**
+ * `token` with one character changed, so it is certainly a different token. The changed character
+ * is the first after the prefix (`csrf_…`, `rt_…`), or the first of the string without one: a
+ * base64url string's last character may carry padding bits only, and replacing it with a fixed
+ * letter leaves the token unchanged whenever it already ended in that letter.
+ */
+export function alteredToken(token: string): string {
+  const at = /^[a-z]+_/.exec(token)?.[0].length ?? 0;
+  return `${token.slice(0, at)}${token[at] === "A" ? "B" : "A"}${token.slice(at + 1)}`;
+}
+
 export const PASSWORD = "strongpassword123";
 
 /** A sign-in's tokens; fails the test when the answer is a second-factor challenge instead. */

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { HOSTED_ADOPT_WINDOW_MS } from "../../src/config";
 import { call, json } from "../helpers/client";
 import { fakeClock } from "../helpers/clock";
-import { createProject, registerUser } from "../helpers/fixtures";
+import { alteredToken, createProject, registerUser } from "../helpers/fixtures";
 import { APP_CALLBACK, cookiesOf, handOver, insertClient, insertRequest, ORIGIN, openSignIn, setProject } from "./helpers";
 
 afterEach(() => {
@@ -31,7 +31,7 @@ describe("POST /hosted/session", () => {
       ["foreign origin", body, { Origin: "https://evil.example", Cookie: page.cookie }],
       ["no origin", body, { Cookie: page.cookie }],
       ["no cookie", body, { Origin: ORIGIN }],
-      ["wrong token", { ...body, csrfToken: `${page.csrfToken.slice(0, -1)}A` }, { Origin: ORIGIN, Cookie: page.cookie }],
+      ["wrong token", { ...body, csrfToken: alteredToken(page.csrfToken) }, { Origin: ORIGIN, Cookie: page.cookie }],
     ];
     for (const [name, b, headers] of cases) {
       const response = await handOver(projectId, b, headers);
@@ -58,7 +58,7 @@ describe("POST /hosted/session", () => {
 
     const client = await registerUser(projectId);
     await env.DB.prepare(
-      `UPDATE sessions SET client_id = 'cl_x' WHERE id = (SELECT session_id FROM refresh_tokens WHERE project_id = ? ORDER BY created_at DESC LIMIT 1)`,
+      `UPDATE sessions SET client_id = 'cl_x' WHERE id = (SELECT session_id FROM refresh_tokens WHERE project_id = ? ORDER BY rowid DESC LIMIT 1)`,
     )
       .bind(projectId)
       .run();
