@@ -104,27 +104,36 @@ describe("POST /api/admin/login under a burst", () => {
 });
 
 describe("current-password checks", () => {
-  it("POST /api/auth/:projectId/me/password counts wrong current passwords like login: 429 after the allowance", async () => {
-    const user = await registerUser(projectId);
-    const client = apiClient({ "CF-Connecting-IP": "198.51.100.25", Authorization: `Bearer ${user.accessToken}` });
-    const change = (currentPassword: string) =>
-      client.POST("/api/auth/{projectId}/me/password", {
-        params: { path: { projectId } },
-        body: { currentPassword, newPassword: "an even longer passphrase" },
-      });
-    const { verified } = await burst(30, () => change("wrong-password-1"));
-    expect(verified).toBeLessThanOrEqual(DEFAULT_RULES["login.account_ip"].freeFailures + 1);
-    const blocked = await change(PASSWORD);
-    expect(blocked.response.status).toBe(429);
-    expect(blocked.response.headers.get("retry-after")).toBeTruthy();
-  });
+  it(
+    "POST /api/auth/:projectId/me/password counts wrong current passwords like login: 429 after the allowance",
+    async () => {
+      const user = await registerUser(projectId);
+      const client = apiClient({ "CF-Connecting-IP": "198.51.100.25", Authorization: `Bearer ${user.accessToken}` });
+      const change = (currentPassword: string) =>
+        client.POST("/api/auth/{projectId}/me/password", {
+          params: { path: { projectId } },
+          body: { currentPassword, newPassword: "an even longer passphrase" },
+        });
+      const { verified } = await burst(30, () => change("wrong-password-1"));
+      expect(verified).toBeLessThanOrEqual(DEFAULT_RULES["login.account_ip"].freeFailures + 1);
+      const blocked = await change(PASSWORD);
+      expect(blocked.response.status).toBe(429);
+      expect(blocked.response.headers.get("retry-after")).toBeTruthy();
+    },
+    BURST_TIMEOUT,
+  );
 
-  it("POST /api/admin/me/password counts wrong current passwords like admin login: 429 after the allowance", async () => {
-    const admin = await adminWithRole("viewer");
-    const client = apiClient({ "CF-Connecting-IP": "198.51.100.26", "X-Admin-Session": admin.token });
-    const change = (currentPassword: string) => client.POST("/api/admin/me/password", { body: { currentPassword, newPassword: "an even longer passphrase" } });
-    const { verified } = await burst(30, () => change("wrong-password-1"));
-    expect(verified).toBeLessThanOrEqual(DEFAULT_RULES["admin_login.account_ip"].freeFailures + 1);
-    expect((await change("a long admin passphrase")).response.status).toBe(429);
-  });
+  it(
+    "POST /api/admin/me/password counts wrong current passwords like admin login: 429 after the allowance",
+    async () => {
+      const admin = await adminWithRole("viewer");
+      const client = apiClient({ "CF-Connecting-IP": "198.51.100.26", "X-Admin-Session": admin.token });
+      const change = (currentPassword: string) =>
+        client.POST("/api/admin/me/password", { body: { currentPassword, newPassword: "an even longer passphrase" } });
+      const { verified } = await burst(30, () => change("wrong-password-1"));
+      expect(verified).toBeLessThanOrEqual(DEFAULT_RULES["admin_login.account_ip"].freeFailures + 1);
+      expect((await change("a long admin passphrase")).response.status).toBe(429);
+    },
+    BURST_TIMEOUT,
+  );
 });

@@ -26,9 +26,7 @@ const create = (body: Record<string, unknown>, client = owner, project = project
   client.POST(PATH, { params: { path: { projectId: project } }, body: { name: "App", type: "public", redirectUris: [CALLBACK], ...body } as any });
 
 const auditTypes = async (clientId: string) =>
-  (await env.DB.prepare(`SELECT type FROM audit_log WHERE target_id = ? ORDER BY created_at, id`).bind(clientId).all<{ type: string }>()).results.map(
-    (r) => r.type,
-  );
+  (await env.DB.prepare(`SELECT type FROM audit_log WHERE target_id = ? ORDER BY rowid`).bind(clientId).all<{ type: string }>()).results.map((r) => r.type);
 const storedRow = (clientId: string) =>
   env.DB.prepare(`SELECT * FROM oauth_clients WHERE client_id = ?`).bind(clientId).first<{ secret_hash: string | null; previous_secret_hash: string | null }>();
 

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { sha256Hex } from "../../src/crypto/random";
 import { PROJECT_CACHE_TTL_MS } from "../../src/config";
 import { adminClient, ownerToken } from "../helpers/admin";
@@ -37,6 +37,11 @@ let owner: ReturnType<typeof adminClient>;
 beforeAll(async () => {
   projectId = await createProject();
   owner = adminClient(await ownerToken());
+});
+// Date stands still in each test unless the test moves it: the isolate's project cache (5 s) then
+// decides alike for a warm-up request and the calls counted after it, however slow the machine.
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
 });
 afterEach(() => {
   vi.useRealTimers();

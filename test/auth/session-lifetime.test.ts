@@ -38,7 +38,7 @@ describe("absolute session lifetime (sessionMaxAge)", () => {
     }
     const changed = await patchProject(projectId, { sessionMaxAge: 86400 });
     expect(changed.data!.data.sessionMaxAge).toBe(86400);
-    const audit = await env.DB.prepare(`SELECT details FROM audit_log WHERE type = 'admin.project.update' AND project_id = ? ORDER BY created_at DESC LIMIT 1`)
+    const audit = await env.DB.prepare(`SELECT details FROM audit_log WHERE type = 'admin.project.update' AND project_id = ? ORDER BY rowid DESC LIMIT 1`)
       .bind(projectId)
       .first<string>("details");
     expect(JSON.parse(audit!)).toMatchObject({ changed: ["sessionMaxAge"], sessionMaxAge: 86400 });
@@ -46,9 +46,10 @@ describe("absolute session lifetime (sessionMaxAge)", () => {
 
   it("ends a session refreshed all along once 90 days have passed: 401 TOKEN_EXPIRED, session revoked, audited", async () => {
     const projectId = await createProject();
+    // The clock stands still from before the sign-in, so the session starts exactly at `start`.
     const start = Date.now();
-    const user = await registerUser(projectId);
     vi.useFakeTimers({ now: start, toFake: ["Date"] });
+    const user = await registerUser(projectId);
     let token = user.refreshToken;
     for (let day = 29; day < 90; day += 29) {
       vi.setSystemTime(start + day * DAY);
@@ -62,7 +63,7 @@ describe("absolute session lifetime (sessionMaxAge)", () => {
     expect(res.error).toMatchObject({ code: "TOKEN_EXPIRED", error: "This session reached its maximum lifetime; log in again" });
     const session = await sessionOf(token);
     expect(session).toMatchObject({ revoked_reason: "max_age_reached" });
-    const audit = await env.DB.prepare(`SELECT outcome, details FROM audit_log WHERE type = 'auth.refresh' AND target_id = ? ORDER BY created_at DESC LIMIT 1`)
+    const audit = await env.DB.prepare(`SELECT outcome, details FROM audit_log WHERE type = 'auth.refresh' AND target_id = ? ORDER BY rowid DESC LIMIT 1`)
       .bind(session!.id)
       .first<{ outcome: string; details: string }>();
     expect(audit!.outcome).toBe("failure");

@@ -27,8 +27,9 @@ function flowsAt(origin: string, projectId: string) {
   };
 }
 
+/** The message once the queue consumer (batches wait up to 1 s) has handled it; waits up to 20 s for a loaded machine. */
 async function settled(projectId: string, to: string): Promise<OutboxMessage> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 400; i++) {
     const [message] = await inbox(projectId, to);
     if (message && message.status !== "queued") return message;
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -75,8 +75,6 @@ export function emailFlows(projectId: string, headers: Record<string, string> = 
 
 /** Audit rows of a project with this type, oldest first, details parsed. */
 export async function auditRows(projectId: string, type: string) {
-  const { results } = await env.DB.prepare(`SELECT * FROM audit_log WHERE project_id = ? AND type = ? ORDER BY created_at, id`)
-    .bind(projectId, type)
-    .all<AuditRow>();
+  const { results } = await env.DB.prepare(`SELECT * FROM audit_log WHERE project_id = ? AND type = ? ORDER BY rowid`).bind(projectId, type).all<AuditRow>();
   return results.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
 }

@@ -120,7 +120,7 @@ async function auditAt(projectId: string | null, age: number): Promise<string> {
 }
 
 const lastRun = async () =>
-  env.DB.prepare(`SELECT actor_type, project_id, details FROM audit_log WHERE type = 'system.retention' ORDER BY created_at DESC, id DESC`).all<{
+  env.DB.prepare(`SELECT actor_type, project_id, details FROM audit_log WHERE type = 'system.retention' ORDER BY rowid DESC`).all<{
     actor_type: string;
     project_id: string | null;
     details: string;

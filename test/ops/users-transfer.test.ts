@@ -111,7 +111,7 @@ describe("POST /api/admin/projects/:projectId/users/import", () => {
     // Sent again: nothing new, nothing changed.
     const again = await importUsers(client, projectId, rows.slice(0, 2));
     expect(again.data!.data).toMatchObject({ created: 0, skipped: 2, errors: 0 });
-    const audit = await env.DB.prepare(`SELECT details FROM audit_log WHERE type = 'admin.users.import' AND project_id = ? ORDER BY created_at`)
+    const audit = await env.DB.prepare(`SELECT details FROM audit_log WHERE type = 'admin.users.import' AND project_id = ? ORDER BY rowid`)
       .bind(projectId)
       .all<{ details: string }>();
     expect(audit.results.map((r) => JSON.parse(r.details))).toEqual([
@@ -182,7 +182,7 @@ describe("GET /api/admin/projects/:projectId/users/export", () => {
     expect((await login(target, String(bc.email))).response.status).toBe(200);
     expect((await exportLines(token, target)).find((u) => u.email === bc.email)).toMatchObject({ appMetadata: { roles: ["editor"] } });
 
-    const audits = await env.DB.prepare(`SELECT actor_type, details FROM audit_log WHERE type = 'admin.users.export' AND project_id = ? ORDER BY created_at`)
+    const audits = await env.DB.prepare(`SELECT actor_type, details FROM audit_log WHERE type = 'admin.users.export' AND project_id = ? ORDER BY rowid`)
       .bind(source)
       .all<{ actor_type: string; details: string }>();
     expect(audits.results.map((r) => [r.actor_type, JSON.parse(r.details)])).toEqual([

@@ -21,9 +21,7 @@ const create = (body: { url: string; events: string[]; description?: string }, c
   client.POST(PATH, { params: { path: { projectId: project } }, body: body as any });
 
 const auditTypes = async (webhookId: string) =>
-  (await env.DB.prepare(`SELECT type FROM audit_log WHERE target_id = ? ORDER BY created_at, id`).bind(webhookId).all<{ type: string }>()).results.map(
-    (r) => r.type,
-  );
+  (await env.DB.prepare(`SELECT type FROM audit_log WHERE target_id = ? ORDER BY rowid`).bind(webhookId).all<{ type: string }>()).results.map((r) => r.type);
 
 describe("POST /api/admin/projects/{projectId}/webhooks", () => {
   it("creates a webhook and shows its whsec_ secret once; reads never show it", async () => {

@@ -98,7 +98,7 @@ export const deliveryRows = (projectId: string) =>
     .then((r) => r.results);
 
 export const eventTypes = (projectId: string) =>
-  env.DB.prepare(`SELECT type FROM webhook_events WHERE project_id = ? ORDER BY created_at, type`)
+  env.DB.prepare(`SELECT type FROM webhook_events WHERE project_id = ? ORDER BY rowid`)
     .bind(projectId)
     .all<{ type: string }>()
     .then((r) => r.results.map((e) => e.type));
