@@ -115,6 +115,22 @@ function nonShortestCose(cose: Uint8Array): Uint8Array {
     ? concat(cose.slice(0, i), new Uint8Array([0x59, 0, cose[i + 1]!]), cose.slice(i + 2))
     : concat(cose.slice(0, i), new Uint8Array([0x5a, 0, 0, cose[i + 1]!, cose[i + 2]!]), cose.slice(i + 3));
 }
+/** fmt "packed" without x5c (self attestation, §8.2): `cred`'s alg, and `signer`'s signature over the attested bytes. */
+const packedSelfAttestation = (cred: SoftCredential, signer: SoftCredential): Parts => ({
+  fmt: "packed",
+  attStmtOf: async (signed) =>
+    new Map<string, number | Uint8Array>([
+      ["alg", COSE_ALG_OF[cred.alg]],
+      ["sig", await signer.sign(signed)],
+    ]),
+});
+/** WebCrypto's ECDSA r||s over `signed`, signed again until r's first byte passes `wanted` (each signature is random). */
+async function rawSignatureWhere(cred: SoftCredential, signed: Uint8Array, wanted: (r0: number) => boolean): Promise<Uint8Array> {
+  let raw: Uint8Array;
+  do raw = await cred.sign(signed, true);
+  while (!wanted(raw[0]!));
+  return raw;
+}
 const extensionsMap = cbor(new Map([["credProtect", 2]]));
 const TOP = { crossOrigin: true, topOrigin: "https://framer.example" };
 
@@ -131,14 +147,7 @@ const registrationCases: Case[] = [
   { name: "ED flag with an extensions map", parts: () => ({ flags: FLAG.UP | FLAG.UV | FLAG.AT | FLAG.ED, extensions: extensionsMap }), verdict: "accept" },
   {
     name: "packed self attestation",
-    parts: (cred) => ({
-      fmt: "packed",
-      attStmtOf: async (signed) =>
-        new Map<string, number | Uint8Array>([
-          ["alg", COSE_ALG_OF[cred.alg]],
-          ["sig", await cred.sign(signed)],
-        ]),
-    }),
+    parts: (cred) => packedSelfAttestation(cred, cred),
     verdict: "accept",
   },
   { name: "type webauthn.get", parts: () => ({ clientData: { type: "webauthn.get" } }), verdict: "reject" },
@@ -172,14 +181,7 @@ const registrationCases: Case[] = [
   },
   {
     name: "packed self attestation with a bad signature",
-    parts: (cred, other) => ({
-      fmt: "packed",
-      attStmtOf: async (signed) =>
-        new Map<string, number | Uint8Array>([
-          ["alg", COSE_ALG_OF[cred.alg]],
-          ["sig", await other.sign(signed)],
-        ]),
-    }),
+    parts: (cred, other) => packedSelfAttestation(cred, other),
     verdict: "reject",
   },
   { name: 'fmt "fido-u2f" without a statement', parts: () => ({ fmt: "fido-u2f" }), verdict: "reject" },
@@ -305,11 +307,7 @@ const authenticationCases: Case[] = [
     name: "ECDSA DER with a short r (its leading zero byte dropped, as DER requires)",
     algs: ["ES256"],
     parts: (cred) => ({
-      signature: async (_sig, signed) => {
-        let raw = await cred.sign(signed, true);
-        while (raw[0] !== 0) raw = await cred.sign(signed, true);
-        return derSignature(raw);
-      },
+      signature: async (_sig, signed) => derSignature(await rawSignatureWhere(cred, signed, (r0) => r0 === 0)),
     }),
     verdict: "accept",
   },
@@ -318,8 +316,7 @@ const authenticationCases: Case[] = [
     algs: ["ES256"],
     parts: (cred) => ({
       signature: async (_sig, signed) => {
-        let raw = await cred.sign(signed, true);
-        while (raw[0]! >= 0x80 || raw[0] === 0) raw = await cred.sign(signed, true);
+        const raw = await rawSignatureWhere(cred, signed, (r0) => r0 > 0 && r0 < 0x80);
         return derSequence(concat(new Uint8Array([0x02, 33, 0]), raw.slice(0, 32)), derInteger(raw.slice(32)));
       },
     }),
@@ -371,8 +368,7 @@ const authenticationCases: Case[] = [
     algs: ["ES256"],
     parts: (cred) => ({
       signature: async (_sig, signed) => {
-        let raw = await cred.sign(signed, true);
-        while (raw[0]! < 0x80) raw = await cred.sign(signed, true);
+        const raw = await rawSignatureWhere(cred, signed, (r0) => r0 >= 0x80);
         return derSequence(concat(new Uint8Array([0x02, 32]), raw.slice(0, 32)), derInteger(raw.slice(32)));
       },
     }),
